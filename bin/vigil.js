@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+'use strict';
+// The `vigil` command: registers the TypeScript loader and hands over to the engine's CLI.
+require('tsx/cjs/api').register();
+const { main } = require('../pkg/cli.ts');
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`vigil: ${err && err.message ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+);
