@@ -51,6 +51,12 @@ export interface Detector<P extends object = Record<string, unknown>, M extends 
   readonly description: string;
   /** default parameters; `fit` merges user parameters over these */
   readonly defaults: P;
+  /**
+   * true when `score` is causal: the score of point t depends only on points <= t (and the model).
+   * Non-causal detectors (e.g. a decomposition of the whole input) must be refitted on history for honest
+   * streaming evaluation.
+   */
+  readonly causal: boolean;
   fit(train: DetectorInput, params?: Partial<P>): M;
   score(model: M, input: DetectorInput): DetectorOutput;
 }

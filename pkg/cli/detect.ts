@@ -1,0 +1,133 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { detect } from '../core/detect';
+import { parseInterval } from '../core/interval';
+import { DETECTORS } from '../detectors/registry';
+import { ACCESS_LOG_METRICS, type AccessLogMetric } from '../features/accessLogs';
+import { formatCsv, formatJson, formatTable } from './format';
+import { loadInput } from './input';
+import { Progress } from './progress';
+
+interface DetectFlags {
+  timeField?: string;
+  valueField?: string[];
+  labelFields?: string[];
+  interval?: string;
+  statusField?: string;
+  clientField?: string;
+  agentField?: string;
+  bytesField?: string;
+  splitBy?: string;
+  sessionGap?: string;
+  metrics?: string[];
+  kind: 'auto' | 'logs' | 'metrics';
+  detectors?: string[];
+  mode?: 'majority' | 'any';
+  threshold?: number;
+  train?: string;
+  format: 'table' | 'json' | 'csv';
+  out?: string;
+  quiet?: boolean;
+}
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** `vigil detect <file>`: run detection on a file and print a summary, JSON or CSV. */
+export function detectCommand(): Command {
+  return new Command('detect')
+    .description('run anomaly detection on a CSV or NDJSON file (optionally gzipped): metric series or access logs')
+    .argument('<file>', 'CSV (e.g. NAB timestamp,value) or NDJSON file, optionally .gz')
+    .option('--time-field <name>', 'time field (default: timestamp, @timestamp, time, ts or date)')
+    .option('--value-field <names>', 'value field(s), comma-separated (default: value, or every numeric field)', list)
+    .option('--label-fields <names>', 'fields that split rows into separate series (metrics files)', list)
+    .option('--interval <duration>', 'grid interval, e.g. 5m, 1h (default: inferred; 1h for access logs)')
+    .option('--status-field <name>', 'access logs: HTTP status field (default: status or response)')
+    .option('--client-field <name>', 'access logs: client field (default: clientip, ip, ...)')
+    .option('--agent-field <name>', 'access logs: user-agent field (default: agent, user_agent, ...)')
+    .option('--bytes-field <name>', 'access logs: response size field (default: bytes)')
+    .option('--split-by <name>', 'access logs: one set of series per value of this field (e.g. host)')
+    .option('--session-gap <duration>', 'access logs: inactivity that ends a session', '30m')
+    .option(
+      '--metrics <names>',
+      `access logs: metrics to detect on (${ACCESS_LOG_METRICS.join(', ')}; default: requests, error_rate, unique_clients, requests_per_session, bytes)`,
+      list
+    )
+    .addOption(new Option('--kind <kind>', 'what the file holds').choices(['auto', 'logs', 'metrics']).default('auto'))
+    .option('--detectors <names>', `detectors to run (${Object.keys(DETECTORS).join(', ')})`, list)
+    .addOption(new Option('--mode <mode>', 'vote rule: majority of detectors, or any one').choices(['majority', 'any']))
+    .option('--threshold <score>', 'minimum anomaly score (0-100) of an anomalous point', parseScore)
+    .option('--train <duration>', 'fit on this much of the start of each series (default: all of it)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .option('--out <path>', 'write the output to a file instead of stdout')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  vigil detect data/ec2_cpu_utilization.csv
+  vigil detect logs.json.gz --interval 1h --status-field response --client-field clientip
+  vigil detect logs.ndjson.gz --split-by host --metrics requests,error_rate --format json --out result.json`
+    )
+    .action(async (file: string, flags: DetectFlags) => {
+      const started = Date.now();
+      const intervalMs = flags.interval ? parseInterval(flags.interval, '--interval') : undefined;
+      const metrics = flags.metrics?.map((m) => {
+        if (!(ACCESS_LOG_METRICS as readonly string[]).includes(m)) {
+          throw new InvalidArgumentError(`--metrics: unknown metric "${m}"; known: ${ACCESS_LOG_METRICS.join(', ')}`);
+        }
+        return m as AccessLogMetric;
+      });
+      const input = await loadInput(file, {
+        kind: flags.kind,
+        timeField: flags.timeField,
+        valueFields: flags.valueField,
+        labelFields: flags.labelFields,
+        intervalMs,
+        statusField: flags.statusField,
+        clientField: flags.clientField,
+        agentField: flags.agentField,
+        bytesField: flags.bytesField,
+        splitBy: flags.splitBy,
+        sessionGapMs: flags.sessionGap ? parseInterval(flags.sessionGap, '--session-gap') : undefined,
+        metrics,
+        quiet: flags.quiet,
+      });
+      const progress = new Progress('detecting', process.stderr, !flags.quiet);
+      const trainMs = flags.train ? parseInterval(flags.train, '--train') : undefined;
+      const intervalForTrain = intervalMs ?? input.series[0]?.timestamps[1] - input.series[0]?.timestamps[0];
+      const report = detect(input.series, {
+        intervalMs,
+        detectors: flags.detectors,
+        mode: flags.mode,
+        threshold: flags.threshold,
+        trainPoints: trainMs && intervalForTrain > 0 ? Math.floor(trainMs / intervalForTrain) : undefined,
+        onProgress: (done, total) => progress.update(`${done}/${total} series`),
+      });
+      progress.done(`${input.series.length} series`);
+      report.warnings.unshift(...input.warnings);
+      const seconds = (Date.now() - started) / 1000;
+      const text =
+        flags.format === 'json'
+          ? formatJson(report)
+          : flags.format === 'csv'
+            ? formatCsv(report)
+            : formatTable(report, { file: path.basename(file), description: input.description, seconds });
+      if (flags.out) {
+        await writeFile(flags.out, text);
+        if (!flags.quiet) process.stderr.write(`wrote ${flags.out} (${report.anomalies.length} anomalies)\n`);
+      } else {
+        process.stdout.write(text);
+      }
+    });
+}
+
+function parseScore(v: string): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0 || x > 100) throw new InvalidArgumentError('must be a number from 0 to 100');
+  return x;
+}

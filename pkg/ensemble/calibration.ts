@@ -1,0 +1,123 @@
+import type { CalibrationModel } from './types';
+
+/** Share of the probability mass modelled by the exponential tail. */
+const TAIL_MASS = 0.05;
+/** Number of stored quantile levels (0, 1/(Q-1), ..., 1). */
+const QUANTILE_LEVELS = 201;
+
+/**
+ * Fit a calibration from a detector's raw scores on training data: stored quantiles for the body of the
+ * distribution, and an exponential tail over the top 5% (peaks over threshold with a robust scale, median excess / ln 2:
+ * the exponential special case of the generalised Pareto fit in SPOT: Siffer, Fouque, Termier & Largouët,
+ * "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017).
+ *
+ * @param rawScores detector raw scores (NaN ignored); not mutated
+ * @returns a JSON-serialisable model; with no finite score, a model whose probabilities are NaN
+ * Complexity O(n log n).
+ */
+export function fitCalibration(rawScores: ArrayLike<number>): CalibrationModel {
+  const xs: number[] = [];
+  for (let i = 0; i < rawScores.length; i++) if (Number.isFinite(rawScores[i])) xs.push(rawScores[i]);
+  xs.sort((a, b) => a - b);
+  return calibrationFromSorted(xs);
+}
+
+function calibrationFromSorted(xs: ArrayLike<number>): CalibrationModel {
+  const n = xs.length;
+  if (n === 0)
+    return { kind: 'calibration', version: 1, quantiles: [], threshold: NaN, tailMass: TAIL_MASS, scale: NaN };
+  const quantiles: number[] = [];
+  for (let k = 0; k < QUANTILE_LEVELS; k++) quantiles.push(sortedQuantile(xs, k / (QUANTILE_LEVELS - 1)));
+  const threshold = sortedQuantile(xs, 1 - TAIL_MASS);
+  // robust scale: for an exponential tail the median excess is scale * ln 2; the median is not dragged up by
+  // the few anomalies a training window holds, as the mean excess would be
+  const excesses: number[] = [];
+  for (let i = n - 1; i >= 0 && xs[i] > threshold; i--) excesses.push(xs[i] - threshold);
+  const over = excesses.length;
+  excesses.sort((a, b) => a - b);
+  const medianExcess =
+    over === 0 ? 0 : over % 2 ? excesses[over >> 1] : (excesses[over / 2 - 1] + excesses[over / 2]) / 2;
+  const spread = sortedQuantile(xs, 0.99) - sortedQuantile(xs, 0.5);
+  const scale = Math.max(medianExcess / Math.LN2, 1e-3 * spread, 1e-9);
+  const tailMass = over ? over / n : 1 / (n + 1);
+  return { kind: 'calibration', version: 1, quantiles, threshold, tailMass, scale };
+}
+
+/**
+ * Tail probability P(S >= raw) under a calibration: the empirical exceedance below the tail threshold, the
+ * exponential tail above it. Returns a probability in (0, 1], or NaN for a NaN score or an empty model.
+ * O(log Q).
+ */
+export function tailProbability(model: CalibrationModel, raw: number): number {
+  const q = model.quantiles;
+  if (Number.isNaN(raw) || q.length === 0) return NaN;
+  if (raw > model.threshold) return model.tailMass * Math.exp(-(raw - model.threshold) / model.scale);
+  if (raw <= q[0]) return 1;
+  // find the highest level whose quantile is < raw, interpolate to the next
+  let lo = 0;
+  let hi = q.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (q[mid] < raw) lo = mid;
+    else hi = mid - 1;
+  }
+  const next = Math.min(q.length - 1, lo + 1);
+  const frac = q[next] > q[lo] ? (raw - q[lo]) / (q[next] - q[lo]) : 1;
+  const level = (lo + frac) / (q.length - 1);
+  return Math.max(model.tailMass, Math.min(1, 1 - level));
+}
+
+/**
+ * Streaming calibration for honest evaluation: probabilities at point t use the training scores plus the
+ * scores observed before t. `observe` adds a score; the model is refitted every `refitEvery` observations
+ * (amortised O(log n) per point plus O(n log n / refitEvery)).
+ */
+export class OnlineCalibration {
+  private sorted: number[];
+  private model: CalibrationModel;
+  private pending = 0;
+  constructor(
+    initial: ArrayLike<number>,
+    private readonly refitEvery = 32
+  ) {
+    this.sorted = [];
+    for (let i = 0; i < initial.length; i++) if (Number.isFinite(initial[i])) this.sorted.push(initial[i]);
+    this.sorted.sort((a, b) => a - b);
+    this.model = calibrationFromSorted(this.sorted);
+  }
+  probability(raw: number): number {
+    return tailProbability(this.model, raw);
+  }
+  observe(raw: number): void {
+    if (!Number.isFinite(raw)) return;
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid] < raw) lo = mid + 1;
+      else hi = mid;
+    }
+    this.sorted.splice(lo, 0, raw);
+    if (++this.pending >= this.refitEvery || this.model.quantiles.length === 0) {
+      this.model = calibrationFromSorted(this.sorted);
+      this.pending = 0;
+    }
+  }
+}
+
+/** Type-7 quantile of an ascending array. */
+function sortedQuantile(xs: ArrayLike<number>, q: number): number {
+  const h = (xs.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(xs.length - 1, lo + 1);
+  return xs[lo] + (h - lo) * (xs[hi] - xs[lo]);
+}
+
+/**
+ * A detector's 0-100 score from its tail probability: 100 · min(1, -log10(p) / 6), so p = 1e-3 scores 50 and
+ * p <= 1e-6 scores 100. NaN stays NaN.
+ */
+export function probabilityToScore(p: number): number {
+  if (Number.isNaN(p)) return NaN;
+  return 100 * Math.min(1, Math.max(0, -Math.log10(Math.max(p, 1e-300)) / 6));
+}
