@@ -54,7 +54,7 @@ export function detectCommand(): Command {
     .option('--session-gap <duration>', 'access logs: inactivity that ends a session', '30m')
     .option(
       '--metrics <names>',
-      `access logs: metrics to detect on (${ACCESS_LOG_METRICS.join(', ')}; default: requests, error_rate, unique_clients, requests_per_session, bytes)`,
+      `access logs: metrics to detect on (${ACCESS_LOG_METRICS.join(', ')}; default: requests, errors, unique_clients, requests_per_session, bytes)`,
       list
     )
     .addOption(new Option('--kind <kind>', 'what the file holds').choices(['auto', 'logs', 'metrics']).default('auto'))

@@ -100,10 +100,13 @@ export async function loadInput(file: string, options: InputOptions = {}): Promi
   };
 }
 
-/** Metrics detected on access logs unless `--metrics` says otherwise. */
+/**
+ * Metrics detected on access logs unless `--metrics` says otherwise. The error count rather than the error
+ * rate: an hour with one request and one error has a 100% error rate, which is noise, not an incident.
+ */
 export const DEFAULT_LOG_METRICS: AccessLogMetric[] = [
   'requests',
-  'error_rate',
+  'errors',
   'unique_clients',
   'requests_per_session',
   'bytes',

@@ -4,6 +4,7 @@ import type { AnomalyEvent, DetectionResult, EnsembleOptions, ResultPoint, Serie
 import type { DetectorInput } from '../detectors/types';
 import { InputError } from './errors';
 import { inferInterval, regularize } from './regularize';
+import { chooseTransform, mapValues, type TransformName } from './transform';
 import { countPresent, formatLabels, type Series } from './series';
 
 export type DetectOptions = Partial<EnsembleOptions> & {
@@ -11,6 +12,8 @@ export type DetectOptions = Partial<EnsembleOptions> & {
   intervalMs?: number;
   /** fit on the first `trainPoints` points only (default: the whole series) */
   trainPoints?: number;
+  /** variance-stabilising transform before detection (default `auto`: Anscombe square root for counts) */
+  transform?: TransformName | 'auto';
   /** called after each series with (done, total) — for progress on long inputs */
   onProgress?: (done: number, total: number) => void;
 };
@@ -51,7 +54,6 @@ export function detect(series: Series[], options: DetectOptions = {}): DetectRep
       return;
     }
     const regular = regularize(s, intervalMs);
-    const input: DetectorInput = { timestamps: regular.timestamps, values: regular.values, intervalMs };
     const present = countPresent(regular.values);
     if (present < MIN_POINTS) {
       warnings.push(`series ${name}: ${present} points, at least ${MIN_POINTS} are needed to judge it`);
@@ -59,23 +61,28 @@ export function detect(series: Series[], options: DetectOptions = {}): DetectRep
       options.onProgress?.(idx + 1, series.length);
       return;
     }
+    const transform = chooseTransform(regular.values, options.transform ?? 'auto');
+    const input: DetectorInput = {
+      timestamps: regular.timestamps,
+      values: transform.name === 'none' ? regular.values : mapValues(regular.values, transform.forward),
+      intervalMs,
+    };
     const trainN = Math.min(regular.values.length, Math.max(MIN_POINTS, options.trainPoints ?? regular.values.length));
     const train: DetectorInput =
       trainN === regular.values.length
         ? input
-        : {
-            timestamps: regular.timestamps.subarray(0, trainN),
-            values: regular.values.subarray(0, trainN),
-            intervalMs,
-          };
+        : { timestamps: input.timestamps.subarray(0, trainN), values: input.values.subarray(0, trainN), intervalMs };
     const model = fitEnsemble(train, ensembleOptions);
     const out = scoreEnsemble(model, input);
-    results.push({
-      labels: s.labels,
-      intervalMs,
-      points: toPoints(regular, out),
-    });
-    anomalies.push(...buildEvents(s.labels, input, out));
+    if (transform.name !== 'none') {
+      // report expected value and band in the series' own units
+      out.expected = mapValues(out.expected, transform.inverse);
+      out.lower = mapValues(out.lower, transform.inverse);
+      out.upper = mapValues(out.upper, transform.inverse);
+    }
+    const original: DetectorInput = { timestamps: regular.timestamps, values: regular.values, intervalMs };
+    results.push({ labels: s.labels, intervalMs, points: toPoints(regular, out) });
+    anomalies.push(...buildEvents(s.labels, original, out));
     options.onProgress?.(idx + 1, series.length);
   });
   anomalies.sort((a, b) => a.start - b.start || b.score - a.score);

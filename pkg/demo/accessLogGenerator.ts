@@ -50,8 +50,8 @@ export function generateAccessLogs(start = Date.UTC(2026, 0, 5), seed = 7): Gene
     },
     {
       kind: 'outage',
-      start: start + 4 * DAY + 2 * HOUR,
-      end: start + 4 * DAY + 5 * HOUR,
+      start: start + 4 * DAY + 10 * HOUR,
+      end: start + 4 * DAY + 13 * HOUR,
       description: 'outage: no requests served for three hours',
     },
     {

@@ -44,7 +44,7 @@ export const seasonal: Detector<SeasonalParams, SeasonalModel> = {
     }
     if (!(p.level > 0 && p.level < 1)) throw new ParameterError(`seasonal: level must be in (0, 1), got ${p.level}`);
     checkParam('seasonal', 'maxPeriods', p.maxPeriods, 1, true);
-    const periods = p.periods.length ? [...p.periods] : detectPeriods(train.values, p.maxPeriods);
+    const periods = p.periods.length ? [...p.periods] : detectPeriods(train.values, p.maxPeriods, train.intervalMs);
     return { kind: 'seasonal', version: 1, params: p, periods };
   },
   score(model: SeasonalModel, input: DetectorInput): DetectorOutput {
@@ -80,10 +80,11 @@ export const seasonal: Detector<SeasonalParams, SeasonalModel> = {
 };
 
 /**
- * Detect seasonal periods (in points) with augurs' periodogram detector; keep at most `max` periods the
- * series covers at least twice and whose autocorrelation reaches 0.3. Gaps are interpolated first. Returns [] for short or flat series.
+ * Detect seasonal periods (in points) with augurs' periodogram detector, plus the daily and weekly periods when
+ * `intervalMs` is given; keep at most `max` periods (shortest first) that the series covers at least twice and
+ * whose autocorrelation reaches 0.3. Gaps are interpolated first. Returns [] for short or flat series.
  */
-export function detectPeriods(values: Float64Array, max: number): number[] {
+export function detectPeriods(values: Float64Array, max: number, intervalMs?: number): number[] {
   const y = interpolateGaps(values);
   if (y === null || y.length < 16) return [];
   let lo = Infinity;
@@ -94,11 +95,21 @@ export function detectPeriods(values: Float64Array, max: number): number[] {
   }
   if (hi - lo === 0) return [];
   const { seasonalities } = loadAugurs('seasons');
-  const found = Array.from(
-    seasonalities(y, { minPeriod: 4, maxPeriod: Math.floor(y.length / 2), threshold: undefined })
+  const found = new Set(
+    Array.from(seasonalities(y, { minPeriod: 4, maxPeriod: Math.floor(y.length / 2), threshold: undefined }))
   );
+  // operational data follows the clock: always consider the daily and weekly periods as well
+  if (intervalMs && intervalMs > 0) {
+    for (const span of [86_400_000, 7 * 86_400_000]) {
+      const per = span / intervalMs;
+      if (Number.isInteger(per) && per >= 2) found.add(per);
+    }
+  }
   // the periodogram also finds periods in noise: keep a period only when the series repeats at that lag
-  return found.filter((per) => y.length >= 2 * per && autocorrelation(y, per) >= MIN_SEASONAL_ACF).slice(0, max);
+  return [...found]
+    .filter((per) => y.length >= 2 * per && autocorrelation(y, per) >= MIN_SEASONAL_ACF)
+    .sort((a, b) => a - b)
+    .slice(0, max);
 }
 
 /** Autocorrelation a period must reach for the series to count as seasonal at that period. */

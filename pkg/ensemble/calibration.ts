@@ -1,13 +1,13 @@
 import type { CalibrationModel } from './types';
 
 /** Share of the probability mass modelled by the exponential tail. */
-const TAIL_MASS = 0.05;
+const TAIL_MASS = 0.1;
 /** Number of stored quantile levels (0, 1/(Q-1), ..., 1). */
 const QUANTILE_LEVELS = 201;
 
 /**
  * Fit a calibration from a detector's raw scores on training data: stored quantiles for the body of the
- * distribution, and an exponential tail over the top 5% (peaks over threshold with a robust scale, median excess / ln 2:
+ * distribution, and an exponential tail over the top 10% (peaks over threshold with a robust scale, median excess / ln 2:
  * the exponential special case of the generalised Pareto fit in SPOT: Siffer, Fouque, Termier & Largouët,
  * "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017).
  *
@@ -37,8 +37,12 @@ function calibrationFromSorted(xs: ArrayLike<number>): CalibrationModel {
   excesses.sort((a, b) => a - b);
   const medianExcess =
     over === 0 ? 0 : over % 2 ? excesses[over >> 1] : (excesses[over / 2 - 1] + excesses[over / 2]) / 2;
+  // the tail may not be heavier than the body of the distribution suggests: capping the scale at twice the
+  // distance from the median to the tail threshold keeps a series' own incidents from calibrating themselves away
+  const body = threshold - sortedQuantile(xs, 0.5);
   const spread = sortedQuantile(xs, 0.99) - sortedQuantile(xs, 0.5);
-  const scale = Math.max(medianExcess / Math.LN2, 1e-3 * spread, 1e-9);
+  const robust = medianExcess / Math.LN2;
+  const scale = Math.max(body > 0 ? Math.min(robust, 2 * body) : robust, 1e-3 * spread, 1e-9);
   const tailMass = over ? over / n : 1 / (n + 1);
   return { kind: 'calibration', version: 1, quantiles, threshold, tailMass, scale };
 }

@@ -58,7 +58,7 @@ export function resolveEnsembleOptions(options: Partial<EnsembleOptions> = {}): 
  */
 export function fitEnsemble(train: DetectorInput, options: Partial<EnsembleOptions> = {}): EnsembleModel {
   const opts = resolveEnsembleOptions(options);
-  const periods = needsSeason(opts) ? detectPeriods(train.values, 2) : [];
+  const periods = needsSeason(opts) ? detectPeriods(train.values, 2, train.intervalMs) : [];
   const members = opts.detectors.map((name) => {
     const detector = getDetector(name);
     const params: Record<string, unknown> = { ...(opts.params?.[name] ?? {}) };
