@@ -1,13 +1,35 @@
 /** Jest: unit tests sit next to the code (pkg/**), integration suites under tests/. */
-module.exports = {
+const base = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/pkg', '<rootDir>/tests'],
-  testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
     '^.+\\.mjs$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   // @bsull/augurs ships ES modules; let swc turn them into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!@bsull/)'],
+};
+
+module.exports = {
   testTimeout: 60000,
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      roots: ['<rootDir>/pkg', '<rootDir>/tests'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/integration/'],
+    },
+    // Suites against real Prometheus and OpenSearch (tests/servers/), started once per run, only when a suite
+    // of this project is selected.
+    {
+      ...base,
+      displayName: 'integration',
+      roots: ['<rootDir>/tests/integration'],
+      testMatch: ['**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/servers/globalSetup.ts',
+      globalTeardown: '<rootDir>/tests/servers/globalTeardown.ts',
+    },
+    // The Grafana frontend (src/**, jsdom), configured as @grafana/create-plugin lays out .config/jest.config.js.
+    require('./.config/jest.config.js'),
+  ],
 };

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install what Vigil's integration tests need on a fresh Debian machine, idempotently:
+#   - Debian's prometheus package (prometheus + promtool) for the Prometheus test server;
+#   - the Maven artifacts of the OpenSearch test launcher (tests/servers/opensearch), compiled once.
+# Java 17 and Maven are expected on the machine. Usage: bash scripts/ci-setup.sh [prometheus|opensearch|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    echo "ci-setup: need root to run: $*" >&2; exit 1; fi
+}
+
+if [ "$what" = all ] || [ "$what" = prometheus ]; then
+  if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
+    echo "ci-setup: prometheus already installed ($(prometheus --version 2>&1 | head -1))"
+  else
+    echo "ci-setup: installing Debian's prometheus package"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    # The package may start a system service on :9090; the tests run their own instance on a free port.
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+      as_root systemctl stop prometheus || true
+    fi
+    echo "ci-setup: $(prometheus --version 2>&1 | head -1)"
+  fi
+fi
+
+if [ "$what" = all ] || [ "$what" = opensearch ]; then
+  for cmd in java mvn; do
+    command -v "$cmd" >/dev/null 2>&1 || { echo "ci-setup: $cmd is required for the OpenSearch test server" >&2; exit 1; }
+  done
+  echo "ci-setup: fetching OpenSearch runner artifacts into ~/.m2 and compiling the launcher"
+  (cd tests/servers/opensearch && timeout 900 mvn -q -B compile dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt)
+  echo "ci-setup: OpenSearch launcher ready"
+fi

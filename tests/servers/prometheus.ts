@@ -1,0 +1,138 @@
+/**
+ * A real Prometheus for integration tests, from Debian's `prometheus` package (installed by
+ * scripts/ci-setup.sh, or here when missing): a TSDB backfilled from NAB CSVs with
+ * `promtool tsdb create-blocks-from openmetrics`, served on a free 127.0.0.1 port.
+ *
+ * The NAB history is from 2013-2015, so: retention is set to 100 years (Prometheus deletes blocks older than
+ * the retention relative to the newest block), there is no scrape config (the head stays empty), and queries
+ * must ask for those ranges.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  ServerStartError,
+  freePort,
+  hasCommand,
+  httpGet,
+  run,
+  serversDir,
+  spawnServer,
+  stopFromPidFile,
+  waitUntil,
+} from './common';
+import { NAB_BACKFILL, nabToOpenMetrics, readNabCsv } from './nab';
+
+export interface PrometheusServer {
+  url: string;
+  pid: number;
+  dataDir: string;
+  logFile: string;
+  /** Milliseconds spent building the TSDB (0 when reused) and starting until ready. */
+  timings: { backfillMs: number; startMs: number };
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/** Directory of the Prometheus test server's files. */
+export function prometheusDir(): string {
+  const dir = path.join(serversDir(), 'prometheus');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Install Debian's prometheus when `prometheus`/`promtool` are missing (needs root and the apt mirror). */
+export async function ensurePrometheusInstalled(): Promise<void> {
+  if (hasCommand('prometheus') && hasCommand('promtool')) return;
+  const setup = path.resolve(__dirname, '..', '..', 'scripts', 'ci-setup.sh');
+  await run('bash', [setup, 'prometheus'], { timeoutMs: 600_000, what: 'installing prometheus (scripts/ci-setup.sh)' });
+  if (!hasCommand('prometheus') || !hasCommand('promtool')) {
+    throw new ServerStartError(
+      'prometheus/promtool still missing after scripts/ci-setup.sh; install Debian\'s "prometheus" package'
+    );
+  }
+}
+
+/**
+ * Build (or reuse) the backfilled TSDB: NAB CSVs -> OpenMetrics -> promtool blocks. Reused when the inputs
+ * are unchanged (a hash of the OpenMetrics text is kept next to the data).
+ * @returns the data directory and the time spent (0 when reused)
+ */
+export async function buildNabTsdb(): Promise<{ dataDir: string; ms: number }> {
+  const dir = prometheusDir();
+  const dataDir = path.join(dir, 'data');
+  const om = nabToOpenMetrics(NAB_BACKFILL.map(readNabCsv));
+  const hash = crypto.createHash('sha256').update(om).digest('hex');
+  const stamp = path.join(dir, 'data.sha256');
+  if (fs.existsSync(dataDir) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
+    return { dataDir, ms: 0 };
+  }
+  const t0 = Date.now();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(stamp, { force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const omFile = path.join(dir, 'nab.om.txt');
+  fs.writeFileSync(omFile, om);
+  await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', omFile, dataDir], {
+    timeoutMs: 300_000,
+    what: 'backfilling NAB series into the Prometheus TSDB',
+  });
+  fs.rmSync(omFile, { force: true });
+  fs.writeFileSync(stamp, hash);
+  return { dataDir, ms: Date.now() - t0 };
+}
+
+/**
+ * Start Prometheus on a free localhost port with the backfilled NAB TSDB; resolves once `/-/ready` answers 200.
+ *
+ * @param opts.parentPid stop by itself when this process is gone (the test runner), so a crash leaves nothing
+ * @throws ServerStartError with the log tail when it does not become ready within 60 s
+ */
+export async function startPrometheus(opts: { parentPid?: number } = {}): Promise<PrometheusServer> {
+  await ensurePrometheusInstalled();
+  await stopPrometheus(); // a stale one from an earlier run
+  const { dataDir, ms: backfillMs } = await buildNabTsdb();
+  const dir = prometheusDir();
+  const config = path.join(dir, 'prometheus.yml');
+  fs.writeFileSync(
+    config,
+    '# Vigil test server: no scraping, only the backfilled NAB history.\nglobal:\n  evaluation_interval: 1h\n'
+  );
+  const logFile = path.join(dir, 'prometheus.log');
+  fs.writeFileSync(logFile, '');
+  const port = await freePort();
+  const t0 = Date.now();
+  const args = [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${dataDir}`,
+    '--storage.tsdb.retention.time=100y',
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ];
+  // A tiny bash watchdog stops Prometheus when the parent (test runner) dies.
+  const watchdog =
+    'parent=$1; shift; "$@" & child=$!; trap \'kill -TERM $child 2>/dev/null; wait $child; exit 0\' TERM INT; ' +
+    'while kill -0 $child 2>/dev/null; do if [ "$parent" -gt 0 ] && ! kill -0 "$parent" 2>/dev/null; then kill -TERM $child; wait $child; exit 0; fi; sleep 2; done; wait $child';
+  const proc = spawnServer(
+    'bash',
+    ['-c', watchdog, 'vigil-prometheus', String(opts.parentPid ?? 0), 'prometheus', ...args],
+    {
+      logFile,
+      pidFile: path.join(dir, 'pid'),
+    }
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(`Prometheus on ${url}`, async () => (await httpGet(`${url}/-/ready`)).status === 200, {
+    timeoutMs: READY_TIMEOUT_MS,
+    proc,
+  });
+  fs.writeFileSync(path.join(dir, 'url'), url);
+  return { url, pid: proc.pid, dataDir, logFile, timings: { backfillMs, startMs: Date.now() - t0 } };
+}
+
+/** Stop the Prometheus started by `startPrometheus` (by its pid file); no-op when none runs. */
+export async function stopPrometheus(): Promise<void> {
+  const dir = prometheusDir();
+  await stopFromPidFile(path.join(dir, 'pid'));
+  fs.rmSync(path.join(dir, 'url'), { force: true });
+}

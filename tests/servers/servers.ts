@@ -1,0 +1,97 @@
+/**
+ * Start and stop both integration-test servers, and tell tests where they are.
+ *
+ * URLs are exported as `VIGIL_PROMETHEUS_URL` / `VIGIL_OPENSEARCH_URL` (inherited by jest workers) and written
+ * to `<servers dir>/servers.json`. When those variables are already set (servers started by hand with
+ * `npx tsx tests/servers/cli.ts start`), they are used as they are and left running.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ServerStartError, serversDir } from './common';
+import { startOpenSearch, stopOpenSearch, type OpenSearchServer } from './opensearch';
+import { startPrometheus, stopPrometheus, type PrometheusServer } from './prometheus';
+
+export interface ServerUrls {
+  prometheus: string;
+  opensearch: string;
+}
+
+export interface StartedServers {
+  urls: ServerUrls;
+  /** Which servers this call started (and so must stop). */
+  started: { prometheus: boolean; opensearch: boolean };
+  prometheus?: PrometheusServer;
+  opensearch?: OpenSearchServer;
+  totalMs: number;
+}
+
+function serversFile(): string {
+  return path.join(serversDir(), 'servers.json');
+}
+
+/**
+ * Start Prometheus and OpenSearch (in parallel) unless their URLs are already in the environment.
+ * On any failure, stops whatever it started and throws one ServerStartError describing every failure.
+ */
+export async function startServers(parentPid?: number): Promise<StartedServers> {
+  const t0 = Date.now();
+  const presetProm = process.env.VIGIL_PROMETHEUS_URL;
+  const presetOs = process.env.VIGIL_OPENSEARCH_URL;
+  const [prom, os] = await Promise.allSettled([
+    presetProm ? Promise.resolve(undefined) : startPrometheus({ parentPid }),
+    presetOs ? Promise.resolve(undefined) : startOpenSearch({ parentPid }),
+  ]);
+  if (prom.status === 'rejected' || os.status === 'rejected') {
+    await Promise.allSettled([presetProm ? undefined : stopPrometheus(), presetOs ? undefined : stopOpenSearch()]);
+    const msgs = [prom, os]
+      .map((r, i) =>
+        r.status === 'rejected'
+          ? `${i === 0 ? 'Prometheus' : 'OpenSearch'}: ${(r.reason as Error)?.message ?? r.reason}`
+          : ''
+      )
+      .filter(Boolean);
+    throw new ServerStartError(`integration test servers failed to start:\n${msgs.join('\n\n')}`);
+  }
+  const urls: ServerUrls = {
+    prometheus: presetProm ?? prom.value!.url,
+    opensearch: presetOs ?? os.value!.url,
+  };
+  process.env.VIGIL_PROMETHEUS_URL = urls.prometheus;
+  process.env.VIGIL_OPENSEARCH_URL = urls.opensearch;
+  fs.writeFileSync(serversFile(), JSON.stringify(urls, null, 2));
+  return {
+    urls,
+    started: { prometheus: !presetProm, opensearch: !presetOs },
+    prometheus: prom.value,
+    opensearch: os.value,
+    totalMs: Date.now() - t0,
+  };
+}
+
+/** Stop the servers `startServers` started (both by default). Never throws. */
+export async function stopServers(
+  which: { prometheus: boolean; opensearch: boolean } = { prometheus: true, opensearch: true }
+): Promise<void> {
+  await Promise.allSettled([
+    which.prometheus ? stopPrometheus() : undefined,
+    which.opensearch ? stopOpenSearch() : undefined,
+  ]);
+  fs.rmSync(serversFile(), { force: true });
+}
+
+/**
+ * Where the servers are, for integration tests: the environment first, then servers.json.
+ * @throws Error explaining how to start them when neither is there
+ */
+export function serverUrls(): ServerUrls {
+  const env = { prometheus: process.env.VIGIL_PROMETHEUS_URL, opensearch: process.env.VIGIL_OPENSEARCH_URL };
+  if (env.prometheus && env.opensearch) return env as ServerUrls;
+  try {
+    return JSON.parse(fs.readFileSync(serversFile(), 'utf8')) as ServerUrls;
+  } catch {
+    throw new Error(
+      'integration test servers are not running: run the suites through jest (the integration project starts them) ' +
+        'or start them with `npx tsx tests/servers/cli.ts start` and export the URLs it prints'
+    );
+  }
+}
