@@ -1,11 +1,14 @@
 import { ParameterError } from '../core/errors';
 import { baseline } from './baseline';
+import { ets } from './ets';
 import { iqr } from './iqr';
 import { isolationForestDetector } from './isolationForest';
 import { kmeansDetector } from './kmeans';
 import { ksDrift } from './ksDrift';
+import { lstm } from './lstm';
 import { mad } from './mad';
 import { oneClassSvm } from './ocsvm';
+import { prophet } from './prophet';
 import { seasonal } from './seasonal';
 import { spike } from './spike';
 import type { Detector } from './types';
@@ -27,6 +30,9 @@ export const DETECTORS: Record<string, AnyDetector> = {
   kmeans: kmeansDetector,
   baseline,
   ksDrift,
+  prophet,
+  ets,
+  lstm,
 };
 
 /** Detectors the ensemble runs when none are chosen. */
