@@ -71,6 +71,18 @@ describe('fitIsolationForest / scoreIsolationForest', () => {
     );
   });
 
+  test('scoring rows together equals scoring each row alone (blocked and tail paths)', () => {
+    const model = fitIsolationForest(train, 2000, cols, { trees: 25 });
+    const q = blob(7, cols, 21);
+    q[5 * cols + 2] = NaN;
+    const together = scoreIsolationForest(model, q, 7, cols);
+    for (let r = 0; r < 7; r++) {
+      const alone = scoreIsolationForest(model, q.slice(r * cols, (r + 1) * cols), 1, cols)[0];
+      if (r === 5) expect(together[r]).toBeNaN();
+      else expect(together[r]).toBe(alone);
+    }
+  });
+
   test('rows with NaN are skipped in training and scored NaN', () => {
     const t = train.slice();
     t[0] = NaN;

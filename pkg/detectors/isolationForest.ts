@@ -46,7 +46,7 @@ export const ISOLATION_FOREST_DEFAULTS: IsolationForestOptions = { trees: 100, s
 /**
  * A fitted forest, plain JSON. Nodes of all trees are stored flat: tree k's root is `roots[k]`; a node i is a
  * leaf when `feature[i] === -1`, and then `leafValue[i]` = depth + c(leaf size); otherwise rows with
- * x[feature] < split[i] go to `left[i]`, the rest to `right[i]`.
+ * x[feature] < split[i] go to `left[i]`, the rest to `right[i]`, which is always `left[i] + 1`.
  */
 export interface IsolationForestModel {
   kind: 'isolationForestModel';
@@ -229,7 +229,6 @@ export function scoreIsolationForest(
   const feature = Int32Array.from(model.feature);
   const split = Float64Array.from(model.split);
   const left = Int32Array.from(model.left);
-  const right = Int32Array.from(model.right);
   const leafValue = Float64Array.from(model.leafValue);
   const valid = new Uint8Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -237,19 +236,75 @@ export function scoreIsolationForest(
     for (let c = 0; c < cols; c++) if (!Number.isFinite(matrix[r * cols + c])) ok = 0;
     valid[r] = ok;
   }
+  // row-outer loop (the flat trees stay in cache while each row is read once), four rows walked together so
+  // their independent node lookups overlap
+  const roots = Int32Array.from(model.roots);
+  const nTrees = roots.length;
   const depthSum = new Float64Array(rows);
-  for (const root of model.roots) {
-    for (let r = 0; r < rows; r++) {
-      if (!valid[r]) continue;
-      const base = r * cols;
-      let node = root;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const b0 = r * cols;
+    const b1 = b0 + cols;
+    const b2 = b1 + cols;
+    const b3 = b2 + cols;
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    for (let k = 0; k < nTrees; k++) {
+      const root = roots[k];
+      let n0 = root;
+      let n1 = root;
+      let n2 = root;
+      let n3 = root;
+      const f = feature[root];
+      // all four share the tree's height limit, so step them in lockstep while any is inside
+      let f0 = f;
+      let f1 = f;
+      let f2 = f;
+      let f3 = f;
+      while (f0 >= 0 || f1 >= 0 || f2 >= 0 || f3 >= 0) {
+        if (f0 >= 0) {
+          n0 = left[n0] + +(matrix[b0 + f0] >= split[n0]);
+          f0 = feature[n0];
+        }
+        if (f1 >= 0) {
+          n1 = left[n1] + +(matrix[b1 + f1] >= split[n1]);
+          f1 = feature[n1];
+        }
+        if (f2 >= 0) {
+          n2 = left[n2] + +(matrix[b2 + f2] >= split[n2]);
+          f2 = feature[n2];
+        }
+        if (f3 >= 0) {
+          n3 = left[n3] + +(matrix[b3 + f3] >= split[n3]);
+          f3 = feature[n3];
+        }
+      }
+      t0 += leafValue[n0];
+      t1 += leafValue[n1];
+      t2 += leafValue[n2];
+      t3 += leafValue[n3];
+    }
+    depthSum[r] = t0;
+    depthSum[r + 1] = t1;
+    depthSum[r + 2] = t2;
+    depthSum[r + 3] = t3;
+  }
+  for (; r < rows; r++) {
+    const base = r * cols;
+    let total = 0;
+    for (let k = 0; k < nTrees; k++) {
+      let node = roots[k];
       let f = feature[node];
       while (f >= 0) {
-        node = matrix[base + f] < split[node] ? left[node] : right[node];
+        // children are allocated side by side (right = left + 1): a branch-free step
+        node = left[node] + +(matrix[base + f] >= split[node]);
         f = feature[node];
       }
-      depthSum[r] += leafValue[node];
+      total += leafValue[node];
     }
+    depthSum[r] = total;
   }
   const out = new Float64Array(rows);
   const trees = model.roots.length;
@@ -307,8 +362,10 @@ export function isolationForestFromJSON(json: string | unknown): IsolationForest
     if (feature[i] >= 0) {
       const l = (o.left as number[])[i];
       const r = (o.right as number[])[i];
-      if (!(l > i && l < nodes && r > i && r < nodes)) {
-        throw new InputError(`isolationForest model: node ${i} has children out of range`, { field: 'left' });
+      if (!(l > i && r === l + 1 && r < nodes)) {
+        throw new InputError(`isolationForest model: node ${i} must have children left > ${i} and right = left + 1`, {
+          field: 'left',
+        });
       }
     }
   }

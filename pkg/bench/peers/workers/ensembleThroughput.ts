@@ -1,0 +1,62 @@
+/**
+ * Benchmark worker: the default ensemble (pkg/ensemble/ensemble.ts, DEFAULT_ENSEMBLE) fitted on and scoring
+ * `series` synthetic series of `points` points each, in its own process so peak memory (maxRSS) is this
+ * workload's. Prints one JSON line: seconds, points/s, peak RSS and heap.
+ *
+ * Usage: node --import tsx ensembleThroughput.ts <series> <points>
+ */
+
+import { createRng } from '../../../core/random';
+import { DEFAULT_ENSEMBLE, fitEnsemble, scoreEnsemble } from '../../../ensemble/ensemble';
+import type { DetectorInput } from '../../../detectors/types';
+
+const [seriesArg, pointsArg] = process.argv.slice(2);
+const nSeries = Number(seriesArg);
+const n = Number(pointsArg);
+const intervalMs = 5 * 60 * 1000;
+const rng = createRng(2024);
+
+/** A day-seasonal metric at 5-minute steps with noise, a slow drift, and a few spikes and a level shift. */
+function makeSeries(k: number): DetectorInput {
+  const timestamps = new Float64Array(n);
+  const values = new Float64Array(n);
+  const level = 50 + 50 * rng.next();
+  const amp = level * (0.1 + 0.4 * rng.next());
+  const noise = level * 0.03;
+  let walk = 0;
+  for (let i = 0; i < n; i++) {
+    timestamps[i] = 1_700_000_000_000 + i * intervalMs;
+    walk += rng.normal() * noise * 0.05;
+    values[i] = level + amp * Math.sin((2 * Math.PI * i) / 288) + walk + rng.normal() * noise;
+  }
+  for (let s = 0; s < 3; s++) values[rng.int(n)] += (rng.next() < 0.5 ? -1 : 1) * 8 * noise;
+  if (k % 10 === 0) for (let i = Math.floor(n * 0.8); i < n; i++) values[i] += 5 * noise;
+  if (k % 7 === 0) values[rng.int(n)] = NaN;
+  return { timestamps, values, intervalMs };
+}
+
+const inputs: DetectorInput[] = [];
+for (let k = 0; k < nSeries; k++) inputs.push(makeSeries(k));
+// warm-up on one series (JIT, WASM instantiation), not timed
+scoreEnsemble(fitEnsemble(inputs[0]), inputs[0]);
+let peakHeap = process.memoryUsage().heapUsed;
+let anomalies = 0;
+const t0 = performance.now();
+for (const input of inputs) {
+  const model = fitEnsemble(input);
+  const out = scoreEnsemble(model, input);
+  for (let i = 0; i < out.anomalous.length; i++) anomalies += out.anomalous[i];
+  const h = process.memoryUsage().heapUsed;
+  if (h > peakHeap) peakHeap = h;
+}
+const seconds = (performance.now() - t0) / 1000;
+process.stdout.write(
+  JSON.stringify({
+    seconds,
+    pointsPerSecond: (nSeries * n) / seconds,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakHeapMiB: peakHeap / (1024 * 1024),
+    detectors: DEFAULT_ENSEMBLE.detectors,
+    anomalies,
+  }) + '\n'
+);
