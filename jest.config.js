@@ -6,7 +6,7 @@ const base = {
     '^.+\\.mjs$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   // @bsull/augurs ships ES modules; let swc turn them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!@bsull/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@bsull|parse-duration)/)'],
 };
 
 module.exports = {

@@ -1,0 +1,173 @@
+import type { Labels } from '../core/series';
+import type { Repo } from '../store/repo';
+import { labelKey, matchesAll, type Matcher, type Sample } from './promql';
+
+/** Prometheus' default lookback delta: an instant query sees the newest sample in (t - 5m, t]. */
+export const LOOKBACK_MS = 5 * 60_000;
+
+/** Vigil's result metrics with their HELP text (served by /api/v1/metadata and /metrics). */
+export const RESULT_METRICS: Record<string, string> = {
+  vigil_anomaly_score: 'Ensemble anomaly score of the point, 0-100 (75+ critical, 50+ major, 25+ minor).',
+  vigil_anomalous: 'Whether the point is anomalous: 1 above the expected band, -1 below, 0 normal.',
+  vigil_expected: 'Expected value of the series and its band (bound="lower|mean|upper").',
+  vigil_forecast: 'Forecast of the series past the last point (bound="lower|mean|upper").',
+  vigil_drift: 'Whether the recent distribution of the series drifted from its reference (KS p < 0.01): 1 or 0.',
+  vigil_drift_p_value: 'p-value of the two-sample Kolmogorov-Smirnov drift test.',
+};
+
+type Point = [number, number];
+
+/** One result series as the Prometheus API sees it: its full label set and how to read its samples. */
+interface CatalogEntry {
+  labels: Labels;
+  /** group key of the stored series it comes from */
+  storeKey: string;
+  read: (from: number, to: number) => Point[];
+}
+
+/**
+ * Labels of a result series: `__name__`, `job` (the job's name), `job_id`, then the source series' labels. The
+ * source's metric name becomes the label `metric`; a source label that collides (`job`, `job_id`, `bound`,
+ * `metric`) is kept with an `exported_` prefix, as Prometheus federation does.
+ */
+export function resultLabels(name: string, jobName: string, jobId: string, source: Labels, extra: Labels = {}): Labels {
+  const out: Labels = { __name__: name, job: jobName, job_id: jobId };
+  for (const [k, v] of Object.entries(source)) {
+    if (k === '__name__') out.metric = v;
+    else if (k in out || k === 'bound' || k === 'metric') out[`exported_${k}`] = v;
+    else out[k] = v;
+  }
+  return { ...out, ...extra };
+}
+
+/**
+ * The catalogue of Vigil's result series built from the store, and sample selection with Prometheus' lookback.
+ * Built per request: listing series is cheap; points are read only for series a selector matches, once per
+ * stored series and request.
+ */
+export class ResultCatalog {
+  private entries: CatalogEntry[] = [];
+  private cache = new Map<string, Map<string, Point[]>>();
+
+  constructor(private readonly repo: Repo) {
+    const resultRows = new Map<string, ReturnType<Repo['readResults']>[number]['points']>();
+    const readResultSeries = (jobId: string, labels: Labels, from: number, to: number) => {
+      const k = `${jobId}|${labelKey(labels)}|${from}|${to}`;
+      let pts = resultRows.get(k);
+      if (!pts) {
+        const all = repo.readResults(jobId, from, to);
+        for (const s of all) resultRows.set(`${s.jobId}|${labelKey(s.labels)}|${from}|${to}`, s.points);
+        pts = resultRows.get(k) ?? [];
+      }
+      return pts;
+    };
+    for (const s of repo.listResultSeries()) {
+      const base = `${s.jobId}|${labelKey(s.labels)}`;
+      const add = (
+        name: string,
+        extra: Labels,
+        pick: (p: ReturnType<typeof readResultSeries>[number]) => number | null
+      ) =>
+        this.entries.push({
+          labels: resultLabels(name, s.jobName, s.jobId, s.labels, extra),
+          storeKey: `${base}|${name}|${extra.bound ?? ''}`,
+          read: (from, to) =>
+            readResultSeries(s.jobId, s.labels, from, to)
+              .map((p): [number, number | null] => [p.t, pick(p)])
+              .filter((p): p is Point => p[1] !== null),
+        });
+      add('vigil_anomaly_score', {}, (p) => p.score);
+      add('vigil_anomalous', {}, (p) => (p.value === null ? null : p.anomaly ? p.direction || 1 : 0));
+      add('vigil_expected', { bound: 'lower' }, (p) => p.lower);
+      add('vigil_expected', { bound: 'mean' }, (p) => p.expected);
+      add('vigil_expected', { bound: 'upper' }, (p) => p.upper);
+    }
+    const forecasts = new Map<string, { from: number; to: number; rows: ReturnType<Repo['readForecasts']> }>();
+    const readForecast = (from: number, to: number) => {
+      const k = `${from}|${to}`;
+      let f = forecasts.get(k);
+      if (!f) forecasts.set(k, (f = { from, to, rows: repo.readForecasts(from, to) }));
+      return f.rows;
+    };
+    for (const s of repo.readForecasts(-8.64e15, 8.64e15)) {
+      for (const bound of ['lower', 'mean', 'upper'] as const) {
+        this.entries.push({
+          labels: resultLabels('vigil_forecast', s.jobName, s.jobId, s.labels, { bound }),
+          storeKey: `${s.jobId}|${labelKey(s.labels)}|vigil_forecast|${bound}`,
+          read: (from, to) =>
+            (
+              readForecast(from, to).find((x) => x.jobId === s.jobId && labelKey(x.labels) === labelKey(s.labels))
+                ?.points ?? []
+            )
+              .map((p): [number, number | null] => [p.t, p[bound]])
+              .filter((p): p is Point => p[1] !== null),
+        });
+      }
+    }
+    for (const d of repo.listDrift()) {
+      const point = (v: number) => (from: number, to: number) =>
+        d.checkedAt >= from && d.checkedAt <= to ? [[d.checkedAt, v] as Point] : [];
+      this.entries.push({
+        labels: resultLabels('vigil_drift', d.name, d.jobId, d.labels),
+        storeKey: `${d.jobId}|${labelKey(d.labels)}|vigil_drift`,
+        read: point(d.drifting ? 1 : 0),
+      });
+      this.entries.push({
+        labels: resultLabels('vigil_drift_p_value', d.name, d.jobId, d.labels),
+        storeKey: `${d.jobId}|${labelKey(d.labels)}|vigil_drift_p_value`,
+        read: point(d.pValue),
+      });
+    }
+  }
+
+  /** Label sets of every series matching any of the selectors (all series when none given). */
+  series(selectorSets: Matcher[][] = []): Labels[] {
+    return this.entries
+      .filter((e) => selectorSets.length === 0 || selectorSets.some((m) => matchesAll(m, e.labels)))
+      .map((e) => e.labels);
+  }
+
+  /**
+   * Preload points of series matching `matchers` over [from - lookback, to] so `select` can answer any t in
+   * [from, to].
+   */
+  private points(e: CatalogEntry, from: number, to: number): Point[] {
+    const rangeKey = `${from}|${to}`;
+    let byRange = this.cache.get(e.storeKey);
+    if (!byRange) this.cache.set(e.storeKey, (byRange = new Map()));
+    let pts = byRange.get(rangeKey);
+    if (!pts) byRange.set(rangeKey, (pts = e.read(from - LOOKBACK_MS, to)));
+    return pts;
+  }
+
+  /**
+   * A `SelectFn` for evaluations at timestamps within [from, to]: for each matching series, the newest sample
+   * in (t - 5m, t].
+   */
+  selector(from: number, to: number): (matchers: Matcher[], t: number) => Sample[] {
+    return (matchers, t) => {
+      const out: Sample[] = [];
+      for (const e of this.entries) {
+        if (!matchesAll(matchers, e.labels)) continue;
+        const pts = this.points(e, from, to);
+        const i = lastAtOrBefore(pts, t);
+        if (i >= 0 && pts[i][0] > t - LOOKBACK_MS) out.push({ labels: e.labels, value: pts[i][1] });
+      }
+      return out;
+    };
+  }
+}
+
+function lastAtOrBefore(pts: Point[], t: number): number {
+  let lo = 0;
+  let hi = pts.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (pts[mid][0] <= t) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}

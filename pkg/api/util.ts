@@ -1,0 +1,38 @@
+import { parseInterval } from '../core/interval';
+import type { EnsembleOptions } from '../ensemble/types';
+
+/** An HTTP error with a machine code, rendered as `{ error: { code, message } }`. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+const GRIDS = ['1m', '5m', '15m', '1h', '1d'].map((g) => parseInterval(g));
+
+/** The interval of an ad-hoc request: as given, else the finest standard grid with at most 11,000 points. */
+export function chooseInterval(interval: string | undefined, from: number, to: number): number {
+  if (interval) return parseInterval(interval, 'interval');
+  return GRIDS.find((g) => (to - from) / g <= 11_000) ?? GRIDS[GRIDS.length - 1];
+}
+
+/** Ensemble options of an ad-hoc request body. */
+export function requestOptions(b: {
+  detectors?: string[];
+  mode?: 'majority' | 'any';
+  threshold?: number;
+  sensitivity?: number;
+  params?: Record<string, Record<string, unknown>>;
+}): Partial<EnsembleOptions> {
+  const o: Partial<EnsembleOptions> = {};
+  if (b.detectors) o.detectors = b.detectors;
+  if (b.mode) o.mode = b.mode;
+  if (b.threshold !== undefined) o.threshold = b.threshold;
+  if (b.params) o.params = b.params;
+  if (b.sensitivity !== undefined) o.voteProbability = 10 ** (-1 - 5 * (1 - b.sensitivity));
+  return o;
+}

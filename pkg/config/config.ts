@@ -1,0 +1,292 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import YAML from 'yaml';
+import { InputError } from '../core/errors';
+
+/** Authentication for a source or sink. */
+export type AuthConfig =
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'bearer'; token: string }
+  | { type: 'apiKey'; apiKey: string };
+
+/** One configured source instance. */
+export interface SourceConfig {
+  type: 'prometheus' | 'elasticsearch' | 'file';
+  /** instance name used by queries' `source` field (default: the type) */
+  name: string;
+  /** base URL (prometheus, elasticsearch) */
+  url?: string;
+  auth?: AuthConfig;
+  /** PEM file of a custom CA */
+  caFile?: string;
+  /** request timeout, e.g. `30s` */
+  timeout?: string;
+  /** file source: only paths under this directory are read (default: the working directory) */
+  root?: string;
+}
+
+/** The service configuration after defaults, YAML, environment and flags. */
+export interface VigilConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  apiToken: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sources: SourceConfig[];
+  scheduler: {
+    /** longest backoff after failures, e.g. `15m` */
+    maxBackoff: string;
+    /** results older than this are pruned, e.g. `30d` */
+    retention: string;
+  };
+  /** write anomaly records also to Elasticsearch/OpenSearch */
+  sink?: { type: 'elasticsearch'; url: string; index: string; auth?: AuthConfig; timeout?: string };
+}
+
+const authSchema = {
+  type: 'object',
+  required: ['type'],
+  oneOf: [
+    {
+      properties: { type: { const: 'basic' }, username: { type: 'string' }, password: { type: 'string' } },
+      required: ['type', 'username', 'password'],
+      additionalProperties: false,
+    },
+    {
+      properties: { type: { const: 'bearer' }, token: { type: 'string', minLength: 1 } },
+      required: ['type', 'token'],
+      additionalProperties: false,
+    },
+    {
+      properties: { type: { const: 'apiKey' }, apiKey: { type: 'string', minLength: 1 } },
+      required: ['type', 'apiKey'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+const durationPattern = '^([0-9]+(ms|s|m|h|d|w))+$';
+
+/** JSON schema of the config (validated with ajv at start). */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['port', 'host', 'dataDir', 'apiToken', 'logLevel', 'sources', 'scheduler'],
+  properties: {
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    host: { type: 'string', minLength: 1 },
+    dataDir: { type: 'string', minLength: 1 },
+    apiToken: { type: 'string', minLength: 8 },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    sources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'name'],
+        properties: {
+          type: { enum: ['prometheus', 'elasticsearch', 'file'] },
+          name: { type: 'string', minLength: 1 },
+          url: { type: 'string', pattern: '^https?://' },
+          auth: authSchema,
+          caFile: { type: 'string' },
+          timeout: { type: 'string', pattern: durationPattern },
+          root: { type: 'string' },
+        },
+        if: { properties: { type: { enum: ['prometheus', 'elasticsearch'] } } },
+        then: { required: ['url'] },
+      },
+    },
+    scheduler: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['maxBackoff', 'retention'],
+      properties: {
+        maxBackoff: { type: 'string', pattern: durationPattern },
+        retention: { type: 'string', pattern: durationPattern },
+      },
+    },
+    sink: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'url', 'index'],
+      properties: {
+        type: { const: 'elasticsearch' },
+        url: { type: 'string', pattern: '^https?://' },
+        index: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' },
+        auth: authSchema,
+        timeout: { type: 'string', pattern: durationPattern },
+      },
+    },
+  },
+} as const;
+
+/** A config that cannot be used; the message names the key. */
+export class ConfigError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigInputs {
+  /** path of a YAML config file */
+  file?: string;
+  /** environment (default process.env) */
+  env?: Record<string, string | undefined>;
+  /** command-line overrides */
+  flags?: { port?: number; dataDir?: string };
+}
+
+/**
+ * Load the config: defaults, then the YAML file, then environment variables (`VIGIL_API_TOKEN`, `VIGIL_PORT`,
+ * `VIGIL_HOST`, `VIGIL_DATA_DIR`, `VIGIL_LOG_LEVEL`, `VIGIL_PROMETHEUS_URL` (+ `_USERNAME`/`_PASSWORD` or
+ * `_TOKEN`), `VIGIL_ELASTICSEARCH_URL` (+ `_USERNAME`/`_PASSWORD` or `_API_KEY`), `VIGIL_SINK_ELASTICSEARCH_URL`),
+ * then flags; validated against `CONFIG_SCHEMA`.
+ *
+ * @throws ConfigError naming the file and key at fault (unreadable file, bad YAML, wrong type, missing token)
+ */
+export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
+  const env = inputs.env ?? process.env;
+  let fromFile: Record<string, unknown> = {};
+  if (inputs.file) {
+    let text: string;
+    try {
+      text = readFileSync(inputs.file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`config file ${inputs.file} cannot be read: ${(err as Error).message}`);
+    }
+    let doc: unknown;
+    try {
+      doc = YAML.parse(text);
+    } catch (err) {
+      throw new ConfigError(`config file ${inputs.file} is not valid YAML: ${(err as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) {
+      throw new ConfigError(`config file ${inputs.file}: the top level must be a mapping of keys`);
+    }
+    fromFile = (doc as Record<string, unknown>) ?? {};
+  }
+  const where = inputs.file ? `config file ${inputs.file}` : 'config';
+
+  const cfg: Record<string, unknown> = {
+    port: 8080,
+    host: '0.0.0.0',
+    dataDir: '.vigil',
+    logLevel: 'info',
+    sources: [],
+    ...fromFile,
+  };
+  cfg.scheduler = { maxBackoff: '15m', retention: '30d', ...((fromFile.scheduler as object) ?? {}) };
+  if (Array.isArray(cfg.sources)) {
+    cfg.sources = (cfg.sources as Record<string, unknown>[]).map((s) =>
+      s && typeof s === 'object' && !('name' in s) && typeof s.type === 'string' ? { ...s, name: s.type } : s
+    );
+  }
+  if (cfg.sink && typeof cfg.sink === 'object')
+    cfg.sink = { type: 'elasticsearch', index: 'vigil-anomalies', ...cfg.sink };
+
+  if (env.VIGIL_API_TOKEN) cfg.apiToken = env.VIGIL_API_TOKEN;
+  if (env.VIGIL_PORT !== undefined && env.VIGIL_PORT !== '') cfg.port = envInt('VIGIL_PORT', env.VIGIL_PORT);
+  if (env.VIGIL_HOST) cfg.host = env.VIGIL_HOST;
+  if (env.VIGIL_DATA_DIR) cfg.dataDir = env.VIGIL_DATA_DIR;
+  if (env.VIGIL_LOG_LEVEL) cfg.logLevel = env.VIGIL_LOG_LEVEL;
+  const sources = Array.isArray(cfg.sources) ? (cfg.sources as Record<string, unknown>[]) : [];
+  if (env.VIGIL_PROMETHEUS_URL) {
+    sources.push({
+      type: 'prometheus',
+      name: 'prometheus',
+      url: env.VIGIL_PROMETHEUS_URL,
+      ...envAuth(env, 'VIGIL_PROMETHEUS', 'TOKEN'),
+    });
+  }
+  if (env.VIGIL_ELASTICSEARCH_URL) {
+    sources.push({
+      type: 'elasticsearch',
+      name: 'elasticsearch',
+      url: env.VIGIL_ELASTICSEARCH_URL,
+      ...envAuth(env, 'VIGIL_ELASTICSEARCH', 'API_KEY'),
+    });
+  }
+  if (env.VIGIL_SINK_ELASTICSEARCH_URL) {
+    cfg.sink = {
+      type: 'elasticsearch',
+      index: 'vigil-anomalies',
+      ...((cfg.sink as object) ?? {}),
+      url: env.VIGIL_SINK_ELASTICSEARCH_URL,
+    };
+  }
+  if (Array.isArray(cfg.sources) && !sources.some((s) => s.type === 'file'))
+    sources.push({ type: 'file', name: 'file' });
+  if (Array.isArray(cfg.sources)) cfg.sources = sources;
+  if (inputs.flags?.port !== undefined) cfg.port = inputs.flags.port;
+  if (inputs.flags?.dataDir !== undefined) cfg.dataDir = inputs.flags.dataDir;
+
+  if (cfg.apiToken === undefined) {
+    throw new ConfigError(
+      `apiToken is required: set VIGIL_API_TOKEN or "apiToken" in the ${where} (at least 8 characters)`
+    );
+  }
+  const ajv = new Ajv({ allErrors: false, strict: false });
+  const validate = ajv.compile<VigilConfig>(CONFIG_SCHEMA);
+  if (!validate(cfg)) throw new ConfigError(`${where}: ${describe(validate.errors?.[0])}`);
+  const names = new Set<string>();
+  for (const s of cfg.sources) {
+    const key = `${s.type}/${s.name}`;
+    if (names.has(key)) throw new ConfigError(`${where}: sources: two ${s.type} sources are named "${s.name}"`);
+    names.add(key);
+    if (s.caFile) {
+      try {
+        readFileSync(s.caFile);
+      } catch (err) {
+        throw new ConfigError(`${where}: sources "${s.name}".caFile: ${(err as Error).message}`);
+      }
+    }
+  }
+  cfg.dataDir = path.resolve(cfg.dataDir);
+  return cfg;
+}
+
+function envInt(name: string, v: string): number {
+  if (!/^\d+$/.test(v)) throw new ConfigError(`environment variable ${name}: "${v}" is not a port number`);
+  return Number(v);
+}
+
+function envAuth(
+  env: Record<string, string | undefined>,
+  prefix: string,
+  tokenKind: 'TOKEN' | 'API_KEY'
+): { auth?: AuthConfig } {
+  const user = env[`${prefix}_USERNAME`];
+  const pass = env[`${prefix}_PASSWORD`];
+  const token = env[`${prefix}_${tokenKind}`];
+  if (user !== undefined) return { auth: { type: 'basic', username: user, password: pass ?? '' } };
+  if (token) return { auth: tokenKind === 'TOKEN' ? { type: 'bearer', token } : { type: 'apiKey', apiKey: token } };
+  return {};
+}
+
+/** "sources[0].url: must match pattern ..." from an ajv error. */
+function describe(e: ErrorObject | undefined): string {
+  if (!e) return 'invalid';
+  const key = e.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join('');
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return `${key ? `${key}.` : ''}${extra}: unknown key`;
+  }
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return `${key ? `${key}.` : ''}${missing}: is required`;
+  }
+  if (e.keyword === 'enum') {
+    return `${key}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  }
+  if (e.keyword === 'pattern' && /timeout|maxBackoff|retention/.test(key))
+    return `${key}: must be a duration such as 30s, 5m, 1h`;
+  if (e.keyword === 'pattern' && /url/.test(key)) return `${key}: must be an http:// or https:// URL`;
+  return `${key || '(top level)'}: ${e.message ?? 'is invalid'}`;
+}

@@ -1,0 +1,162 @@
+import { SourceError } from '../core/errors';
+import type { Repo } from '../store/repo';
+import { jobTiming, type JobRunner } from './runner';
+import type { Clock, Job } from './types';
+
+/** Health of one source as the scheduler last saw it. */
+export interface SourceHealth {
+  ok: boolean;
+  error?: string;
+  lastCheck: number;
+}
+
+export interface SchedulerOptions {
+  repo: Repo;
+  runner: Pick<JobRunner, 'run'>;
+  clock: Clock;
+  /** longest wait after repeated failures (default 15 min) */
+  maxBackoffMs?: number;
+  logger?: { info(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
+  onRun?: (job: Job, ok: boolean, durationMs: number, points: number) => void;
+}
+
+/**
+ * Runs every enabled job each interval on the newest data.
+ *
+ * - One timer per job; the next run is scheduled only when the current one has finished, and a run requested
+ *   while one is in flight (e.g. `runNow`) is skipped, so runs of one job never overlap.
+ * - A failing run backs off exponentially: interval × 2^failures, capped at `maxBackoffMs`; the failure is
+ *   recorded on the job (`lastRun`) and, for a source error, on the source's health. Other jobs go on.
+ * - Time comes from the injected clock, so tests drive it with a fake one.
+ */
+export class Scheduler {
+  private timers = new Map<string, unknown>();
+  private running = new Map<string, Promise<void>>();
+  private readonly sourceHealth = new Map<string, SourceHealth>();
+  private stopped = true;
+  private readonly maxBackoffMs: number;
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.maxBackoffMs = opts.maxBackoffMs ?? 15 * 60_000;
+  }
+
+  /** Schedule every enabled job (first run right away, or when its backoff ends). */
+  start(): void {
+    this.stopped = false;
+    for (const job of this.opts.repo.listJobs(this.opts.clock.now())) this.refresh(job.id);
+  }
+
+  /** Cancel all timers and wait for runs in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** (Re)schedule a job after it was created, changed, enabled, disabled or deleted. */
+  refresh(jobId: string): void {
+    const t = this.timers.get(jobId);
+    if (t !== undefined) this.opts.clock.clearTimeout(t);
+    this.timers.delete(jobId);
+    if (this.stopped) return;
+    const job = this.opts.repo.getJob(jobId, this.opts.clock.now());
+    if (!job || !job.enabled) return;
+    const state = this.opts.repo.getState(jobId);
+    const wait = Math.max(0, (state.backoffUntil ?? 0) - this.opts.clock.now());
+    this.schedule(jobId, wait);
+  }
+
+  /** Whether a run of the job is in flight. */
+  isRunning(jobId: string): boolean {
+    return this.running.has(jobId);
+  }
+
+  /** Start a run now unless one is in flight; resolves when it ends. Returns false when skipped. */
+  async runNow(jobId: string): Promise<boolean> {
+    if (this.running.has(jobId)) return false;
+    const p = this.execute(jobId);
+    this.running.set(jobId, p);
+    try {
+      await p;
+    } finally {
+      this.running.delete(jobId);
+    }
+    return true;
+  }
+
+  /** Sources' health as seen by job runs. */
+  sources(): Record<string, SourceHealth> {
+    return Object.fromEntries(this.sourceHealth);
+  }
+
+  /** Number of enabled jobs whose last run failed. */
+  failingJobs(): number {
+    return this.opts.repo.listJobs(this.opts.clock.now()).filter((j) => j.enabled && j.lastRun && !j.lastRun.ok).length;
+  }
+
+  private schedule(jobId: string, delayMs: number): void {
+    const handle = this.opts.clock.setTimeout(() => {
+      this.timers.delete(jobId);
+      void this.tick(jobId);
+    }, delayMs);
+    this.timers.set(jobId, handle);
+  }
+
+  private async tick(jobId: string): Promise<void> {
+    if (this.stopped) return;
+    await this.runNow(jobId);
+    if (this.stopped || this.timers.has(jobId)) return;
+    const job = this.opts.repo.getJob(jobId, this.opts.clock.now());
+    if (!job || !job.enabled) return;
+    const state = this.opts.repo.getState(jobId);
+    let delay: number;
+    try {
+      delay = jobTiming(job).intervalMs;
+    } catch {
+      delay = 60_000;
+    }
+    if (state.backoffUntil !== undefined) delay = Math.max(0, state.backoffUntil - this.opts.clock.now());
+    this.schedule(jobId, delay);
+  }
+
+  private async execute(jobId: string): Promise<void> {
+    const { repo, clock } = this.opts;
+    const job = repo.getJob(jobId, clock.now());
+    if (!job) return;
+    const started = clock.now();
+    const state = repo.getState(jobId);
+    let intervalMs = 60_000;
+    try {
+      intervalMs = jobTiming(job).intervalMs;
+      const res = await this.opts.runner.run(job);
+      const durationMs = clock.now() - started;
+      repo.setLastRun(
+        jobId,
+        { at: started, ok: true, durationMs, points: res.points },
+        { lastProcessed: res.lastProcessed, failures: 0 }
+      );
+      if (job.source.type) this.sourceHealth.set(sourceName(job), { ok: true, lastCheck: clock.now() });
+      this.opts.onRun?.(job, true, durationMs, res.points);
+    } catch (err) {
+      const durationMs = clock.now() - started;
+      const failures = state.failures + 1;
+      const backoff = Math.min(intervalMs * 2 ** failures, this.maxBackoffMs);
+      const message = err instanceof Error ? err.message : String(err);
+      repo.setLastRun(
+        jobId,
+        { at: started, ok: false, error: message, durationMs },
+        { ...state, failures, backoffUntil: clock.now() + backoff }
+      );
+      if (err instanceof SourceError) {
+        this.sourceHealth.set(sourceName(job), { ok: false, error: message, lastCheck: clock.now() });
+      }
+      this.opts.logger?.warn({ job: job.name, jobId, failures, backoffMs: backoff, err: message }, 'job run failed');
+      this.opts.onRun?.(job, false, durationMs, 0);
+    }
+  }
+}
+
+function sourceName(job: Job): string {
+  return job.source.source ?? job.source.type;
+}

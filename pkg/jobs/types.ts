@@ -1,0 +1,150 @@
+import type { Labels, Series } from '../core/series';
+import type { AnomalyEvent, VoteMode } from '../ensemble/types';
+
+/** Metric pushed down to Elasticsearch/OpenSearch as a `date_histogram` sub-aggregation. */
+export interface EsMetric {
+  type: 'count' | 'cardinality' | 'avg' | 'sum' | 'min' | 'max' | 'percentile' | 'error_rate';
+  field?: string;
+  percentile?: number;
+}
+
+/**
+ * What to read and from where. `source` optionally names a configured instance (default: the first one of
+ * that type).
+ */
+export type SourceQuery =
+  | { type: 'prometheus'; query: string; source?: string }
+  | {
+      type: 'elasticsearch';
+      index: string;
+      timeField: string;
+      metric: EsMetric;
+      filter?: string;
+      splitBy?: string;
+      size?: number;
+      source?: string;
+    }
+  | {
+      type: 'file';
+      path: string;
+      timeField?: string;
+      valueField?: string;
+      labelFields?: string[];
+      source?: string;
+    };
+
+export type SourceType = SourceQuery['type'];
+
+/**
+ * A source as the service sees it. Implementations wrap `pkg/sources/*` clients; tests use fakes.
+ */
+export interface SourceClient {
+  /** instance name, e.g. `prometheus` or `prod-es` */
+  readonly name: string;
+  readonly type: SourceType;
+  /**
+   * Series for `query` over [from, to] (epoch ms), aggregated by the source where it can (step / date histogram)
+   * to `intervalMs`.
+   * @throws SourceError when the source is down, slow or answers garbage; InputError for a malformed query
+   */
+  fetch(query: SourceQuery, from: number, to: number, intervalMs: number): Promise<Series[]>;
+  /** Resolves when the source answers; rejects with SourceError naming why not. */
+  health(): Promise<void>;
+}
+
+/** A saved detection as the user writes it. */
+export interface JobSpec {
+  name: string;
+  source: SourceQuery;
+  /** detector names (default: the engine's default set) */
+  detectors?: string[];
+  /** per-detector parameters */
+  params?: Record<string, Record<string, unknown>>;
+  /** how often the job runs and the grid of its series, e.g. `1m` (default `1m`) */
+  interval?: string;
+  /** how much history the model is fitted on, e.g. `7d` (default `7d`) */
+  trainingWindow?: string;
+  /** anomaly score threshold 0-100 */
+  threshold?: number;
+  mode?: VoteMode;
+  /** labels added to every result series */
+  labels?: Record<string, string>;
+  /** forecast horizon in points written after each run (0 or absent: none) */
+  forecastHorizon?: number;
+}
+
+export interface LastRun {
+  at: number;
+  ok: boolean;
+  error?: string;
+  durationMs: number;
+  points?: number;
+}
+
+/** A saved job as the API returns it. */
+export interface Job extends JobSpec {
+  id: string;
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+  lastRun?: LastRun;
+  anomalies24h: number;
+  drift?: { drifting: boolean; pValue: number };
+}
+
+/** Scheduler bookkeeping per job (persisted so a restart resumes incrementally). */
+export interface JobState {
+  /** newest point already scored, epoch ms */
+  lastProcessed?: number;
+  /** consecutive failures */
+  failures: number;
+  /** the next run may not start before this (backoff) */
+  backoffUntil?: number;
+}
+
+/** A stored anomaly: the event plus identity, owner and feedback. */
+export interface StoredAnomaly extends AnomalyEvent {
+  id: string;
+  jobId: string;
+  feedback?: { verdict: FeedbackVerdict; comment?: string; at: number };
+  /** the false-positive feedback id whose pattern suppressed this event, if any */
+  suppressedBy?: string;
+}
+
+export type FeedbackVerdict = 'false_positive' | 'expected' | 'confirmed';
+
+export interface Feedback {
+  id: string;
+  anomalyId: string;
+  jobId: string;
+  verdict: FeedbackVerdict;
+  comment: string | null;
+  at: number;
+}
+
+export interface DriftStatus {
+  jobId: string;
+  name: string;
+  labels: Labels;
+  drifting: boolean;
+  pValue: number;
+  statistic: number;
+  checkedAt: number;
+}
+
+/** Injected time source so schedulers and tests agree on "now". */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};

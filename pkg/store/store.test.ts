@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError } from '../core/errors';
+import { Repo } from './repo';
+import { MIGRATIONS, Store } from './store';
+
+describe('Store', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the schema at the newest version', async () => {
+    const store = await Store.open({ dataDir: dir });
+    expect(store.version()).toBe(MIGRATIONS.length);
+    expect(existsSync(path.join(dir, 'vigil.db'))).toBe(true);
+    store.close();
+  });
+
+  it('migrates an older database and keeps its rows', async () => {
+    const old = await Store.open({ dataDir: dir, migrateTo: 1 });
+    expect(old.version()).toBe(1);
+    old.run('INSERT INTO jobs (id, spec, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+      'j1',
+      JSON.stringify({ name: 'old job', source: { type: 'file', path: 'x.csv' } }),
+      1,
+      5,
+      5,
+    ]);
+    old.close();
+    const store = await Store.open({ dataDir: dir });
+    expect(store.version()).toBe(MIGRATIONS.length);
+    const repo = new Repo(store);
+    expect(repo.getJob('j1', 10)?.name).toBe('old job');
+    // migration 2 added the suppression column and the drift table
+    expect(store.all('PRAGMA table_info(anomalies)').map((r) => r.name)).toContain('suppressed_by');
+    expect(store.all("SELECT name FROM sqlite_master WHERE name = 'drift'")).toHaveLength(1);
+    store.close();
+  });
+
+  it('keeps everything across a restart and leaves no temp file', async () => {
+    const store = await Store.open({ dataDir: dir, flushDelayMs: 50 });
+    const repo = new Repo(store);
+    const job = repo.createJob({ name: 'cpu', source: { type: 'prometheus', query: 'up' } }, 1000);
+    repo.writeResults(job.id, { instance: 'a' }, [
+      { t: 60_000, value: 1, expected: 1, lower: 0, upper: 2, score: 3, anomaly: false, direction: 0 },
+      { t: 120_000, value: 9, expected: 1, lower: 0, upper: 2, score: 90, anomaly: true, direction: 1 },
+    ]);
+    store.close();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const again = new Repo(await Store.open({ dataDir: dir }));
+    expect(again.listJobs(2000).map((j) => j.name)).toEqual(['cpu']);
+    const res = again.readResults(job.id, 0, 200_000);
+    expect(res[0].labels).toEqual({ instance: 'a' });
+    expect(res[0].points.map((p) => [p.t, p.value, p.anomaly, p.direction])).toEqual([
+      [60_000, 1, false, 0],
+      [120_000, 9, true, 1],
+    ]);
+    again.store.close();
+  });
+
+  it('refuses a file that is not a SQLite database, naming it', async () => {
+    writeFileSync(path.join(dir, 'vigil.db'), 'this is not sqlite at all, just some text that is long enough');
+    await expect(Store.open({ dataDir: dir })).rejects.toThrow(InputError);
+    await expect(Store.open({ dataDir: dir })).rejects.toThrow(/vigil\.db is not a readable SQLite database/);
+  });
+
+  it('stores NaN and infinities as null', async () => {
+    const store = await Store.open();
+    const repo = new Repo(store);
+    const job = repo.createJob({ name: 'x', source: { type: 'prometheus', query: 'up' } }, 0);
+    repo.writeResults(job.id, {}, [
+      { t: 1, value: NaN, expected: Infinity, lower: null, upper: null, score: null, anomaly: false, direction: 0 },
+    ]);
+    expect(repo.readResults(job.id, 0, 10)[0].points[0]).toMatchObject({ value: null, expected: null });
+    store.close();
+  });
+});
+
+describe('Repo anomalies', () => {
+  it('joins an event that continues across runs instead of adding a second one', async () => {
+    const repo = new Repo(await Store.open());
+    const job = repo.createJob({ name: 'x', source: { type: 'prometheus', query: 'up' } }, 0);
+    const ev = {
+      start: 60_000,
+      end: 120_000,
+      labels: { a: '1' },
+      severity: 'minor' as const,
+      score: 30,
+      peak: 60_000,
+      detectors: { zscore: 60 },
+      expected: 1,
+      actual: 5,
+      direction: 'above' as const,
+      confidence: 1,
+      explanation: 'x',
+    };
+    const first = repo.recordAnomaly(job.id, ev, 0, 120_000);
+    const second = repo.recordAnomaly(
+      job.id,
+      { ...ev, start: 180_000, end: 240_000, peak: 200_000, score: 80 },
+      0,
+      120_000
+    );
+    expect(second.id).toBe(first.id);
+    expect(second).toMatchObject({ start: 60_000, end: 240_000, score: 80, peak: 200_000 });
+    const third = repo.recordAnomaly(job.id, { ...ev, start: 900_000, end: 900_000 }, 0, 120_000);
+    expect(third.id).not.toBe(first.id);
+    expect(repo.listAnomalies(job.id, 0, 1e7)).toHaveLength(2);
+    repo.store.close();
+  });
+});
