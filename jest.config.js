@@ -6,7 +6,7 @@ const base = {
     '^.+\\.mjs$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   // @bsull/augurs ships ES modules; let swc turn them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@bsull|parse-duration)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@bsull|parse-duration|cookie)/)'],
 };
 
 module.exports = {
@@ -17,14 +17,14 @@ module.exports = {
       displayName: 'unit',
       roots: ['<rootDir>/pkg', '<rootDir>/tests'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/integration/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/integration/sources/'],
     },
     // Suites against real Prometheus and OpenSearch (tests/servers/), started once per run, only when a suite
-    // of this project is selected.
+    // of this project (tests/integration/sources/) is selected.
     {
       ...base,
-      displayName: 'integration',
-      roots: ['<rootDir>/tests/integration'],
+      displayName: 'servers',
+      roots: ['<rootDir>/tests/integration/sources'],
       testMatch: ['**/*.test.ts'],
       globalSetup: '<rootDir>/tests/servers/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/servers/globalTeardown.ts',

@@ -1,0 +1,150 @@
+import { Repo } from '../store/repo';
+import { Store } from '../store/store';
+import { defaultEngine } from './engine';
+import { CONTEXT_POINTS, JobRunner, matchesFalsePositive } from './runner';
+import { SourceRegistry } from './sources';
+import { ManualClock, MemorySource } from './testkit';
+import type { AnomalyEvent } from '../ensemble/types';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
+
+/** Deterministic noise in [-0.5, 0.5). */
+function noise(t: number): number {
+  const x = Math.sin(t / 7919) * 43758.5453;
+  return x - Math.floor(x) - 0.5;
+}
+
+function setupRunner(spikes: Map<number, number>) {
+  const source = new MemorySource('prometheus', 'prometheus', [{ __name__: 'cpu', instance: 'a' }], (_l, t) => {
+    return 10 + Math.sin((2 * Math.PI * t) / (60 * MIN)) + noise(t) * 0.4 + (spikes.get(t) ?? 0);
+  });
+  return source;
+}
+
+describe('JobRunner', () => {
+  it('fits on the training window, then scores incrementally (new points plus context only)', async () => {
+    const repo = new Repo(await Store.open());
+    const clock = new ManualClock(T0 + 30_000);
+    const source = setupRunner(new Map());
+    const runner = new JobRunner({ repo, sources: new SourceRegistry([source]), engine: defaultEngine, clock });
+    const job = repo.createJob(
+      {
+        name: 'cpu',
+        source: { type: 'prometheus', query: 'cpu' },
+        detectors: ['zscore', 'mad'],
+        interval: '1m',
+        trainingWindow: '2d',
+      },
+      clock.now()
+    );
+    const first = await runner.run(job);
+    const end = T0 - MIN; // newest complete bucket
+    expect(first.lastProcessed).toBe(end);
+    expect(first.points).toBe(2 * 1440);
+    expect(source.fetches[0]).toEqual({ from: end - 2 * 1440 * MIN, to: end + MIN - 1, intervalMs: MIN });
+    expect(repo.getModel(job.id)).toBeDefined();
+    repo.setLastRun(
+      job.id,
+      { at: clock.now(), ok: true, durationMs: 1 },
+      { failures: 0, lastProcessed: first.lastProcessed }
+    );
+
+    clock.t += 5 * MIN;
+    source.fetches.length = 0;
+    const second = await runner.run(job);
+    expect(second.points).toBe(5);
+    expect(second.lastProcessed).toBe(end + 5 * MIN);
+    // no refit: one fetch, starting CONTEXT_POINTS before the first new point
+    expect(source.fetches).toEqual([
+      { from: end + MIN - CONTEXT_POINTS * MIN, to: end + 6 * MIN - 1, intervalMs: MIN },
+    ]);
+    const stored = repo.readResults(job.id, end + MIN, end + 5 * MIN);
+    expect(stored[0].points.map((p) => p.t)).toEqual([1, 2, 3, 4, 5].map((k) => end + k * MIN));
+    expect(stored[0].points.every((p) => p.expected !== null && p.score !== null)).toBe(true);
+    repo.store.close();
+  });
+
+  it('suppresses a repeat of a false-positive pattern but still reports a bigger excursion', async () => {
+    const repo = new Repo(await Store.open());
+    const clock = new ManualClock(T0 + 30_000);
+    const spikes = new Map<number, number>();
+    const source = setupRunner(spikes);
+    const runner = new JobRunner({ repo, sources: new SourceRegistry([source]), engine: defaultEngine, clock });
+    const job = repo.createJob(
+      {
+        name: 'cpu',
+        source: { type: 'prometheus', query: 'cpu' },
+        detectors: ['zscore', 'mad'],
+        interval: '1m',
+        trainingWindow: '1d',
+      },
+      clock.now()
+    );
+    const step = async (minutes: number) => {
+      clock.t += minutes * MIN;
+      const r = await runner.run(job);
+      repo.setLastRun(
+        job.id,
+        { at: clock.now(), ok: true, durationMs: 1 },
+        { failures: 0, lastProcessed: r.lastProcessed }
+      );
+    };
+    await step(0);
+    const before = repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER).length;
+
+    const spikeAt = (k: number) => T0 - MIN + k * MIN;
+    spikes.set(spikeAt(3), 8);
+    await step(5);
+    const first = repo.listAnomalies(job.id, spikeAt(1), spikeAt(5));
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ direction: 'above', peak: spikeAt(3) });
+    repo.addFeedback(first[0], 'false_positive', 'deploy spike', clock.now());
+
+    // the same pattern an hour later (same series, same direction, no bigger) is suppressed
+    spikes.set(spikeAt(63), 7.5);
+    await step(60);
+    expect(repo.listAnomalies(job.id, spikeAt(60), spikeAt(65))).toHaveLength(0);
+    const hidden = repo.listAnomalies(job.id, spikeAt(60), spikeAt(65), true);
+    expect(hidden).toHaveLength(1);
+    expect(hidden[0].suppressedBy).toBeDefined();
+    const pts = repo.readResults(job.id, spikeAt(63), spikeAt(63))[0].points;
+    expect(pts[0]).toMatchObject({ anomaly: false, direction: 0 });
+
+    // a much bigger spike is still reported
+    spikes.set(spikeAt(123), 30);
+    await step(60);
+    const big = repo.listAnomalies(job.id, spikeAt(120), spikeAt(125));
+    expect(big).toHaveLength(1);
+    expect(big[0].suppressedBy).toBeUndefined();
+    expect(repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER).length).toBe(before + 2);
+    repo.store.close();
+  });
+});
+
+describe('matchesFalsePositive', () => {
+  const fp: AnomalyEvent = {
+    start: 0,
+    end: 0,
+    labels: { host: 'a' },
+    severity: 'minor',
+    score: 40,
+    peak: 0,
+    detectors: {},
+    expected: 10,
+    actual: 20,
+    direction: 'above',
+    confidence: 1,
+    explanation: '',
+  };
+  it.each([
+    [{}, true],
+    [{ actual: 21 }, true],
+    [{ actual: 22 }, false],
+    [{ direction: 'below' as const, actual: 0 }, false],
+    [{ labels: { host: 'b' } }, false],
+    [{ expected: NaN }, false],
+  ])('%j -> %s', (change, expected) => {
+    expect(matchesFalsePositive({ ...fp, ...change }, fp)).toBe(expected);
+  });
+});
