@@ -1,0 +1,122 @@
+import { probit } from 'simple-statistics';
+import { ParameterError } from '../../core/errors';
+import { getDetector } from '../../detectors/registry';
+import type { SeasonalModel } from '../../detectors/seasonal';
+import type { DetectorInput } from '../../detectors/types';
+import { OnlineCalibration, probabilityToScore } from '../../ensemble/calibration';
+import type { EnsembleModel } from '../../ensemble/types';
+import { mstlForecast } from '../../forecast/ets';
+
+/** How non-causal detectors are scored in streaming (see `honestRawScores`). */
+export interface StreamingOptions {
+  /** points scored per refit of a non-causal detector (default 24) */
+  chunk: number;
+  /** most points of history a non-causal detector refits on (default 1000) */
+  history: number;
+}
+
+export const DEFAULT_STREAMING: StreamingOptions = { chunk: 24, history: 1000 };
+
+/**
+ * Raw scores of one fitted detector such that the score of row t depends only on rows <= t.
+ *
+ * Causal detectors (`detector.causal`) are scored once over the whole input. The seasonal detector (MSTL,
+ * not causal: its in-sample decomposition sees the whole input) is refitted in chunks of `chunk` rows on the
+ * `history` rows before each chunk only, and each chunk row is scored against MSTL's out-of-sample forecast
+ * and band: raw score = |x - forecast| / band sd, the seasonal detector's own score, without look-ahead.
+ * Rows before `start` (the training rows) are left NaN for it.
+ *
+ * @throws ParameterError for another non-causal detector (no honest streaming scheme for it)
+ */
+export function honestRawScores(
+  name: string,
+  model: unknown,
+  input: DetectorInput,
+  start: number,
+  options: StreamingOptions = DEFAULT_STREAMING
+): Float64Array {
+  const detector = getDetector(name);
+  if (detector.causal) return detector.score(model, input).score;
+  if (name !== 'seasonal') {
+    throw new ParameterError(`detector "${name}" is not causal and has no honest streaming scheme in the benchmark`);
+  }
+  const m = model as SeasonalModel;
+  const n = input.values.length;
+  const out = new Float64Array(n).fill(NaN);
+  if (m.periods.length === 0) return out;
+  const longest = Math.max(...m.periods);
+  const z = probit(0.5 + m.params.level / 2);
+  const history = Math.max(options.history, 2 * longest);
+  for (let a = Math.max(start, 2 * longest); a < n; a += options.chunk) {
+    const b = Math.min(n, a + options.chunk);
+    const past = input.values.subarray(Math.max(0, a - history), a);
+    let band;
+    try {
+      band = mstlForecast(past, m.periods, b - a, m.params.level);
+    } catch {
+      continue; // history MSTL cannot fit (e.g. too many gaps): the detector abstains on this chunk
+    }
+    for (let i = a; i < b; i++) {
+      const x = input.values[i];
+      const e = band.mean[i - a];
+      const sd = (band.upper[i - a] - band.lower[i - a]) / (2 * z);
+      if (!Number.isNaN(x) && Number.isFinite(e) && sd > 0) out[i] = Math.abs(x - e) / sd;
+    }
+  }
+  return out;
+}
+
+/** Streaming ensemble output: the 0-100 anomaly score, each detector's 0-100 score, and the vote decision. */
+export interface StreamingScores {
+  score: Float64Array;
+  contributions: Record<string, Float64Array>;
+  anomalous: Uint8Array;
+}
+
+/**
+ * Combine members' raw scores exactly as `scoreEnsemble(model, input, { calibration: 'online' })` does
+ * (online tail-probability calibration, 0-100 scores, weight-averaged over the detectors that judged the
+ * point, vote rule and threshold), for raw scores computed outside it (see `honestRawScores`).
+ *
+ * @param raws raw scores per member, in `model.members` order, each the series' length
+ */
+export function combineOnline(model: EnsembleModel, raws: Float64Array[]): StreamingScores {
+  const opts = model.options;
+  const n = raws.length ? raws[0].length : 0;
+  const contributions: Record<string, Float64Array> = {};
+  const probabilities = model.members.map((m, d) => {
+    const raw = raws[d];
+    const p = new Float64Array(n);
+    const cal = new OnlineCalibration(m.calibration.quantiles);
+    for (let i = 0; i < n; i++) {
+      p[i] = cal.probability(raw[i]);
+      cal.observe(raw[i]);
+    }
+    contributions[m.name] = p.map(probabilityToScore);
+    return p;
+  });
+  const weights = model.members.map((m) => opts.weights?.[m.name] ?? 1);
+  let activeWeight = 0;
+  probabilities.forEach((p, d) => {
+    if (p.some((x) => !Number.isNaN(x))) activeWeight += weights[d];
+  });
+  const score = new Float64Array(n).fill(NaN);
+  const anomalous = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let judged = 0;
+    let voted = 0;
+    let sum = 0;
+    for (let d = 0; d < model.members.length; d++) {
+      const p = probabilities[d][i];
+      if (Number.isNaN(p) || weights[d] === 0) continue;
+      judged += weights[d];
+      sum += weights[d] * contributions[model.members[d].name][i];
+      if (p < opts.voteProbability) voted += weights[d];
+    }
+    if (judged === 0) continue;
+    score[i] = sum / judged;
+    const voteHolds = opts.mode === 'any' ? voted > 0 : voted > 0 && voted >= activeWeight / 2;
+    if (voteHolds && score[i] >= opts.threshold) anomalous[i] = 1;
+  }
+  return { score, contributions, anomalous };
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench:nab`: the NAB scoreboard. Runs the default ensemble once over the shared NAB subset with honest
+ * streaming, then scores (NAB v1.1, threshold optimised over the corpus per profile) the ensemble, each
+ * member detector alone (its own online-calibrated score, as `--detectors <name>` would give), the ensemble's
+ * own decisions at its default threshold, and Numenta HTM's published scores for reference.
+ *
+ * Options: `--params <json>` and `--detectors a,b` are passed to the ensemble, `--out <dir>` keeps the
+ * results files (default: a temporary directory, removed afterwards).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { listDataFiles, readNabCsv, readProfiles, readWindows } from './corpus';
+import { nabDir } from './paths';
+import { scoreDetections, runNab } from './runner';
+import { scoreCorpus, type ProfileResult, type ScoredFile } from './scoreCorpus';
+
+function row(name: string, scores: Record<string, ProfileResult>, profiles: string[], note = ''): string {
+  const cells = profiles.map((p) => scores[p].normalized.toFixed(1).padStart(8));
+  const thr = profiles.map((p) => scores[p].threshold.toFixed(3)).join('/');
+  return `${name.padEnd(22)}${cells.join('')}   ${thr}${note ? `  ${note}` : ''}`;
+}
+
+function main(argv: string[]): void {
+  const o = new Command()
+    .option('--detectors <names>', 'comma-separated ensemble members')
+    .option('--params <json>', 'per-detector parameters as JSON')
+    .option('--out <dir>', 'keep results files here')
+    .parse(argv)
+    .opts<{ detectors?: string; params?: string; out?: string }>();
+  const nab = nabDir();
+  const labelsFile = path.join(nab, 'labels', 'combined_windows.json');
+  const profiles = readProfiles(path.join(nab, 'profiles.json'));
+  const names = Object.keys(profiles);
+  const outDir = o.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-nab-'));
+  const started = performance.now();
+  const run = runNab({
+    dataDir: path.join(nab, 'data'),
+    labelsFile,
+    outDir,
+    profiles,
+    ensemble: {
+      ...(o.detectors ? { detectors: o.detectors.split(',') } : {}),
+      ...(o.params ? { params: JSON.parse(o.params) as Record<string, Record<string, unknown>> } : {}),
+    },
+    onFile: (d, k, n) =>
+      process.stderr.write(
+        `[${k + 1}/${n}] ${d.file}: ${d.timestamps.length} rows, ${(d.elapsedMs / 1000).toFixed(2)} s\n`
+      ),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (!o.out) fs.rmSync(outDir, { recursive: true, force: true });
+  const labels = readWindows(labelsFile);
+
+  const lines: string[] = [];
+  lines.push(
+    `NAB v1.1 scorer, ${run.detections.length} files of the shared subset, normalised 0-100 (100 perfect, 0 null)`
+  );
+  lines.push(
+    `${'detector'.padEnd(22)}${names.map((p) => p.replace('reward_low_', '').padStart(8)).join('')}   thresholds`
+  );
+  lines.push(row('ensemble', run.scores, names));
+  const members = Object.keys(run.detections[0]?.contributions ?? {});
+  for (const m of members)
+    lines.push(
+      row(
+        `  ${m}`,
+        scoreDetections(run.detections, labels, profiles, (d) => d.contributions[m]),
+        names
+      )
+    );
+  const decisions = scoreDetections(run.detections, labels, profiles, (d) => Float64Array.from(d.anomalous));
+  lines.push(row('ensemble decisions', decisions, names, '(its own vote rule and threshold, 0/1)'));
+
+  // Numenta HTM's published anomaly scores on the same files, for reference
+  const golden = path.join(nab, 'golden', 'numenta');
+  const htm = new Map<string, ScoredFile>();
+  for (const f of listDataFiles(path.join(nab, 'data'))) {
+    const [category, name] = f.split('/');
+    const t = readNabCsv(path.join(golden, category, `numenta_${name}`));
+    htm.set(f, { timestamps: t.timestamps, anomalyScores: t.columns.anomaly_score });
+  }
+  lines.push(row('Numenta HTM (golden)', scoreCorpus(htm, labels, profiles), names));
+  lines.push(`detection: ${seconds.toFixed(1)} s wall for ${run.detections.length} files`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main(process.argv);
