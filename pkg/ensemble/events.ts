@@ -105,7 +105,7 @@ function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
-  if (a >= 10) return x.toFixed(1);
+  if (a >= 10) return String(Number(x.toFixed(1)));
   return Number(x.toPrecision(3)).toString();
 }
 
