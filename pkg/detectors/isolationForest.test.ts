@@ -1,10 +1,12 @@
 import { InputError, ParameterError } from '../core/errors';
 import { createRng } from '../core/random';
+import { createSeries } from '../core/series';
 import {
   averagePathLength,
   fitIsolationForest,
   isolationForestDetector,
   isolationForestFromJSON,
+  isolationForestOnSeries,
   isolationForestRateDrift,
   isolationForestToJSON,
   scoreIsolationForest,
@@ -152,5 +154,33 @@ describe('isolationForest detector', () => {
   test('a too-short training series is an InputError', () => {
     const input = { timestamps: Float64Array.of(0, 1, 2), values: Float64Array.of(1, 2, 3), intervalMs: 1 };
     expect(() => isolationForestDetector.fit(input)).toThrow(/too short/);
+  });
+});
+
+describe('isolationForestOnSeries', () => {
+  test('scores aligned series and names the feature that drove an anomaly', () => {
+    const r = createRng(31);
+    const n = 500;
+    const ts = Array.from({ length: n }, (_, i) => i * 3600000);
+    const requests = ts.map(() => 100 + r.normal() * 5);
+    const errorRate = ts.map(() => 0.01 + Math.abs(r.normal()) * 0.002);
+    errorRate[400] = 0.5; // an error burst at normal traffic
+    const clients = requests.map((q) => q / 2 + r.normal());
+    const series = [
+      createSeries({ __name__: 'requests' }, ts, requests),
+      createSeries({ __name__: 'error_rate' }, ts.slice(0, n - 1), errorRate.slice(0, n - 1)),
+      createSeries({ __name__: 'unique_clients' }, ts, clients),
+    ];
+    const res = isolationForestOnSeries(series, { seed: 2 });
+    expect(res.names).toEqual(['{__name__="requests"}', '{__name__="error_rate"}', '{__name__="unique_clients"}']);
+    expect(res.score).toHaveLength(n);
+    expect(Number.isNaN(res.score[n - 1])).toBe(true); // error_rate missing there
+    expect(res.topFeature[n - 1]).toBe(-1);
+    // among the three highest scores (points extreme in two correlated series compete with it)
+    let higher = 0;
+    for (let i = 0; i < n - 1; i++) if (res.score[i] > res.score[400]) higher++;
+    expect(higher).toBeLessThan(3);
+    expect(res.topFeature[400]).toBe(1);
+    expect(res.topZ[400]).toBeGreaterThan(10);
   });
 });

@@ -15,7 +15,8 @@
 
 import { InputError, ParameterError } from '../core/errors';
 import { createRng, sampleIndices } from '../core/random';
-import { checkMatrix, intParam } from '../features/multivariate';
+import type { Series } from '../core/series';
+import { alignSeries, applyScaler, checkMatrix, fitRobustScaler, intParam } from '../features/multivariate';
 import { windowFeatures } from '../features/windows';
 import { emptyOutput, type Detector, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
 
@@ -416,6 +417,54 @@ export function isolationForestRateDrift(
   if (n === 0) throw new InputError('isolationForestRateDrift: recent window has no finite score');
   const rate = above / n;
   return { threshold, rate, expectedRate, ratio: rate / expectedRate, drift: rate > factor * expectedRate };
+}
+
+/** Result of `isolationForestOnSeries`: one row per aligned timestamp. */
+export interface MultivariateScores {
+  /** epoch ms of each row (the union of the series' timestamps) */
+  timestamps: Float64Array;
+  /** column names: the series' label sets */
+  names: string[];
+  /** s(x) in (0, 1] per row; NaN where a series has no value */
+  score: Float64Array;
+  /** per row, the column furthest from its median in robust standard deviations (-1 when the row is NaN) */
+  topFeature: Int32Array;
+  /** that column's signed robust z-score */
+  topZ: Float64Array;
+  model: IsolationForestModel;
+}
+
+/**
+ * Multivariate Isolation Forest over several aligned series, e.g. the access-log metrics of one site
+ * (requests, error_rate, unique_clients, requests_per_session): aligns them on their timestamps, fits on every
+ * complete row and scores every row; also names each row's most deviating series (robust z-score against the
+ * column median and IQR / 1.349) so a report can say which feature drove an anomaly.
+ *
+ * @param series two or more series (one works too); values in any units (Isolation Forest is scale invariant)
+ * @param opts forest options (trees 100, sampleSize 256, seed 1)
+ * @throws InputError when no series is given or fewer than 2 timestamps have every series present
+ */
+export function isolationForestOnSeries(
+  series: Series[],
+  opts: Partial<IsolationForestOptions> = {}
+): MultivariateScores {
+  const m = alignSeries(series);
+  const model = fitIsolationForest(m.data, m.rows, m.cols, opts);
+  const score = scoreIsolationForest(model, m.data, m.rows, m.cols);
+  const z = applyScaler(fitRobustScaler(m.data, m.rows, m.cols), m.data, m.rows, m.cols);
+  const topFeature = new Int32Array(m.rows).fill(-1);
+  const topZ = new Float64Array(m.rows).fill(NaN);
+  for (let r = 0; r < m.rows; r++) {
+    if (Number.isNaN(score[r])) continue;
+    let best = -1;
+    for (let c = 0; c < m.cols; c++) {
+      const v = z[r * m.cols + c];
+      if (best < 0 || Math.abs(v) > Math.abs(z[r * m.cols + best])) best = c;
+    }
+    topFeature[r] = best;
+    topZ[r] = z[r * m.cols + best];
+  }
+  return { timestamps: m.timestamps, names: m.names, score, topFeature, topZ, model };
 }
 
 /** Parameters of the `isolationForest` detector. */
