@@ -17,11 +17,29 @@ export function sharedDir(): string {
     : path.resolve(REPO_ROOT, '..', 'shared');
 }
 
-/** Where server data, logs, pid files and URLs live: `$VIGIL_SERVERS_DIR`, else `<repo>/.cache/servers`. */
+/** Parent of the per-run server directories. */
+export function serversRoot(): string {
+  return path.join(REPO_ROOT, '.cache', 'servers');
+}
+
+/**
+ * Where this run's server data, logs, pid files and URLs live: `$VIGIL_SERVERS_DIR`, else
+ * `<repo>/.cache/servers/manual`. The jest globalSetup points it at a directory of its own per run
+ * (`run-<pid>`), so two test runs in the same tree never touch each other's servers.
+ */
 export function serversDir(): string {
   const dir = process.env.VIGIL_SERVERS_DIR
     ? path.resolve(process.env.VIGIL_SERVERS_DIR)
-    : path.join(REPO_ROOT, '.cache', 'servers');
+    : path.join(serversRoot(), 'manual');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Build cache shared by runs (the backfilled TSDB): `$VIGIL_SERVERS_CACHE`, else `<repo>/.cache/servers-cache`. */
+export function cacheDir(): string {
+  const dir = process.env.VIGIL_SERVERS_CACHE
+    ? path.resolve(process.env.VIGIL_SERVERS_CACHE)
+    : path.join(REPO_ROOT, '.cache', 'servers-cache');
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }

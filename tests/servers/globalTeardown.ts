@@ -1,8 +1,10 @@
-/** Jest globalTeardown of the integration project: stop the servers globalSetup started. */
+/** Jest globalTeardown of the `servers` project: stop the servers globalSetup started and remove its directory. */
+import * as fs from 'node:fs';
 import { stopServers } from './servers';
 
 export default async function globalTeardown(): Promise<void> {
-  const s = globalThis.__vigilServers;
-  await stopServers(s ? s.started : { prometheus: true, opensearch: true });
+  const state = globalThis.__vigilServers;
+  await stopServers(state ? state.servers.started : { prometheus: true, opensearch: true });
+  if (state?.runDir) fs.rmSync(state.runDir, { recursive: true, force: true });
   globalThis.__vigilServers = undefined;
 }

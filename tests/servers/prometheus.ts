@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   ServerStartError,
+  cacheDir,
   freePort,
   hasCommand,
   httpGet,
@@ -54,32 +55,40 @@ export async function ensurePrometheusInstalled(): Promise<void> {
 }
 
 /**
- * Build (or reuse) the backfilled TSDB: NAB CSVs -> OpenMetrics -> promtool blocks. Reused when the inputs
- * are unchanged (a hash of the OpenMetrics text is kept next to the data).
- * @returns the data directory and the time spent (0 when reused)
+ * Build (or reuse) the backfilled TSDB: NAB CSVs -> OpenMetrics -> promtool blocks, cached by a hash of the
+ * OpenMetrics text under the shared build cache, then copied into this run's data directory (Prometheus
+ * locks and compacts its data directory, so runs never share one).
+ * @returns the data directory and the time spent building (0 when the cache was used)
  */
 export async function buildNabTsdb(): Promise<{ dataDir: string; ms: number }> {
-  const dir = prometheusDir();
-  const dataDir = path.join(dir, 'data');
   const om = nabToOpenMetrics(NAB_BACKFILL.map(readNabCsv));
-  const hash = crypto.createHash('sha256').update(om).digest('hex');
-  const stamp = path.join(dir, 'data.sha256');
-  if (fs.existsSync(dataDir) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
-    return { dataDir, ms: 0 };
+  const hash = crypto.createHash('sha256').update(om).digest('hex').slice(0, 16);
+  const cached = path.join(cacheDir(), `prometheus-nab-${hash}`);
+  let ms = 0;
+  if (!fs.existsSync(cached)) {
+    const t0 = Date.now();
+    const tmp = `${cached}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    const omFile = path.join(tmp, 'nab.om.txt');
+    fs.writeFileSync(omFile, om);
+    const blocks = path.join(tmp, 'blocks');
+    await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', omFile, blocks], {
+      timeoutMs: 300_000,
+      what: 'backfilling NAB series into the Prometheus TSDB',
+    });
+    try {
+      fs.renameSync(blocks, cached);
+    } catch (err) {
+      if (!fs.existsSync(cached)) throw err; // another run finished the same build first
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+    ms = Date.now() - t0;
   }
-  const t0 = Date.now();
+  const dataDir = path.join(prometheusDir(), 'data');
   fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.rmSync(stamp, { force: true });
-  fs.mkdirSync(dataDir, { recursive: true });
-  const omFile = path.join(dir, 'nab.om.txt');
-  fs.writeFileSync(omFile, om);
-  await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', omFile, dataDir], {
-    timeoutMs: 300_000,
-    what: 'backfilling NAB series into the Prometheus TSDB',
-  });
-  fs.rmSync(omFile, { force: true });
-  fs.writeFileSync(stamp, hash);
-  return { dataDir, ms: Date.now() - t0 };
+  fs.cpSync(cached, dataDir, { recursive: true });
+  return { dataDir, ms };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ServerStartError, serversDir } from './common';
+import { ServerStartError, processAlive, serversDir, serversRoot, stopFromPidFile } from './common';
 import { startOpenSearch, stopOpenSearch, type OpenSearchServer } from './opensearch';
 import { startPrometheus, stopPrometheus, type PrometheusServer } from './prometheus';
 
@@ -93,5 +93,28 @@ export function serverUrls(): ServerUrls {
       'integration test servers are not running: run the suites through jest (the integration project starts them) ' +
         'or start them with `npx tsx tests/servers/cli.ts start` and export the URLs it prints'
     );
+  }
+}
+
+/**
+ * Stop the servers of earlier test runs whose runner died without its teardown (their watchdogs normally do
+ * this within seconds), and remove their directories. Only `run-<pid>` directories whose pid is gone.
+ */
+export async function cleanStaleRuns(): Promise<void> {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(serversRoot());
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const m = /^run-(\d+)$/.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    const dir = path.join(serversRoot(), name);
+    await Promise.allSettled([
+      stopFromPidFile(path.join(dir, 'prometheus', 'pid')),
+      stopFromPidFile(path.join(dir, 'opensearch', 'pid')),
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

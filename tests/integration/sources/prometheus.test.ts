@@ -2,11 +2,11 @@
  * PrometheusSource against a real Prometheus (Debian package) holding NAB series backfilled with promtool
  * (tests/servers/prometheus.ts). Values must equal the CSVs'.
  */
-import { SourceError } from '../../pkg/core/errors';
-import { PrometheusSource } from '../../pkg/sources/prometheus';
-import { freePort } from '../servers/common';
-import { NAB_METRIC, readNabCsv } from '../servers/nab';
-import { serverUrls } from '../servers/servers';
+import { SourceError } from '../../../pkg/core/errors';
+import { PrometheusSource } from '../../../pkg/sources/prometheus';
+import { freePort } from '../../servers/common';
+import { NAB_METRIC, readNabCsv } from '../../servers/nab';
+import { serverUrls } from '../../servers/servers';
 
 const MIN = 60_000;
 const LOOKBACK_MS = 5 * MIN; // Prometheus' default --query.lookback-delta
