@@ -83,6 +83,8 @@ function probOutsideBand(m: number, n: number, g: number, h: number): number {
   let curlen = maxj - minj;
   const lenA = Math.min(2 * maxj + 2, n + 1);
   const A = new Float64Array(Math.max(lenA, 1)).fill(1);
+  const inv = new Float64Array(m + n + 1);
+  for (let k = 1; k <= m + n; k++) inv[k] = 1 / k;
   for (let j = minj; j < maxj; j++) A[j] = 0;
   for (let i = 1; i <= m; i++) {
     const lastminj = minj;
@@ -91,9 +93,11 @@ function probOutsideBand(m: number, n: number, g: number, h: number): number {
     maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
     if (maxj <= minj) return 1;
     let val = minj === 0 ? 0 : 1;
+    const shift = minj - lastminj;
     for (let jj = 0; jj < maxj - minj; jj++) {
       const j = jj + minj;
-      val = (A[jj + minj - lastminj] * i + val * j) / (i + j);
+      // multiply by a tabulated 1 / (i + j): the loop is latency-bound on val, and a division is slow
+      val = (A[jj + shift] * i + val * j) * inv[i + j];
       A[jj] = val;
     }
     curlen = maxj - minj;
@@ -121,26 +125,35 @@ export function kolmogorovSf(lambda: number): number {
   return Math.min(1, Math.max(0, 2 * s));
 }
 
-/** KS test on samples already sorted ascending and free of NaN (no checks). */
-export function ksTestSorted(a: Float64Array, b: Float64Array): KsResult {
-  const n1 = a.length;
-  const n2 = b.length;
-  let d = ksStatisticSorted(a, b);
-  let p: number;
+/**
+ * Two-sided p-value of a KS statistic `d` for sample sizes n1, n2 (scipy's 'auto' method), with `d` snapped to
+ * the lattice h / lcm(n1, n2) first in the exact branch, as scipy does.
+ *
+ * @param cache optional memo keyed by (n2, h): the rolling detector meets the same lattice points again and again
+ */
+export function ksPValue(n1: number, n2: number, d: number, cache?: Map<number, number>): KsResult {
   if (Math.max(n1, n2) <= KS_EXACT_MAX_N) {
     const g = gcd(n1, n2);
     const lcm = (n1 / g) * n2;
     const h = Math.round(d * lcm);
-    d = h / lcm;
-    if (h === 0) p = 1;
-    else if (n1 === n2) p = probOutsideSquare(n1, h);
-    else p = probOutsideBand(n1, n2, g, h);
-  } else {
-    const en = (n1 * n2) / (n1 + n2);
-    const s = Math.sqrt(en);
-    p = kolmogorovSf((s + 0.12 + 0.11 / s) * d);
+    const statistic = h / lcm;
+    if (h === 0) return { statistic, pValue: 1 };
+    const key = n2 * (lcm + 1) + h;
+    const hit = cache?.get(key);
+    if (hit !== undefined) return { statistic, pValue: hit };
+    const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideBand(n1, n2, g, h);
+    const pValue = Math.min(1, Math.max(0, p));
+    cache?.set(key, pValue);
+    return { statistic, pValue };
   }
-  return { statistic: d, pValue: Math.min(1, Math.max(0, p)) };
+  const en = (n1 * n2) / (n1 + n2);
+  const s = Math.sqrt(en);
+  return { statistic: d, pValue: Math.min(1, Math.max(0, kolmogorovSf((s + 0.12 + 0.11 / s) * d))) };
+}
+
+/** KS test on samples already sorted ascending and free of NaN (no checks). */
+export function ksTestSorted(a: Float64Array, b: Float64Array, cache?: Map<number, number>): KsResult {
+  return ksPValue(a.length, b.length, ksStatisticSorted(a, b), cache);
 }
 
 /**
@@ -232,13 +245,14 @@ export const ksDrift: Detector<KsDriftParams, KsDriftModel> = {
     const values = input.values;
     const out = emptyOutput(values.length);
     const buf = new Float64Array(window);
+    const cache = new Map<number, number>();
     for (let t = 0; t < values.length; t++) {
       if (Number.isNaN(values[t])) continue;
       let n = 0;
       for (let i = Math.max(0, t - window + 1); i <= t; i++) if (!Number.isNaN(values[i])) buf[n++] = values[i];
       if (n < minPoints) continue;
       const recent = buf.slice(0, n).sort();
-      const { pValue } = ksTestSorted(ref, recent);
+      const { pValue } = ksTestSorted(ref, recent, cache);
       out.score[t] = -Math.log10(Math.max(pValue, 1e-300));
     }
     return out;
