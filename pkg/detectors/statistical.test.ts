@@ -1,7 +1,7 @@
 import { ParameterError } from '../core/errors';
 import { iqr } from './iqr';
 import { mad } from './mad';
-import { DETECTORS, getDetector } from './registry';
+import { DETECTORS, getDetector, type AnyDetector } from './registry';
 import { seasonalResidual } from './seasonalDifference';
 import { spike } from './spike';
 import type { DetectorInput } from './types';
@@ -16,12 +16,14 @@ function series(n: number, at: number, jump: number): DetectorInput {
   return { timestamps, values, intervalMs: 60_000 };
 }
 
-describe.each([
+const cases: [string, AnyDetector][] = [
   ['zscore', zscore],
   ['mad', mad],
   ['iqr', iqr],
   ['spike', spike],
-] as const)('%s detector', (_name, detector) => {
+];
+
+describe.each(cases)('%s detector', (_name, detector) => {
   const input = series(300, 200, 60);
 
   test('scores the injected spike above every other point', () => {
