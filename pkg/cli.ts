@@ -3,6 +3,7 @@ import packageJson from '../package.json';
 import { InputError, ParameterError, SourceError } from './core/errors';
 import { detectCommand } from './cli/detect';
 import { demoCommand } from './cli/demo';
+import { serveCommand } from './cli/serve';
 
 /** Build the `vigil` program with every command. */
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   program.addCommand(detectCommand());
   program.addCommand(demoCommand());
+  program.addCommand(serveCommand());
   return program;
 }
 

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import { parseInterval } from '../core/interval';
+import { EngineMetrics } from '../alerting/metrics';
+import type { VigilConfig } from '../config/config';
+import { createSourceClients } from '../jobs/clients';
+import { defaultEngine, type DetectionEngine } from '../jobs/engine';
+import { ElasticsearchAnomalySink } from '../jobs/esSink';
+import { JobRunner, type AnomalySink } from '../jobs/runner';
+import { Scheduler } from '../jobs/scheduler';
+import { SourceRegistry } from '../jobs/sources';
+import { systemClock, type Clock, type SourceClient } from '../jobs/types';
+import { Repo } from '../store/repo';
+import { Store } from '../store/store';
+import { buildApp } from './app';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  repo: Repo;
+  scheduler: Scheduler;
+  /** stop the scheduler, the HTTP server, and flush the store */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** replace the configured sources (tests) */
+  sources?: SourceClient[];
+  engine?: DetectionEngine;
+  clock?: Clock;
+  /** store flush delay in ms (default 2000) */
+  flushDelayMs?: number;
+}
+
+/**
+ * Start `vigil serve`: open the store (migrating it), build the sources, the scheduler and the app, listen, and
+ * prune results past the retention once an hour.
+ *
+ * @throws ConfigError / SourceError for unusable sources; InputError for an unreadable store
+ */
+export async function startServer(config: VigilConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const clock = opts.clock ?? systemClock;
+  const store = await Store.open({ dataDir: config.dataDir, flushDelayMs: opts.flushDelayMs });
+  const repo = new Repo(store);
+  const sources = new SourceRegistry(opts.sources ?? (await createSourceClients(config.sources)));
+  const metrics = new EngineMetrics(repo, () => clock.now());
+  const sinks: AnomalySink[] = [];
+  if (config.sink) {
+    const a = config.sink.auth;
+    sinks.push(
+      new ElasticsearchAnomalySink({
+        url: config.sink.url,
+        index: config.sink.index,
+        auth: a && (a.type === 'apiKey' ? { type: 'apikey', key: a.apiKey } : a),
+        timeoutMs: config.sink.timeout ? parseInterval(config.sink.timeout, 'sink.timeout') : undefined,
+      })
+    );
+  }
+  const engine = opts.engine ?? defaultEngine;
+  let app: FastifyInstance | undefined = undefined;
+  const log = {
+    info: (o: unknown, m?: string) => app?.log.info(o, m),
+    warn: (o: unknown, m?: string) => app?.log.warn(o, m),
+  };
+  const runner = new JobRunner({ repo, sources, engine, clock, sinks, logger: log });
+  const scheduler = new Scheduler({
+    repo,
+    runner,
+    clock,
+    maxBackoffMs: parseInterval(config.scheduler.maxBackoff, 'scheduler.maxBackoff'),
+    logger: log,
+    onRun: (job, ok, durationMs) => metrics.observeRun(job.name, ok, durationMs),
+  });
+  app = await buildApp({
+    apiToken: config.apiToken,
+    repo,
+    sources,
+    engine,
+    scheduler,
+    metrics,
+    clock,
+    logger: { level: config.logLevel },
+  });
+  const url = await app.listen({ port: config.port, host: config.host });
+  scheduler.start();
+  const retentionMs = parseInterval(config.scheduler.retention, 'scheduler.retention');
+  const prune = setInterval(() => repo.prune(clock.now() - retentionMs), 3_600_000);
+  prune.unref();
+  let closed = false;
+  return {
+    app,
+    url,
+    repo,
+    scheduler,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(prune);
+      await scheduler.stop();
+      await app!.close();
+      store.close();
+    },
+  };
+}
