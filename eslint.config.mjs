@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.vigil/', '.cache/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['node_modules/', '**/dist/', 'coverage/', '.vigil/', '.cache/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
