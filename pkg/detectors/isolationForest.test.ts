@@ -151,9 +151,12 @@ describe('isolationForest detector', () => {
     );
   });
 
-  test('a too-short training series is an InputError', () => {
+  test('a too-short training series gives a model that judges no point, saying why', () => {
     const input = { timestamps: Float64Array.of(0, 1, 2), values: Float64Array.of(1, 2, 3), intervalMs: 1 };
-    expect(() => isolationForestDetector.fit(input)).toThrow(/too short/);
+    const model = isolationForestDetector.fit(input);
+    expect(model.forest).toBeNull();
+    expect(model.untrained).toMatch(/too short/);
+    expect(Array.from(isolationForestDetector.score(model, input).score).every(Number.isNaN)).toBe(true);
   });
 });
 

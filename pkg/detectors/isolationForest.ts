@@ -481,13 +481,18 @@ export interface IsolationForestDetectorModel extends DetectorModel {
   kind: 'isolationForest';
   version: 1;
   params: IsolationForestParams;
-  forest: IsolationForestModel;
+  /** null when the training series was too short or sparse to fit (see `untrained`): every score is NaN */
+  forest: IsolationForestModel | null;
+  /** why no forest was fitted */
+  untrained?: string;
 }
 
 /**
  * The `isolationForest` detector: an Isolation Forest over `windowFeatures` (value, delta, deviation, volatility,
  * trend) of the training series; the raw score of a point is s(x) in (0, 1] (NaN in the warm-up and at missing
- * points). No expected value or band (NaN): it judges shape, not level.
+ * points). No expected value or band (NaN): it judges shape, not level. A training series too short or sparse
+ * for the window gives a model that judges no point (all NaN, the reason in `untrained`), like a rolling
+ * detector that never leaves its warm-up, so an ensemble goes on with its other detectors.
  */
 export const isolationForestDetector: Detector<IsolationForestParams, IsolationForestDetectorModel> = {
   name: 'isolationForest',
@@ -507,17 +512,15 @@ export const isolationForestDetector: Detector<IsolationForestParams, IsolationF
         seed: p.seed,
       });
     } catch (e) {
-      if (e instanceof InputError) {
-        throw new InputError(
-          `isolationForest: training series too short or too sparse for window ${p.window} (${e.message})`
-        );
-      }
-      throw e;
+      if (!(e instanceof InputError)) throw e;
+      const untrained = `training series too short or too sparse for window ${p.window} (${e.message})`;
+      return { kind: 'isolationForest', version: 1, params: p, forest: null, untrained };
     }
     return { kind: 'isolationForest', version: 1, params: p, forest };
   },
   score(model: IsolationForestDetectorModel, input: DetectorInput): DetectorOutput {
     const out = emptyOutput(input.values.length);
+    if (!model.forest) return out;
     const fm = windowFeatures(input.values, model.params.window);
     out.score.set(scoreIsolationForest(model.forest, fm.data, fm.rows, fm.cols));
     return out;

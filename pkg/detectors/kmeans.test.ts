@@ -63,3 +63,10 @@ describe('kmeans detector', () => {
     expect(() => kmeansDetector.fit(input, { rareShare: 0.9 })).toThrow(ParameterError);
   });
 });
+
+test('kmeans detector: a too-short training series gives a model that judges no point, saying why', () => {
+  const input = { timestamps: Float64Array.of(0, 1, 2, 3), values: Float64Array.of(1, 2, 3, 4), intervalMs: 1 };
+  const model = kmeansDetector.fit(input);
+  expect(model.untrained).toMatch(/too short/);
+  expect(Array.from(kmeansDetector.score(model, input).score).every(Number.isNaN)).toBe(true);
+});

@@ -169,6 +169,8 @@ export interface KMeansModel extends DetectorModel {
   large: number[];
   /** median training distance to the nearest large centroid (score unit) */
   scale: number;
+  /** set when the training series was too short or sparse to cluster: no centroids, every score is NaN */
+  untrained?: string;
 }
 
 function nearestLargeDistance(X: Float64Array, r: number, cols: number, C: Float64Array, large: number[]): number {
@@ -182,7 +184,8 @@ function nearestLargeDistance(X: Float64Array, r: number, cols: number, C: Float
 
 /**
  * The `kmeans` detector (see the file header). Raw score = distance to the nearest large centroid / the median
- * training distance; NaN in the warm-up and at missing points. No expected value or band. Causal.
+ * training distance; NaN in the warm-up and at missing points. No expected value or band. Causal. A training
+ * series too short or sparse for the window gives a model that judges no point (the reason in `untrained`).
  */
 export const kmeansDetector: Detector<KMeansParams, KMeansModel> = {
   name: 'kmeans',
@@ -202,10 +205,20 @@ export const kmeansDetector: Detector<KMeansParams, KMeansModel> = {
     try {
       res = kmeans(X, fm.rows, fm.cols, p.k, { seed: p.seed });
     } catch (e) {
-      if (e instanceof InputError) {
-        throw new InputError(`kmeans: training series too short or too sparse for window ${p.window} (${e.message})`);
-      }
-      throw e;
+      if (!(e instanceof InputError)) throw e;
+      const untrained = `training series too short or too sparse for window ${p.window} (${e.message})`;
+      return {
+        kind: 'kmeans',
+        version: 1,
+        params: p,
+        scaler,
+        cols: fm.cols,
+        centroids: [],
+        shares: [],
+        large: [],
+        scale: 1,
+        untrained,
+      };
     }
     let total = 0;
     for (let j = 0; j < res.k; j++) total += res.sizes[j];
@@ -234,6 +247,7 @@ export const kmeansDetector: Detector<KMeansParams, KMeansModel> = {
   },
   score(model: KMeansModel, input: DetectorInput): DetectorOutput {
     const out = emptyOutput(input.values.length);
+    if (model.large.length === 0) return out;
     const fm = windowFeatures(input.values, model.params.window);
     const X = applyScaler(model.scaler, fm.data, fm.rows, fm.cols);
     const C = Float64Array.from(model.centroids);

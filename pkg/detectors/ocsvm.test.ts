@@ -81,3 +81,12 @@ describe('oneClassSvm detector', () => {
     expect(Array.from(oneClassSvm.score(back, input).score)).toEqual(Array.from(oneClassSvm.score(model, input).score));
   });
 });
+
+test('oneClassSvm: a too-sparse training series gives a model that judges no point, saying why', () => {
+  const values = Float64Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? i : NaN));
+  const input = { timestamps: Float64Array.from({ length: 300 }, (_, i) => i), values, intervalMs: 1 };
+  const model = oneClassSvm.fit(input);
+  expect(model.svm).toBeNull();
+  expect(model.untrained).toMatch(/too sparse/);
+  expect(Array.from(oneClassSvm.score(model, input).score).every(Number.isNaN)).toBe(true);
+});

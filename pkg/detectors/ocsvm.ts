@@ -325,12 +325,16 @@ export interface OneClassSvmDetectorModel extends DetectorModel {
   version: 1;
   params: OneClassSvmParams;
   scaler: Scaler;
-  svm: OneClassSvmModel;
+  /** null when the training series was too short or sparse to fit (see `untrained`): every score is NaN */
+  svm: OneClassSvmModel | null;
+  /** why no SVM was fitted */
+  untrained?: string;
 }
 
 /**
  * The `oneClassSvm` detector: a One-Class SVM over robust-scaled `windowFeatures` of the series; raw score
- * 1 - sum a K / (nu l) (see the file header). No expected value or band. Causal.
+ * 1 - sum a K / (nu l) (see the file header). No expected value or band. Causal. A training series too short
+ * or sparse for the window gives a model that judges no point (all NaN, the reason in `untrained`).
  */
 export const oneClassSvm: Detector<OneClassSvmParams, OneClassSvmDetectorModel> = {
   name: 'oneClassSvm',
@@ -348,17 +352,15 @@ export const oneClassSvm: Detector<OneClassSvmParams, OneClassSvmDetectorModel> 
     try {
       svm = fitOneClassSvm(scaled, fm.rows, fm.cols, { nu: p.nu, gamma: p.gamma, maxTrain: p.maxTrain, seed: p.seed });
     } catch (e) {
-      if (e instanceof InputError) {
-        throw new InputError(
-          `oneClassSvm: training series too short or too sparse for window ${p.window} (${e.message})`
-        );
-      }
-      throw e;
+      if (!(e instanceof InputError)) throw e;
+      const untrained = `training series too short or too sparse for window ${p.window} (${e.message})`;
+      return { kind: 'oneClassSvm', version: 1, params: p, scaler, svm: null, untrained };
     }
     return { kind: 'oneClassSvm', version: 1, params: p, scaler, svm };
   },
   score(model: OneClassSvmDetectorModel, input: DetectorInput): DetectorOutput {
     const out = emptyOutput(input.values.length);
+    if (!model.svm) return out;
     const fm = windowFeatures(input.values, model.params.window);
     const scaled = applyScaler(model.scaler, fm.data, fm.rows, fm.cols);
     out.score.set(scoreOneClassSvm(model.svm, scaled, fm.rows, fm.cols).score);
