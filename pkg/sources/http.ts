@@ -191,6 +191,12 @@ export class HttpEndpoint {
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       return new SourceError(this.source, `cannot resolve host of ${redact(this.baseUrl)} (${code})`);
     }
+    if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code)) {
+      return new SourceError(
+        this.source,
+        `${where} failed: TLS certificate not accepted (${code}: ${causeMsg ?? ''}); for a private CA give its PEM as caCert`
+      );
+    }
     const detail = [code, causeMsg ?? e?.message].filter(Boolean).join(': ');
     return new SourceError(this.source, `${where} failed: ${detail || String(err)}`);
   }

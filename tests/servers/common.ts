@@ -229,12 +229,12 @@ export function run(
           const e = err as NodeJS.ErrnoException & { killed?: boolean };
           const why =
             e.code === 'ENOENT'
-              ? `${command} is not installed (run scripts/ci-setup.sh)`
+              ? 'is not installed (run scripts/ci-setup.sh)'
               : e.killed
                 ? `timed out after ${Math.round(opts.timeoutMs / 1000)} s`
                 : `failed (${e.message.split('\n')[0]})`;
-          const out = (stdout + stderr).split('\n').slice(-30).join('\n');
-          reject(new ServerStartError(`${opts.what}: ${command} ${why}\n${out}`));
+          const out = (stdout + stderr).split('\n').slice(-30).join('\n').trim();
+          reject(new ServerStartError(`${opts.what}: ${command} ${why}${out ? `\n${out}` : ''}`));
         } else resolve(stdout);
       }
     );
