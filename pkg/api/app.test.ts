@@ -36,6 +36,7 @@ const spec = {
   interval: '1m',
   trainingWindow: '1d',
   labels: { team: 'sre' },
+  forecastHorizon: 6,
 };
 
 beforeAll(async () => {
@@ -169,6 +170,7 @@ describe('POST /api/detect', () => {
 
 describe('jobs', () => {
   it('creates, lists, reads, updates, disables, enables and deletes', async () => {
+    clock.t += 1; // list order is creation time
     const created = await post('/api/jobs', { ...spec, name: 'tmp' });
     expect(created.statusCode).toBe(201);
     const job = created.json();
@@ -250,7 +252,7 @@ describe('feedback and drift', () => {
       name: 'cpu',
       drifting: expect.any(Boolean),
       pValue: expect.any(Number),
-      checkedAt: clock.now(),
+      checkedAt: T0 + 10_000,
     });
   });
 });
@@ -343,6 +345,19 @@ describe('Prometheus-compatible API', () => {
     expect(bands).toEqual(['lower', 'mean', 'upper']);
   });
 
+  it('serves the forecast written by the job run, past the last point', async () => {
+    const res = await get(
+      `/api/v1/query_range?query=${encodeURIComponent('vigil_forecast{bound="mean"}')}&start=${T0 / 1000}&end=${(T0 + 10 * MIN) / 1000}&step=60`
+    );
+    const r = res.json().data.result;
+    expect(r).toHaveLength(1);
+    expect(r[0].metric).toMatchObject({ __name__: 'vigil_forecast', bound: 'mean', job: 'cpu' });
+    // forecast points at T0 .. T0+5m; the lookback carries the last one for 5 more minutes
+    expect(r[0].values[0][0]).toBe(T0 / 1000);
+    expect(Number(r[0].values[0][1])).toBeGreaterThan(40);
+    expect(Number(r[0].values[0][1])).toBeLessThan(60);
+  });
+
   it('applies the 5-minute lookback', async () => {
     // newest point at T0 - 1m: seen while it is less than 5 minutes old (window (t - 5m, t])
     const stale = await get(`/api/v1/query?query=vigil_anomaly_score&time=${(T0 + 4 * MIN) / 1000}`);
@@ -393,6 +408,7 @@ describe('Prometheus-compatible API', () => {
       'vigil_drift',
       'vigil_drift_p_value',
       'vigil_expected',
+      'vigil_forecast',
     ]);
     expect((await get('/api/v1/label/job/values')).json().data).toEqual(['cpu']);
     const series = await get(`/api/v1/series?${encodeURIComponent('match[]')}=vigil_expected`);

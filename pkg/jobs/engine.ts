@@ -4,6 +4,7 @@ import { driftStatus } from '../detectors/ksDrift';
 import type { DetectorInput } from '../detectors/types';
 import { fitEnsemble, scoreEnsemble } from '../ensemble/ensemble';
 import { buildEvents } from '../ensemble/events';
+import { forecast } from '../forecast/forecast';
 import type { AnomalyEvent, EnsembleModel, EnsembleOptions, EnsembleOutput } from '../ensemble/types';
 
 /**
@@ -24,9 +25,18 @@ export interface DetectionEngine {
     reference: ArrayLike<number>,
     recent: ArrayLike<number>
   ): { drifting: boolean; pValue: number; statistic: number };
+  /** Forecast `horizon` points past the end of a regular series (AutoETS from pkg/forecast), with a 95% band. */
+  forecast(
+    series: Series,
+    horizon: number,
+    intervalMs: number
+  ): { t: number; mean: number; lower: number; upper: number }[];
 }
 
-/** The real engine: regularize + fitEnsemble/scoreEnsemble + buildEvents + KS drift (pkg/detectors/ksDrift). */
+/**
+ * The real engine: regularize + fitEnsemble/scoreEnsemble + buildEvents + KS drift (pkg/detectors/ksDrift) +
+ * AutoETS forecasts (pkg/forecast).
+ */
 export const defaultEngine: DetectionEngine = {
   regularize: (s, i) => regularize(s, i),
   fit: (train, options) => fitEnsemble(train, options),
@@ -35,5 +45,9 @@ export const defaultEngine: DetectionEngine = {
   drift: (reference, recent) => {
     const d = driftStatus(reference, recent);
     return { drifting: d.drift, pValue: d.pValue, statistic: d.statistic };
+  },
+  forecast: (series, horizon, intervalMs) => {
+    const f = forecast(series, { horizon, intervalMs, method: 'ets' });
+    return Array.from(f.timestamps, (t, i) => ({ t, mean: f.mean[i], lower: f.lower[i], upper: f.upper[i] }));
   },
 };

@@ -172,6 +172,20 @@ export class JobRunner {
       }
       repo.writeResults(job.id, labels, points);
       count += points.length;
+      if (job.forecastHorizon && job.forecastHorizon > 0 && points.length > 0) {
+        try {
+          const history: Series = { labels, timestamps: input.timestamps, values: input.values };
+          const f = engine.forecast(history, job.forecastHorizon, intervalMs);
+          repo.writeForecast(
+            job.id,
+            labels,
+            f.map((p) => ({ t: p.t, mean: num(p.mean), lower: num(p.lower), upper: num(p.upper) }))
+          );
+        } catch (err) {
+          // a series the forecaster cannot fit keeps its previous forecast; detection results still count
+          this.deps.logger?.warn({ err: (err as Error).message, job: job.name }, 'forecast failed');
+        }
+      }
       const recent = lastPresent(input.values, DRIFT_RECENT_POINTS);
       if (m.reference.length >= 20 && recent.length >= 20) {
         const d = engine.drift(m.reference, recent);
