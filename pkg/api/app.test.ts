@@ -162,6 +162,13 @@ describe('POST /api/detect', () => {
       });
       prom.fail = new SourceError('prometheus', 'request timed out after 30000 ms');
       expect((await post('/api/detect', body)).statusCode).toBe(504);
+      prom.fail = new SourceError('prometheus', 'query_range failed: bad_data: parse error (HTTP 400)', 400);
+      const badQuery = await post('/api/detect', body);
+      expect(badQuery.statusCode).toBe(400);
+      expect(badQuery.json().error).toMatchObject({
+        code: 'invalid_query',
+        message: expect.stringMatching(/bad_data/),
+      });
     } finally {
       prom.fail = undefined;
     }

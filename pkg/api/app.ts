@@ -134,6 +134,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(400).send({ error: { code: 'invalid_parameter', message: err.message } });
     }
     if (err instanceof SourceError) {
+      // the source refused the query itself (PromQL bad_data, ES parsing_exception): the caller's mistake
+      if (err.status === 400) return reply.code(400).send({ error: { code: 'invalid_query', message: err.message } });
       const timeout = /timed? ?out/i.test(err.message);
       return reply
         .code(timeout ? 504 : 502)

@@ -1,0 +1,39 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Repo } from '../store/repo';
+import { Store } from '../store/store';
+import { buildApp } from './app';
+
+/**
+ * The OpenAPI 3 document of the engine's API, generated from the route schemas (@fastify/swagger).
+ * `npx tsx pkg/api/openapi.ts [file]` writes it (default `docs/openapi.json`).
+ */
+export async function openApiDocument(): Promise<Record<string, unknown>> {
+  const store = await Store.open();
+  const app = await buildApp({ apiToken: 'openapi-generation', repo: new Repo(store) });
+  await app.ready();
+  const doc = app.swagger() as unknown as Record<string, unknown>;
+  await app.close();
+  store.close();
+  return doc;
+}
+
+/** JSON text of the document as committed (2-space indent, trailing newline). */
+export async function openApiText(): Promise<string> {
+  return `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
+}
+
+if (require.main === module) {
+  const out = path.resolve(process.argv[2] ?? path.join(__dirname, '..', '..', 'docs', 'openapi.json'));
+  openApiText().then(
+    (text) => {
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, text);
+      process.stdout.write(`wrote ${out}\n`);
+    },
+    (err: Error) => {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 1;
+    }
+  );
+}
