@@ -18,14 +18,16 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   return doc;
 }
 
-/** JSON text of the document as committed (2-space indent, trailing newline). */
-export async function openApiText(): Promise<string> {
-  return `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
+/** JSON text of the document as committed (formatted by the project's prettier config). */
+export async function openApiText(file = 'docs/openapi.json'): Promise<string> {
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(JSON.stringify(await openApiDocument()), { ...options, parser: 'json' });
 }
 
 if (require.main === module) {
   const out = path.resolve(process.argv[2] ?? path.join(__dirname, '..', '..', 'docs', 'openapi.json'));
-  openApiText().then(
+  openApiText(out).then(
     (text) => {
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(out, text);
