@@ -17,14 +17,18 @@ module.exports = {
       displayName: 'unit',
       roots: ['<rootDir>/pkg', '<rootDir>/tests'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/integration/sources/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/tests/integration/sources/',
+        '<rootDir>/tests/integration/service/',
+      ],
     },
     // Suites against real Prometheus and OpenSearch (tests/servers/), started once per run, only when a suite
     // of this project (tests/integration/sources/) is selected.
     {
       ...base,
       displayName: 'servers',
-      roots: ['<rootDir>/tests/integration/sources'],
+      roots: ['<rootDir>/tests/integration/sources', '<rootDir>/tests/integration/service'],
       testMatch: ['**/*.test.ts'],
       globalSetup: '<rootDir>/tests/servers/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/servers/globalTeardown.ts',
