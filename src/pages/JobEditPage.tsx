@@ -1,0 +1,243 @@
+import React, { ChangeEvent, useEffect, useState } from 'react';
+import { SelectableValue } from '@grafana/data';
+import {
+  Alert,
+  Button,
+  Field,
+  FieldSet,
+  Input,
+  LoadingPlaceholder,
+  MultiSelect,
+  RadioButtonGroup,
+  Select,
+  Stack,
+  useStyles2,
+} from '@grafana/ui';
+
+import type { EngineClient } from '../api';
+import { ResultPreview } from '../components/ResultPreview';
+import { SourceFields } from '../components/SourceFields';
+import { getPageStyles } from '../components/styles';
+import { KNOWN_DETECTORS } from '../constants';
+import { validateQuery } from '../datasource/migrations';
+import { formatValue, seriesName } from '../datasource/transforms';
+import type { BacktestResponse, Job, JobSpec } from '../types';
+import type { Route } from './routes';
+
+export const NEW_JOB: JobSpec = {
+  name: '',
+  source: { type: 'prometheus', query: '' },
+  detectors: [],
+  interval: '5m',
+  trainingWindow: '7d',
+  mode: 'majority',
+};
+
+const DURATION = /^\d+(ms|s|m|h|d|w)$/;
+
+/** What is wrong with a job spec before saving or backtesting, or undefined. */
+export function validateJobSpec(spec: JobSpec): string | undefined {
+  if (!spec.name.trim()) return 'Give the job a name';
+  const sourceProblem = validateQuery({ refId: 'job', queryType: 'detect', source: spec.source });
+  if (sourceProblem) return sourceProblem;
+  if (!DURATION.test(spec.interval)) return `Interval "${spec.interval}" is not a duration like 1m or 5m`;
+  if (!DURATION.test(spec.trainingWindow)) return `Training window "${spec.trainingWindow}" is not a duration like 7d`;
+  if (spec.threshold !== undefined && !(spec.threshold >= 0 && spec.threshold <= 100)) return 'Threshold must be 0-100';
+  return undefined;
+}
+
+const BACKTEST_RANGES: Array<SelectableValue<number>> = [
+  { label: 'Last 24 hours', value: 86400000 },
+  { label: 'Last 7 days', value: 7 * 86400000 },
+  { label: 'Last 30 days', value: 30 * 86400000 },
+];
+
+/** The spec as the engine takes it: no empty detector list (empty means the engine's defaults). */
+export function jobPayload(spec: JobSpec): JobSpec {
+  const { detectors, ...rest } = spec;
+  return detectors && detectors.length ? { ...rest, detectors } : rest;
+}
+
+/** Create or edit a job, with a backtest on history before saving. */
+export function JobEditPage({ client, go, id }: { client: EngineClient; go: (r: Route) => void; id?: string }) {
+  const styles = useStyles2(getPageStyles);
+  const [spec, setSpec] = useState<JobSpec | undefined>(id ? undefined : NEW_JOB);
+  const [loadError, setLoadError] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [rangeMs, setRangeMs] = useState(86400000);
+  const [backtest, setBacktest] = useState<{ res: BacktestResponse; from: number; to: number }>();
+
+  useEffect(() => {
+    if (!id) return;
+    client
+      .get<Job>(`/api/jobs/${encodeURIComponent(id)}`)
+      .then((j) => {
+        const { name, source, detectors, params, interval, trainingWindow, threshold, mode, labels } = j;
+        setSpec({ name, source, detectors, params, interval, trainingWindow, threshold, mode, labels });
+      })
+      .catch((e: Error) => setLoadError(e.message));
+  }, [client, id]);
+
+  if (loadError) return <Alert severity="error" title={loadError} />;
+  if (!spec) return <LoadingPlaceholder text="Loading job…" />;
+  const set = (patch: Partial<JobSpec>) => setSpec({ ...spec, ...patch });
+  const problem = validateJobSpec(spec);
+
+  const runBacktest = async () => {
+    setError(undefined);
+    setBusy(true);
+    const to = Date.now();
+    const from = to - rangeMs;
+    try {
+      const res = await client.post<BacktestResponse>('/api/backtest', { ...jobPayload(spec), from, to }, 'Backtest');
+      setBacktest({ res, from, to });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      if (id)
+        await client.request(
+          { method: 'PUT', path: `/api/jobs/${encodeURIComponent(id)}`, data: jobPayload(spec) },
+          'Save job'
+        );
+      else await client.post<Job>('/api/jobs', jobPayload(spec), 'Create job');
+      go({ page: 'jobs' });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div data-testid="vigil-job-edit">
+      <FieldSet label={id ? `Edit job ${spec.name}` : 'New job'}>
+        <Field label="Name" required>
+          <Input
+            data-testid="vigil-job-name"
+            width={40}
+            value={spec.name}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => set({ name: e.currentTarget.value })}
+          />
+        </Field>
+        <SourceFields value={spec.source} onChange={(source) => set({ source })} />
+        <Field label="Detectors" description="Empty: the engine's default ensemble">
+          <MultiSelect<string>
+            inputId="vigil-job-detectors"
+            width={60}
+            options={KNOWN_DETECTORS}
+            value={spec.detectors ?? []}
+            onChange={(v) => set({ detectors: v.map((o) => o.value!).filter(Boolean) })}
+          />
+        </Field>
+        <Stack gap={2}>
+          <Field label="Interval" description="Run and bucket every">
+            <Input
+              data-testid="vigil-job-interval"
+              width={12}
+              value={spec.interval}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ interval: e.currentTarget.value.trim() })}
+            />
+          </Field>
+          <Field label="Training window">
+            <Input
+              data-testid="vigil-job-training"
+              width={12}
+              value={spec.trainingWindow}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ trainingWindow: e.currentTarget.value.trim() })}
+            />
+          </Field>
+          <Field label="Threshold" description="Minimum anomaly score (0-100); empty: default">
+            <Input
+              data-testid="vigil-job-threshold"
+              width={12}
+              type="number"
+              value={spec.threshold ?? ''}
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                set({ threshold: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
+              }
+            />
+          </Field>
+          <Field label="Vote">
+            <RadioButtonGroup
+              options={[
+                { label: 'majority', value: 'majority' },
+                { label: 'any', value: 'any' },
+              ]}
+              value={spec.mode ?? 'majority'}
+              onChange={(m) => set({ mode: m as JobSpec['mode'] })}
+            />
+          </Field>
+        </Stack>
+      </FieldSet>
+      {problem && <Alert severity="info" title={problem} data-testid="vigil-job-problem" />}
+      {error && <Alert severity="error" title={error} data-testid="vigil-job-error" />}
+      <div className={styles.toolbar}>
+        <Select<number>
+          width={20}
+          options={BACKTEST_RANGES}
+          value={rangeMs}
+          onChange={(v) => setRangeMs(v.value!)}
+          aria-label="Backtest range"
+        />
+        <Button variant="secondary" icon="history" disabled={Boolean(problem) || busy} onClick={runBacktest}>
+          Backtest
+        </Button>
+        <Button icon="save" disabled={Boolean(problem) || busy} onClick={save}>
+          {id ? 'Save job' : 'Create job'}
+        </Button>
+        <Button variant="secondary" fill="text" onClick={() => go({ page: 'jobs' })}>
+          Cancel
+        </Button>
+      </div>
+      {backtest && (
+        <div className={styles.section} data-testid="vigil-backtest">
+          <h4>
+            Backtest: {backtest.res.count} {backtest.res.count === 1 ? 'anomaly' : 'anomalies'} in{' '}
+            {backtest.res.series.length} series
+          </h4>
+          <ResultPreview
+            series={backtest.res.series}
+            events={backtest.res.events}
+            from={backtest.from}
+            to={backtest.to}
+          />
+          {backtest.res.events.length > 0 && (
+            <table className={styles.table}>
+              <thead>
+                <tr>
+                  <th>Start</th>
+                  <th>Series</th>
+                  <th>Severity</th>
+                  <th>Score</th>
+                  <th>Expected / actual</th>
+                </tr>
+              </thead>
+              <tbody>
+                {backtest.res.events.slice(0, 50).map((e, i) => (
+                  <tr key={i}>
+                    <td>{new Date(e.start).toISOString().replace('T', ' ').slice(0, 19)}</td>
+                    <td>{seriesName(e.labels)}</td>
+                    <td>{e.severity}</td>
+                    <td>{Math.round(e.score)}</td>
+                    <td>
+                      {formatValue(e.expected)} / {formatValue(e.actual)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

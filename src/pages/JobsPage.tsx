@@ -1,0 +1,133 @@
+import React, { useState } from 'react';
+import { dateTimeFormatTimeAgo } from '@grafana/data';
+import { Alert, Button, ConfirmButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+
+import type { EngineClient } from '../api';
+import { getPageStyles } from '../components/styles';
+import { useEngineData } from '../components/useEngine';
+import type { Job } from '../types';
+import type { Route } from './routes';
+
+/** Describe a job's source in one line. */
+export function describeSource(job: Pick<Job, 'source'>): string {
+  const s = job.source;
+  if (s.type === 'prometheus') return `Prometheus: ${s.query}`;
+  if (s.type === 'file') return `File: ${s.path}`;
+  const metric = s.metric.field ? `${s.metric.type}(${s.metric.field})` : s.metric.type;
+  return `Elasticsearch ${s.index}: ${metric}${s.filter ? ` where ${s.filter}` : ''}${s.splitBy ? ` by ${s.splitBy}` : ''}`;
+}
+
+/** Jobs: status, last run, anomalies in the last 24 h, drift; enable/disable, edit, delete. */
+export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) => void }) {
+  const styles = useStyles2(getPageStyles);
+  const { data, error, loading, reload } = useEngineData(client, (c) => c.get<{ jobs: Job[] }>('/api/jobs'), []);
+  const [actionError, setActionError] = useState<string>();
+
+  const act = async (fn: () => Promise<unknown>) => {
+    setActionError(undefined);
+    try {
+      await fn();
+      reload();
+    } catch (e) {
+      setActionError((e as Error).message);
+    }
+  };
+
+  return (
+    <div data-testid="vigil-jobs-page">
+      <div className={styles.toolbar}>
+        <Button icon="plus" onClick={() => go({ page: 'job-new' })}>
+          New job
+        </Button>
+        <Button variant="secondary" icon="sync" onClick={reload}>
+          Refresh
+        </Button>
+      </div>
+      {error && <Alert severity="error" title={error} />}
+      {actionError && <Alert severity="error" title={actionError} />}
+      {loading && !data && <LoadingPlaceholder text="Loading jobs…" />}
+      {data && data.jobs.length === 0 && (
+        <p className={styles.muted}>
+          No jobs yet. Create one to run detection on a schedule and get alertable results.
+        </p>
+      )}
+      {data && data.jobs.length > 0 && (
+        <table className={styles.table} data-testid="vigil-jobs-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Source</th>
+              <th>Status</th>
+              <th>Last run</th>
+              <th>Anomalies (24 h)</th>
+              <th>Drift</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {data.jobs.map((j) => (
+              <tr key={j.id} data-job-id={j.id}>
+                <td>
+                  <a href="#" onClick={(e) => (e.preventDefault(), go({ page: 'job-edit', id: j.id }))}>
+                    {j.name}
+                  </a>
+                </td>
+                <td className={styles.muted}>{describeSource(j)}</td>
+                <td>
+                  {!j.enabled ? (
+                    <span className={styles.muted}>disabled</span>
+                  ) : j.lastRun && !j.lastRun.ok ? (
+                    <span className={styles.bad} title={j.lastRun.error}>
+                      failing
+                    </span>
+                  ) : (
+                    <span className={styles.ok}>enabled</span>
+                  )}
+                </td>
+                <td title={j.lastRun?.error}>
+                  {j.lastRun ? `${dateTimeFormatTimeAgo(j.lastRun.at)} (${j.lastRun.durationMs} ms)` : 'never'}
+                  {j.lastRun?.error && <div className={styles.bad}>{j.lastRun.error}</div>}
+                </td>
+                <td>{j.anomalies24h}</td>
+                <td>
+                  {j.drift ? (
+                    j.drift.drifting ? (
+                      <span className={styles.bad}>drifting (p={j.drift.pValue?.toPrecision(2)})</span>
+                    ) : (
+                      <span className={styles.ok}>ok</span>
+                    )
+                  ) : (
+                    <span className={styles.muted}>n/a</span>
+                  )}
+                </td>
+                <td style={{ whiteSpace: 'nowrap' }}>
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    onClick={() =>
+                      act(() =>
+                        client.post(`/api/jobs/${encodeURIComponent(j.id)}/${j.enabled ? 'disable' : 'enable'}`)
+                      )
+                    }
+                  >
+                    {j.enabled ? 'Disable' : 'Enable'}
+                  </Button>{' '}
+                  <ConfirmButton
+                    size="sm"
+                    confirmText="Delete"
+                    confirmVariant="destructive"
+                    onConfirm={() =>
+                      act(() => client.request({ method: 'DELETE', path: `/api/jobs/${encodeURIComponent(j.id)}` }))
+                    }
+                  >
+                    Delete
+                  </ConfirmButton>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

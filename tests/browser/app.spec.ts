@@ -1,0 +1,99 @@
+import type { DriftResponse, Job } from '../../src/types';
+import { createSyntheticJob, engineApi } from './engine';
+import { expect, pickRadio, snap, test } from './fixtures';
+import { fmt } from './geometry';
+
+type HarnessWindow = {
+  vigilHarness: { mountApp(o: { path: string }): Promise<void>; mountAppConfig(): Promise<void> };
+};
+
+async function mountApp(page: import('@playwright/test').Page, path: string) {
+  await page.evaluate((p) => (window as never as HarnessWindow).vigilHarness.mountApp({ path: p }), path);
+}
+
+test.describe('app pages', () => {
+  test('jobs page lists jobs with status, last run, anomalies in 24 h and drift', async ({
+    harness: page,
+  }, testInfo) => {
+    const { jobs } = await engineApi<{ jobs: Job[] }>('GET', '/api/jobs');
+    await mountApp(page, '/a/vigil-anomaly-app/jobs');
+    const table = page.getByTestId('vigil-jobs-table');
+    await expect(table.locator('tbody tr')).toHaveCount(jobs.length);
+    for (const j of jobs) {
+      const row = table.locator(`tr[data-job-id="${j.id}"]`);
+      await expect(row).toContainText(j.name);
+      await expect(row).toContainText('File: synthetic.csv');
+      await expect(row.locator('td').nth(2)).toHaveText(j.enabled ? 'enabled' : 'disabled');
+      await expect(row.locator('td').nth(4)).toHaveText(String(j.anomalies24h));
+      if (j.drift) await expect(row.locator('td').nth(5)).toHaveText(j.drift.drifting ? /drifting/ : 'ok');
+    }
+    await snap(page, testInfo, 'app-jobs');
+  });
+
+  test('new job: backtest preview on history, then create', async ({ harness: page }, testInfo) => {
+    await mountApp(page, '/a/vigil-anomaly-app/jobs');
+    await page.getByRole('button', { name: 'New job' }).click();
+    await expect(page.getByTestId('vigil-job-edit')).toBeVisible();
+    await expect(page.getByTestId('vigil-job-problem')).toHaveText('Give the job a name');
+    await page.getByTestId('vigil-job-name').fill('synthetic from the app');
+    await pickRadio(page, 'File');
+    await page.getByTestId('vigil-job-file').fill('synthetic.csv');
+    await page.getByTestId('vigil-job-training').fill('1d');
+    await expect(page.getByTestId('vigil-job-problem')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Backtest' }).click();
+    const preview = page.getByTestId('vigil-backtest');
+    await expect(preview).toBeVisible();
+    await expect(preview.locator('h4')).toHaveText(/Backtest: [1-9]\d* anomal(y|ies) in 1 series/);
+    const count = Number((await preview.locator('h4').textContent())!.match(/Backtest: (\d+)/)![1]);
+    await expect(preview.getByTestId('vigil-marker')).toHaveCount(count);
+    await expect(preview.getByTestId('vigil-band')).toHaveCount(1);
+    await snap(page, testInfo, 'app-backtest');
+
+    await page.getByRole('button', { name: 'Create job' }).click();
+    await expect(page.getByTestId('vigil-jobs-table')).toContainText('synthetic from the app');
+    const { jobs } = await engineApi<{ jobs: Job[] }>('GET', '/api/jobs');
+    expect(jobs.find((j) => j.name === 'synthetic from the app')).toMatchObject({
+      source: { type: 'file', path: 'synthetic.csv' },
+      interval: '5m',
+      trainingWindow: '1d',
+    });
+  });
+
+  test('feedback history shows verdicts given to the engine', async ({ harness: page }, testInfo) => {
+    const job = await createSyntheticJob('feedback-page job');
+    await engineApi('POST', `/api/anomalies/${job.anomalyId}/feedback`, {
+      verdict: 'expected',
+      comment: 'deploy at 14:00',
+    });
+    await mountApp(page, '/a/vigil-anomaly-app/feedback');
+    const row = page.getByTestId('vigil-feedback-table').locator('tr', { hasText: job.anomalyId });
+    await expect(row).toContainText('expected');
+    await expect(row).toContainText('feedback-page job');
+    await expect(row).toContainText('deploy at 14:00');
+    await snap(page, testInfo, 'app-feedback');
+  });
+
+  test('drift overview matches the engine', async ({ harness: page }, testInfo) => {
+    const drift = await engineApi<DriftResponse>('GET', '/api/drift');
+    await mountApp(page, '/a/vigil-anomaly-app/drift');
+    const table = page.getByTestId('vigil-drift-table');
+    await expect(table.locator('tbody tr')).toHaveCount(drift.jobs.length);
+    for (const j of drift.jobs) {
+      const row = table.locator('tbody tr', { hasText: j.name }).first();
+      await expect(row).toContainText(j.drifting ? 'drifting' : 'ok');
+      if (j.pValue !== null) await expect(row).toContainText(fmt(j.pValue));
+    }
+    await snap(page, testInfo, 'app-drift');
+  });
+
+  test('configuration page saves the chosen data source', async ({ harness: page }, testInfo) => {
+    await page.evaluate(() => (window as never as HarnessWindow).vigilHarness.mountAppConfig());
+    await page.locator('#vigil-app-datasource').click();
+    await page.getByRole('option', { name: 'Vigil', exact: true }).click();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText('Saved')).toBeVisible();
+    const saved = await (await fetch(`${process.env.VIGIL_HARNESS_URL}/api/plugins/vigil-anomaly-app/settings`)).json();
+    expect(saved).toMatchObject({ enabled: true, jsonData: { datasourceUid: 'vigil' } });
+    await snap(page, testInfo, 'app-config');
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Starts a real `vigil serve` for the browser suite, with a file source over a temporary directory holding:
+ * - `jumpsup.csv`: NAB's art_daily_jumpsup series (a labelled anomaly at 2014-04-11 09:00), for ad-hoc detection;
+ * - `synthetic.csv`: two days of a daily sine plus seeded noise ending now, with a spike one hour ago, for a job
+ *   whose stored anomalies carry ids (feedback) — deterministic given the start time.
+ * Shared data is found at `<repo>/../shared` or `$VIGIL_SHARED_DIR`.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const SHARED_DIR = process.env.VIGIL_SHARED_DIR ?? path.resolve(REPO_ROOT, '..', 'shared');
+export const NAB_FILE = path.join(SHARED_DIR, 'data', 'nab', 'data', 'artificialWithAnomaly', 'art_daily_jumpsup.csv');
+
+export interface RunningEngine {
+  url: string;
+  token: string;
+  dir: string;
+  logFile: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** mulberry32: a small seeded PRNG, so the synthetic series is the same on every run. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const STEP = 300_000;
+
+/** Two days of 5-minute points ending at `endMs` (aligned), a spike of +80 twelve points (one hour) before the end. */
+export function syntheticCsv(endMs: number): { csv: string; spikeAt: number } {
+  const rand = rng(42);
+  const n = 576;
+  const end = Math.floor(endMs / STEP) * STEP;
+  const lines = ['timestamp,value'];
+  let spikeAt = 0;
+  for (let i = 0; i < n; i++) {
+    const t = end - (n - 1 - i) * STEP;
+    // Box-Muller normal noise, sd 2
+    const noise = Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand()) * 2;
+    let v = 100 + 20 * Math.sin((2 * Math.PI * i) / 288) + noise;
+    if (i === n - 12) {
+      v += 80;
+      spikeAt = t;
+    }
+    lines.push(`${new Date(t).toISOString()},${v.toFixed(3)}`);
+  }
+  return { csv: lines.join('\n') + '\n', spikeAt };
+}
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  proc?: ChildProcess
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    if (proc && proc.exitCode !== null) throw new Error(`${what}: vigil serve exited with code ${proc.exitCode}`);
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${what}: not ready after ${timeoutMs} ms${last ? ` (${(last as Error).message})` : ''}`);
+}
+
+/**
+ * Start `node bin/vigil.js serve` on a free port and wait for /api/health.
+ * @throws Error when the engine does not come up within 60 s (the log file is named in the message)
+ */
+export async function startEngine(): Promise<RunningEngine> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-browser-'));
+  const files = path.join(dir, 'files');
+  mkdirSync(files);
+  copyFileSync(NAB_FILE, path.join(files, 'jumpsup.csv'));
+  writeFileSync(path.join(files, 'synthetic.csv'), syntheticCsv(Date.now()).csv);
+  const port = await freePort();
+  const token = 'browser-suite-token';
+  const cfg = path.join(dir, 'vigil.yaml');
+  writeFileSync(
+    cfg,
+    [
+      `port: ${port}`,
+      'host: 127.0.0.1',
+      `dataDir: ${JSON.stringify(path.join(dir, 'data'))}`,
+      'logLevel: warn',
+      'sources:',
+      '  - type: file',
+      '    name: files',
+      `    root: ${JSON.stringify(files)}`,
+      '',
+    ].join('\n')
+  );
+  const logFile = path.join(dir, 'serve.log');
+  const out = openSync(logFile, 'a');
+  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'vigil.js'), 'serve', '--config', cfg], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, VIGIL_API_TOKEN: token },
+    stdio: ['ignore', out, out],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    `vigil serve (log: ${logFile})`,
+    async () => ((await fetch(`${url}/api/health`)).ok ? true : undefined),
+    60_000,
+    proc
+  );
+  return {
+    url,
+    token,
+    dir,
+    logFile,
+    process: proc,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await Promise.race([new Promise((r) => proc.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Call the engine directly (tests use it to check what reached the engine). */
+export async function engineApi<T>(method: string, pathName: string, body?: unknown): Promise<T> {
+  const url = process.env.VIGIL_ENGINE_URL!;
+  const res = await fetch(`${url}${pathName}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${process.env.VIGIL_ENGINE_TOKEN}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${pathName}: HTTP ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Create a job over `synthetic.csv` and wait until its first run stored an anomaly. */
+export async function createSyntheticJob(name = 'synthetic'): Promise<{ id: string; anomalyId: string }> {
+  const job = await engineApi<{ id: string }>('POST', '/api/jobs', {
+    name,
+    source: { type: 'file', path: 'synthetic.csv' },
+    interval: '5m',
+    trainingWindow: '2d',
+  });
+  const anomalyId = await waitFor(
+    'first run of the synthetic job',
+    async () => {
+      const r = await engineApi<{ anomalies: Array<{ id: string }> }>('GET', `/api/jobs/${job.id}/anomalies`);
+      return r.anomalies[0]?.id;
+    },
+    60_000
+  );
+  return { id: job.id, anomalyId };
+}

@@ -1,0 +1,412 @@
+/**
+ * The browser test harness: mounts the plugin's real panel, query editor, config editor and app pages with
+ * the real @grafana/ui theme and the props Grafana passes, wired to the harness server (Grafana's data
+ * source proxy stand-in) in front of a real Vigil engine. Tests drive it through `window.vigilHarness`.
+ */
+import React, { useState } from 'react';
+import { createRoot, Root } from 'react-dom/client';
+import {
+  AppPluginMeta,
+  createTheme,
+  DataFrame,
+  DataQueryRequest,
+  DataSourceInstanceSettings,
+  dateTime,
+  EventBusSrv,
+  LoadingState,
+  PanelData,
+  PluginType,
+  TestDataSourceResponse,
+  TimeRange,
+} from '@grafana/data';
+import {
+  config,
+  locationService,
+  PanelDataErrorViewProps,
+  setBackendSrv,
+  setDataSourceSrv,
+  setTemplateSrv,
+} from '@grafana/runtime';
+// Grafana injects its "No data" view through this internal setter of @grafana/runtime (same module instance).
+// @ts-expect-error -- internal module of @grafana/runtime, shipped without types
+import { setPanelDataErrorView } from '../../../node_modules/@grafana/runtime/dist/esm/components/PanelDataErrorView.mjs';
+import { Alert, Button, GlobalStyles, ThemeContext } from '@grafana/ui';
+
+import { ConfigEditor } from '../../../src/datasource/components/ConfigEditor';
+import { QueryEditor } from '../../../src/datasource/components/QueryEditor';
+import { VariableQueryEditor } from '../../../src/datasource/components/VariableQueryEditor';
+import { VigilDataSource } from '../../../src/datasource/datasource';
+import { frameKind } from '../../../src/datasource/transforms';
+import { App, AppSettings } from '../../../src/pages/App';
+import { AppConfig } from '../../../src/pages/AppConfig';
+import { VigilPanel } from '../../../src/panel/VigilPanel';
+import type { VigilPanelOptions } from '../../../src/panel/options';
+import type { VigilDataSourceOptions, VigilQuery, VigilVariableQuery } from '../../../src/types';
+import { createBackendSrv, createDataSourceSrv, createTemplateSrv, requestLog, vigilSettings } from './runtime';
+
+const DS_UID = 'vigil';
+const theme = createTheme({ colors: { mode: 'dark' } });
+config.theme2 = theme;
+config.bootData.user.theme = 'dark';
+
+let dsSettings: DataSourceInstanceSettings<VigilDataSourceOptions> = vigilSettings(DS_UID, {});
+const templateVars: Record<string, string> = {};
+setBackendSrv(createBackendSrv());
+setDataSourceSrv(createDataSourceSrv(() => dsSettings) as never);
+setTemplateSrv(createTemplateSrv(templateVars));
+// Grafana injects its own "No data" view into @grafana/runtime; the harness does the same, with the same text.
+setPanelDataErrorView(function NoData({ message, data }: PanelDataErrorViewProps) {
+  const text = message ?? (data.series.length === 0 ? 'No data' : 'Data is missing a number field');
+  return (
+    <div
+      data-testid="data-testid Panel data error message"
+      style={{
+        display: 'flex',
+        alignItems: 'center',
+        justifyContent: 'center',
+        height: '100%',
+        color: theme.colors.text.secondary,
+      }}
+    >
+      {text}
+    </div>
+  );
+});
+
+async function loadSettings(): Promise<void> {
+  const res = await fetch(`/api/datasources/uid/${DS_UID}`);
+  const s = (await res.json()) as { jsonData: VigilDataSourceOptions };
+  dsSettings = vigilSettings(DS_UID, s.jsonData);
+}
+
+let root: Root | undefined;
+function mount(node: React.ReactNode) {
+  const el = document.getElementById('root')!;
+  root?.unmount();
+  root = createRoot(el);
+  root.render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <div style={{ padding: 16 }}>{node}</div>
+    </ThemeContext.Provider>
+  );
+}
+
+function timeRange(from: number, to: number): TimeRange {
+  return { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+}
+
+function request(targets: VigilQuery[], range: TimeRange, interval = '5m'): DataQueryRequest<VigilQuery> {
+  return {
+    requestId: `harness-${Date.now()}`,
+    interval,
+    intervalMs: 300000,
+    range,
+    scopedVars: {},
+    targets: targets.map((t) => ({ ...t, datasource: { type: 'vigil-anomaly-datasource', uid: DS_UID } })),
+    timezone: 'utc',
+    app: 'dashboard',
+    startTime: Date.now(),
+  };
+}
+
+/** Split a query response as Grafana's panel query runner does: annotation frames go to `annotations`. */
+function toPanelData(
+  frames: DataFrame[],
+  range: TimeRange,
+  req: DataQueryRequest<VigilQuery>,
+  errors?: PanelData['errors']
+): PanelData {
+  const annotations = frames.filter((f) => f.meta?.dataTopic === 'annotations');
+  const series = frames.filter((f) => f.meta?.dataTopic !== 'annotations');
+  return {
+    state: errors?.length ? LoadingState.Error : LoadingState.Done,
+    series,
+    annotations,
+    timeRange: range,
+    request: req,
+    errors,
+    error: errors?.[0],
+  };
+}
+
+interface PanelMountOptions {
+  targets: VigilQuery[];
+  from: number;
+  to: number;
+  interval?: string;
+  options?: Partial<VigilPanelOptions>;
+  width?: number;
+  height?: number;
+  /** keep the panel in the loading state this long before querying */
+  holdMs?: number;
+}
+
+function PanelFrame({
+  title,
+  width,
+  height,
+  children,
+}: {
+  title: string;
+  width: number;
+  height: number;
+  children: React.ReactNode;
+}) {
+  // the look of Grafana's panel chrome: a titled box on the canvas background
+  return (
+    <div
+      data-testid="harness-panel-chrome"
+      style={{
+        width,
+        background: theme.colors.background.primary,
+        border: `1px solid ${theme.colors.border.weak}`,
+        borderRadius: theme.shape.radius.default,
+      }}
+    >
+      <div style={{ padding: '6px 8px', fontSize: 14, fontWeight: 500 }}>{title}</div>
+      <div style={{ width, height, padding: '0 8px 8px' }}>{children}</div>
+    </div>
+  );
+}
+
+async function mountPanel(o: PanelMountOptions): Promise<{ frames: number; errors: string[] }> {
+  await loadSettings();
+  const ds = new VigilDataSource(dsSettings);
+  const range = timeRange(o.from, o.to);
+  const req = request(o.targets, range, o.interval);
+  const width = o.width ?? 900;
+  const height = o.height ?? 320;
+  const props = (data: PanelData) => ({
+    id: 1,
+    data,
+    timeRange: range,
+    timeZone: 'utc',
+    options: (o.options ?? {}) as VigilPanelOptions,
+    fieldConfig: { defaults: {}, overrides: [] },
+    transparent: false,
+    width: width - 16,
+    height: height - 8,
+    renderCounter: 0,
+    title: 'Vigil',
+    eventBus: new EventBusSrv(),
+    onOptionsChange: () => {},
+    onFieldConfigChange: () => {},
+    replaceVariables: (s: string) => s,
+    onChangeTimeRange: () => {},
+  });
+  const render = (data: PanelData) =>
+    mount(
+      <PanelFrame title="Vigil anomalies" width={width} height={height}>
+        <VigilPanel {...props(data)} />
+      </PanelFrame>
+    );
+  render({ state: LoadingState.Loading, series: [], timeRange: range, request: req });
+  if (o.holdMs) await new Promise((r) => setTimeout(r, o.holdMs));
+  const res = await ds.query(req);
+  const data = toPanelData(res.data as DataFrame[], range, req, res.errors);
+  render(data);
+  return { frames: res.data.length, errors: (res.errors ?? []).map((e) => e.message ?? '') };
+}
+
+interface QueryEditorState {
+  query: VigilQuery;
+  runs: number;
+  result?: { kinds: string[]; errors: string[] };
+}
+
+function QueryEditorHost({ initial, from, to }: { initial: VigilQuery; from: number; to: number }) {
+  const [state, setState] = useState<QueryEditorState>({ query: initial, runs: 0 });
+  const ds = new VigilDataSource(dsSettings);
+  (window as unknown as { vigilQuery: VigilQuery }).vigilQuery = state.query;
+  const run = async (q: VigilQuery) => {
+    const range = timeRange(from, to);
+    const res = await ds.query(request([q], range));
+    setState((s) => ({
+      ...s,
+      runs: s.runs + 1,
+      result: {
+        kinds: (res.data as DataFrame[]).map((f) => frameKind(f) ?? 'other'),
+        errors: (res.errors ?? []).map((e) => e.message ?? ''),
+      },
+    }));
+  };
+  return (
+    <div style={{ width: 900, background: theme.colors.background.primary, padding: 8 }}>
+      <QueryEditor
+        datasource={ds}
+        query={state.query}
+        onChange={(q) => {
+          (window as unknown as { vigilQuery: VigilQuery }).vigilQuery = q;
+          setState((s) => ({ ...s, query: q }));
+        }}
+        onRunQuery={() => {
+          // Grafana runs the latest query after onChange; read it from the window as the host does
+          setTimeout(() => run((window as unknown as { vigilQuery: VigilQuery }).vigilQuery), 0);
+        }}
+      />
+      <pre data-testid="harness-query" style={{ fontSize: 11 }}>
+        {JSON.stringify(state.query, null, 1)}
+      </pre>
+      <pre data-testid="harness-result" data-runs={state.runs} style={{ fontSize: 11 }}>
+        {state.result ? JSON.stringify(state.result) : ''}
+      </pre>
+    </div>
+  );
+}
+
+async function mountQueryEditor(o: { query: VigilQuery; from: number; to: number }) {
+  await loadSettings();
+  mount(<QueryEditorHost initial={o.query} from={o.from} to={o.to} />);
+}
+
+function VariableEditorHost() {
+  const [q, setQ] = useState<VigilVariableQuery>({ kind: 'jobs' });
+  const [values, setValues] = useState<string>('');
+  const ds = new VigilDataSource(dsSettings);
+  return (
+    <div style={{ width: 900 }}>
+      <VariableQueryEditor query={q} onChange={(nq) => setQ(nq)} />
+      <Button
+        onClick={async () => {
+          try {
+            const v = await ds.metricFindQuery(q);
+            setValues(JSON.stringify(v));
+          } catch (e) {
+            setValues(`error: ${(e as Error).message}`);
+          }
+        }}
+      >
+        Run variable query
+      </Button>
+      <pre data-testid="harness-variable-values">{values}</pre>
+    </div>
+  );
+}
+
+async function mountVariableEditor() {
+  await loadSettings();
+  mount(<VariableEditorHost />);
+}
+
+/** Grafana's data source settings page: the plugin's config editor, then "Save & test". */
+function ConfigPageHost({
+  initial,
+}: {
+  initial: { jsonData: VigilDataSourceOptions; secureJsonFields: Record<string, boolean> };
+}) {
+  const [options, setOptions] = useState({
+    ...vigilSettings(DS_UID, initial.jsonData),
+    id: 1,
+    orgId: 1,
+    typeName: 'Vigil',
+    typeLogoUrl: '',
+    access: 'proxy',
+    url: '',
+    user: '',
+    database: '',
+    basicAuth: false,
+    basicAuthUser: '',
+    isDefault: false,
+    withCredentials: false,
+    secureJsonFields: initial.secureJsonFields,
+    secureJsonData: {} as Record<string, string>,
+    version: 1,
+    readOnly: false,
+  });
+  const [result, setResult] = useState<TestDataSourceResponse | undefined>();
+  const saveAndTest = async () => {
+    setResult(undefined);
+    // Grafana saves first (the server keeps secureJsonData and answers with secureJsonFields) ...
+    const res = await fetch(`/api/datasources/uid/${DS_UID}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jsonData: options.jsonData, secureJsonData: options.secureJsonData }),
+    });
+    const saved = (await res.json()) as { jsonData: VigilDataSourceOptions; secureJsonFields: Record<string, boolean> };
+    setOptions((o) => ({ ...o, secureJsonFields: saved.secureJsonFields, secureJsonData: {} }));
+    dsSettings = vigilSettings(DS_UID, saved.jsonData);
+    // ... then runs the data source's testDatasource()
+    const ds = new VigilDataSource(dsSettings);
+    try {
+      setResult(await ds.testDatasource());
+    } catch (e) {
+      setResult({ status: 'error', message: (e as Error).message });
+    }
+  };
+  return (
+    <div style={{ width: 900 }}>
+      <ConfigEditor options={options as never} onOptionsChange={(o) => setOptions(o as never)} />
+      <Button onClick={saveAndTest} data-testid="data-testid Data source settings page Save and Test button">
+        Save &amp; test
+      </Button>
+      {result && (
+        <div style={{ marginTop: 16 }} data-testid="harness-test-result" data-status={result.status}>
+          <Alert severity={result.status === 'success' ? 'success' : 'error'} title={result.message} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+async function mountConfigEditor() {
+  const res = await fetch(`/api/datasources/uid/${DS_UID}`);
+  const s = (await res.json()) as { jsonData: VigilDataSourceOptions; secureJsonFields: Record<string, boolean> };
+  mount(<ConfigPageHost initial={s} />);
+}
+
+function appMeta(settings: AppSettings): AppPluginMeta<AppSettings> {
+  return {
+    id: 'vigil-anomaly-app',
+    name: 'Vigil',
+    type: PluginType.app,
+    enabled: true,
+    pinned: true,
+    jsonData: settings,
+    module: 'public/plugins/vigil-anomaly-app/module.js',
+    baseUrl: 'public/plugins/vigil-anomaly-app',
+    info: {
+      author: { name: 'Vigil' },
+      description: '',
+      links: [],
+      logos: { small: '', large: '' },
+      screenshots: [],
+      updated: '',
+      version: '',
+    },
+  } as AppPluginMeta<AppSettings>;
+}
+
+async function mountApp(o: { path: string }) {
+  await loadSettings();
+  locationService.push(o.path);
+  mount(
+    <App
+      meta={appMeta({ datasourceUid: DS_UID })}
+      basename="/a/vigil-anomaly-app"
+      query={{}}
+      path={o.path}
+      onNavChanged={() => {}}
+    />
+  );
+}
+
+async function mountAppConfig() {
+  await loadSettings();
+  mount(<AppConfig plugin={{ meta: appMeta({}) } as never} query={{}} />);
+}
+
+const harness = {
+  mountPanel,
+  mountQueryEditor,
+  mountVariableEditor,
+  mountConfigEditor,
+  mountApp,
+  mountAppConfig,
+  requestLog,
+  setVariable: (name: string, value: string) => {
+    templateVars[name] = value;
+  },
+};
+(window as unknown as { vigilHarness: typeof harness }).vigilHarness = harness;
+document.body.dataset.harness = 'ready';

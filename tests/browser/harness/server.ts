@@ -1,0 +1,162 @@
+/**
+ * The harness server: serves the harness page and plays the parts of Grafana's server the plugin relies
+ * on. Its data source proxy implements the plugin's `routes` entry as Grafana does: requests to
+ * `/api/datasources/proxy/uid/<uid>/engine/<path>` go to `<jsonData.url>/<path>` with
+ * `Authorization: Bearer <secureJsonData.token>` added on the server, so the token never reaches the
+ * browser; an unreachable engine answers 502 with an empty body, as Grafana's proxy does.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import dsPluginJson from '../../../src/datasource/plugin.json';
+
+export interface DataSourceState {
+  jsonData: Record<string, unknown>;
+  secureJsonData: Record<string, string>;
+}
+
+export interface HarnessServer {
+  url: string;
+  /** requests that went through the data source proxy: method, engine path, status */
+  proxied: Array<{ method: string; path: string; status: number; authorization: boolean }>;
+  datasource: DataSourceState;
+  appSettings: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+const route = dsPluginJson.routes.find((r) => r.path === 'engine')!;
+
+/** Fill a route template (`{{ .JsonData.url }}`, `{{ .SecureJsonData.token }}`) as Grafana does. */
+export function interpolateRoute(template: string, ds: DataSourceState): string {
+  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_m, scope: string, key: string) => {
+    const v = scope === 'JsonData' ? ds.jsonData[key] : ds.secureJsonData[key];
+    return v === undefined || v === null ? '' : String(v);
+  });
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Start the harness server on 127.0.0.1.
+ * @param opts.distDir the built harness (index.html, harness.js)
+ * @param opts.datasource the Vigil data source's saved settings (engine URL and token)
+ */
+export async function startHarnessServer(opts: {
+  distDir: string;
+  datasource: DataSourceState;
+  port?: number;
+}): Promise<HarnessServer> {
+  const state: HarnessServer = {
+    url: '',
+    proxied: [],
+    datasource: opts.datasource,
+    appSettings: { enabled: true, pinned: true, jsonData: {} },
+    close: async () => {},
+  };
+  const proxyPrefix = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/([^/?]+)(\/[^?]*)?(\?.*)?$/;
+
+  const server = http.createServer(async (req, res) => {
+    const url = req.url ?? '/';
+    try {
+      const m = proxyPrefix.exec(url);
+      if (m) {
+        const [, , routePath, rest = '/', qs = ''] = m;
+        if (routePath !== route.path) return sendJson(res, 404, { message: `no route ${routePath}` });
+        const base = interpolateRoute(route.url, state.datasource).replace(/\/$/, '');
+        const headers: Record<string, string> = {};
+        for (const h of route.headers ?? []) {
+          const v = interpolateRoute(h.content, state.datasource);
+          if (v && v !== 'Bearer ') headers[h.name] = v;
+        }
+        if (req.headers['content-type']) headers['Content-Type'] = req.headers['content-type'];
+        const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+        let upstream: Response;
+        try {
+          if (!/^https?:\/\//.test(base)) throw new Error('no engine URL');
+          upstream = await fetch(`${base}${rest}${qs}`, {
+            method: req.method,
+            headers,
+            body: body && body.length ? new Uint8Array(body) : undefined,
+            signal: AbortSignal.timeout(30000),
+          });
+        } catch (e) {
+          const timeout = (e as Error).name === 'TimeoutError';
+          state.proxied.push({
+            method: req.method ?? 'GET',
+            path: rest,
+            status: timeout ? 504 : 502,
+            authorization: 'Authorization' in headers,
+          });
+          res.writeHead(timeout ? 504 : 502);
+          return res.end();
+        }
+        const buf = Buffer.from(await upstream.arrayBuffer());
+        state.proxied.push({
+          method: req.method ?? 'GET',
+          path: rest,
+          status: upstream.status,
+          authorization: 'Authorization' in headers,
+        });
+        res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
+        return res.end(buf);
+      }
+      // test hooks: the proxy log, and resetting the data source settings between tests
+      if (url === '/__harness/proxied') return sendJson(res, 200, state.proxied);
+      if (url === '/__harness/datasource' && req.method === 'PUT') {
+        state.datasource = JSON.parse((await readBody(req)).toString()) as DataSourceState;
+        state.proxied.length = 0;
+        return sendJson(res, 200, { ok: true });
+      }
+      if (url.startsWith('/api/datasources/uid/')) {
+        if (req.method === 'PUT') {
+          const b = JSON.parse((await readBody(req)).toString() || '{}') as Partial<DataSourceState>;
+          state.datasource.jsonData = b.jsonData ?? {};
+          for (const [k, v] of Object.entries(b.secureJsonData ?? {})) {
+            if (v === '') delete state.datasource.secureJsonData[k];
+            else state.datasource.secureJsonData[k] = v;
+          }
+        }
+        // like Grafana: secure values are never sent back, only which ones are set
+        return sendJson(res, 200, {
+          uid: 'vigil',
+          jsonData: state.datasource.jsonData,
+          secureJsonFields: Object.fromEntries(Object.keys(state.datasource.secureJsonData).map((k) => [k, true])),
+        });
+      }
+      if (url.startsWith('/api/plugins/vigil-anomaly-app/settings')) {
+        if (req.method === 'POST') state.appSettings = JSON.parse((await readBody(req)).toString() || '{}');
+        return sendJson(res, 200, req.method === 'POST' ? { message: 'Plugin settings updated' } : state.appSettings);
+      }
+      if (url.startsWith('/api/')) return sendJson(res, 404, { message: 'Not found' });
+      const file =
+        url.split('?')[0] === '/harness.js'
+          ? 'harness.js'
+          : url.split('?')[0] === '/harness.js.map'
+            ? 'harness.js.map'
+            : 'index.html';
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.map') ? 'application/json' : 'text/html';
+      res.writeHead(200, { 'Content-Type': type });
+      res.end(readFileSync(path.join(opts.distDir, file)));
+    } catch (e) {
+      sendJson(res, 500, { message: (e as Error).message });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return state;
+}
