@@ -63,6 +63,16 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   throw new Error(`${what}: not reached within ${timeoutMs} ms`);
 }
 
+interface Health {
+  status: string;
+  sources: Record<string, { ok: boolean; error?: string }>;
+  jobs: { total: number; failing: number };
+}
+
+async function healthOf(server: RunningServer): Promise<Health> {
+  return (await (await fetch(`${server.url}/api/health`)).json()) as Health;
+}
+
 /** A local HTTP server that answers garbage or never answers (for fault cases). */
 async function fakeServer(mode: 'garbage' | 'hang'): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<import('node:net').Socket>();
@@ -190,7 +200,7 @@ describe('vigil serve against real Prometheus and OpenSearch', () => {
       error: expect.stringMatching(/127\.0\.0\.1|ECONNREFUSED|connect/i),
     });
     expect(jobs.get(empty.id)?.lastRun).toMatchObject({ ok: true, points: 0 });
-    const health = await (await fetch(`${s.url}/api/health`)).json();
+    const health = await healthOf(s);
     expect(health.status).toBe('degraded');
     expect(health.sources.prometheus.ok).toBe(true);
     expect(health.sources.down).toMatchObject({ ok: false, error: expect.any(String) });
@@ -237,7 +247,7 @@ describe('vigil serve against real Prometheus and OpenSearch', () => {
 
   it('runs an OpenSearch job, writes its anomalies to an index, and reports slow and garbage sources', async () => {
     // the web logs' time range, from OpenSearch itself
-    const range = await (
+    const range = (await (
       await fetch(`${urls.opensearch}/${WEBLOGS_INDEX}/_search`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -246,8 +256,8 @@ describe('vigil serve against real Prometheus and OpenSearch', () => {
           aggs: { min: { min: { field: 'timestamp' } }, max: { max: { field: 'timestamp' } } },
         }),
       })
-    ).json();
-    const first = range.aggregations.min.value as number;
+    ).json()) as { aggregations: { min: { value: number } } };
+    const first = range.aggregations.min.value;
     // "now" 20 days after the first document, 36,000x real time: an hourly job runs every 0.1 s
     const clock = new ScaledClock(first + 20 * DAY, 36_000);
     const garbage = await fakeServer('garbage');
@@ -291,7 +301,7 @@ describe('vigil serve against real Prometheus and OpenSearch', () => {
       expect(anomalies.length).toBeGreaterThan(0);
       // the sink index holds one document per anomaly
       await fetch(`${urls.opensearch}/${sinkIndex}/_refresh`, { method: 'POST' });
-      const docs = await (await fetch(`${urls.opensearch}/${sinkIndex}/_count`)).json();
+      const docs = (await (await fetch(`${urls.opensearch}/${sinkIndex}/_count`)).json()) as { count: number };
       expect(docs.count).toBe(anomalies.length);
 
       const detectBody = { from: first, to: first + 7 * DAY, interval: '1h' };
@@ -307,7 +317,7 @@ describe('vigil serve against real Prometheus and OpenSearch', () => {
       });
       expect(badEs.status).toBe(400);
       expect(badEs.body.error.code).toBe('invalid_query');
-      const health = await (await fetch(`${s.url}/api/health`)).json();
+      const health = await healthOf(s);
       expect(health.sources).toMatchObject({
         elasticsearch: { ok: true },
         garbage: { ok: false },
