@@ -54,6 +54,17 @@ export function benchNabCommand(): Command {
     .option('--params <json>', 'per-detector parameters, e.g. {"spike":{"window":30}}', jsonObject('--params'))
     .option('--weights <json>', 'per-detector vote weights, e.g. {"spike":2}', jsonObject('--weights'))
     .option(
+      '--onset <fraction>',
+      'report anomaly onsets only: a row keeps its score when higher than every score of the previous ' +
+        '<fraction> x probationary rows (0 = off)',
+      (t: string) => {
+        const v = Number(t);
+        if (!(v >= 0)) throw new ParameterError(`--onset: must be a number >= 0, got "${t}"`);
+        return v;
+      },
+      0
+    )
+    .option(
       '--chunk <points>',
       'rows per refit of non-causal detectors',
       positiveInt('--chunk'),
@@ -77,6 +88,7 @@ export function benchNabCommand(): Command {
         weights?: Record<string, number>;
         chunk: number;
         history: number;
+        onset: number;
       }) => {
         const ensemble: Partial<EnsembleOptions> = {};
         if (o.detectors) ensemble.detectors = o.detectors;
@@ -91,6 +103,7 @@ export function benchNabCommand(): Command {
           profiles: loadProfiles(o.profiles),
           ensemble,
           streaming: { chunk: o.chunk, history: o.history },
+          onset: o.onset,
           onFile: (d, k, count) =>
             process.stderr.write(
               `[${k + 1}/${count}] ${d.file}: ${d.timestamps.length} rows, ${(d.elapsedMs / 1000).toFixed(2)} s\n`

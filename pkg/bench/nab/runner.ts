@@ -5,11 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { InputError } from '../../core/errors';
+import { InputError, ParameterError } from '../../core/errors';
 import { inferInterval } from '../../core/regularize';
 import type { DetectorInput } from '../../detectors/types';
 import { fitEnsemble } from '../../ensemble/ensemble';
 import type { EnsembleOptions } from '../../ensemble/types';
+import { onsetScores } from './onset';
 import { listDataFiles, readNabCsv, readProfiles, readWindows } from './corpus';
 import { combineOnline, DEFAULT_STREAMING, honestRawScores, type StreamingOptions } from './honest';
 import { scoreCorpus, type ProfileResult, type ScoredFile } from './scoreCorpus';
@@ -108,6 +109,11 @@ export interface NabRunOptions {
   profiles?: Profiles;
   ensemble?: Partial<EnsembleOptions>;
   streaming?: StreamingOptions;
+  /**
+   * onset window as a fraction of each file's probationary rows (0 = off, the default): when set, a row keeps
+   * its score only when higher than every score of that many rows before it (see `onsetScores`)
+   */
+  onset?: number;
   /** only these relative paths (default: every series of `dataDir`) */
   files?: string[];
   /** called after each file */
@@ -131,6 +137,8 @@ export function runNab(options: NabRunOptions): NabRun {
   const labels = readWindows(options.labelsFile);
   const files = options.files ?? listDataFiles(options.dataDir);
   for (const f of files) if (!labels.has(f)) throw new InputError(`no labels for "${f}"`, { file: options.labelsFile });
+  const onset = options.onset ?? 0;
+  if (!(onset >= 0)) throw new ParameterError(`onset must be a fraction >= 0, got ${onset}`);
   const detections: FileDetection[] = [];
   files.forEach((file, k) => {
     const table = readNabCsv(path.join(options.dataDir, file));
@@ -138,11 +146,13 @@ export function runNab(options: NabRunOptions): NabRun {
     if (!values) throw new InputError('no "value" column', { file });
     const d = detectStreaming(file, table.timestamps, values, options.ensemble, options.streaming);
     const [category, name] = file.split('/');
-    writeResultsFile(path.join(options.outDir, category, `vigil_${name}`), d);
+    writeResultsFile(path.join(options.outDir, category, `vigil_${name}`), d, withOnset(d.score, d, onset));
     detections.push(d);
     options.onFile?.(d, k, files.length);
   });
-  const scores = scoreDetections(detections, labels, options.profiles ?? NAB_PROFILES, (d) => d.score);
+  const scores = scoreDetections(detections, labels, options.profiles ?? NAB_PROFILES, (d) =>
+    withOnset(d.score, d, onset)
+  );
   return { detections, scores };
 }
 
@@ -156,6 +166,14 @@ export function scoreDetections(
   const results = new Map<string, ScoredFile>();
   for (const d of detections) results.set(d.file, { timestamps: d.timestamps, anomalyScores: pick(d) });
   return scoreCorpus(results, labels, profiles);
+}
+
+/**
+ * `scores` of a detection with the onset transform applied over `fraction` of its probationary rows
+ * (a copy with NaN mapped to 0 when fraction is 0).
+ */
+export function withOnset(scores: Float64Array, d: FileDetection, fraction: number): Float64Array {
+  return onsetScores(scores, Math.round(fraction * d.trainRows));
 }
 
 /** Profiles from a file when given, else NAB v1.1's. */

@@ -13,13 +13,23 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { listDataFiles, readNabCsv, readProfiles, readWindows } from './corpus';
 import { nabDir } from './paths';
-import { scoreDetections, runNab } from './runner';
+import { runNab, scoreDetections, withOnset, type FileDetection } from './runner';
 import { scoreCorpus, type ProfileResult, type ScoredFile } from './scoreCorpus';
 
-function row(name: string, scores: Record<string, ProfileResult>, profiles: string[], note = ''): string {
-  const cells = profiles.map((p) => scores[p].normalized.toFixed(1).padStart(8));
-  const thr = profiles.map((p) => scores[p].threshold.toFixed(3)).join('/');
-  return `${name.padEnd(22)}${cells.join('')}   ${thr}${note ? `  ${note}` : ''}`;
+/** The onset window of the scoreboard's second column group, as a fraction of the probationary rows. */
+const ONSET = 0.5;
+
+function cells(scores: Record<string, ProfileResult>, profiles: string[]): string {
+  return profiles.map((p) => scores[p].normalized.toFixed(1).padStart(8)).join('');
+}
+
+function row(
+  name: string,
+  plain: Record<string, ProfileResult>,
+  profiles: string[],
+  onset?: Record<string, ProfileResult>
+): string {
+  return `${name.padEnd(24)}${cells(plain, profiles)}  |${onset ? cells(onset, profiles) : ''}`;
 }
 
 function main(argv: string[]): void {
@@ -57,21 +67,23 @@ function main(argv: string[]): void {
   lines.push(
     `NAB v1.1 scorer, ${run.detections.length} files of the shared subset, normalised 0-100 (100 perfect, 0 null)`
   );
+  const head = names.map((p) => p.replace('reward_low_', '').padStart(8)).join('');
   lines.push(
-    `${'detector'.padEnd(22)}${names.map((p) => p.replace('reward_low_', '').padStart(8)).join('')}   thresholds`
+    `${''.padEnd(24)}${'score on every row'.padStart(24)}  |${`onsets only (${ONSET} x probation)`.padStart(30)}`
   );
-  lines.push(row('ensemble', run.scores, names));
-  const members = Object.keys(run.detections[0]?.contributions ?? {});
-  for (const m of members)
-    lines.push(
-      row(
-        `  ${m}`,
-        scoreDetections(run.detections, labels, profiles, (d) => d.contributions[m]),
-        names
-      )
+  lines.push(`${'detector'.padEnd(24)}${head}  |${head}`);
+  const both = (name: string, pick: (d: FileDetection) => Float64Array) =>
+    row(
+      name,
+      scoreDetections(run.detections, labels, profiles, (d) => withOnset(pick(d), d, 0)),
+      names,
+      scoreDetections(run.detections, labels, profiles, (d) => withOnset(pick(d), d, ONSET))
     );
-  const decisions = scoreDetections(run.detections, labels, profiles, (d) => Float64Array.from(d.anomalous));
-  lines.push(row('ensemble decisions', decisions, names, '(its own vote rule and threshold, 0/1)'));
+  lines.push(both('ensemble', (d) => d.score));
+  for (const m of Object.keys(run.detections[0]?.contributions ?? {})) {
+    lines.push(both(`  ${m} alone`, (d) => d.contributions[m]));
+  }
+  lines.push(both('ensemble decisions 0/1', (d) => Float64Array.from(d.anomalous)));
 
   // Numenta HTM's published anomaly scores on the same files, for reference
   const golden = path.join(nab, 'golden', 'numenta');
@@ -81,7 +93,7 @@ function main(argv: string[]): void {
     const t = readNabCsv(path.join(golden, category, `numenta_${name}`));
     htm.set(f, { timestamps: t.timestamps, anomalyScores: t.columns.anomaly_score });
   }
-  lines.push(row('Numenta HTM (golden)', scoreCorpus(htm, labels, profiles), names));
+  lines.push(row('Numenta HTM (published)', scoreCorpus(htm, labels, profiles), names));
   lines.push(`detection: ${seconds.toFixed(1)} s wall for ${run.detections.length} files`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
