@@ -18,7 +18,8 @@ export interface ForecastOptions {
   method: ForecastMethod;
   /** grid spacing in ms; default: the series' median spacing */
   intervalMs?: number;
-  /** `mstl` only: seasonal periods in points; default: detected (augurs periodogram), at most two */
+  /** `mstl` only: seasonal periods in points; default: detected by `detectPeriods` (periodogram and the daily/weekly
+   * clock periods, kept when the autocorrelation confirms them), at most two */
   periods?: number[];
   /** `prophet` only: Prophet options (seasonalities, changepoints, priors, seed) */
   prophet?: Partial<Omit<ProphetOptions, 'level'>>;
@@ -79,7 +80,7 @@ export function forecast(series: Series, options: Partial<ForecastOptions> = {})
       band = predictProphet(fit, timestamps);
     } else {
       let periods = o.periods;
-      if (method === 'mstl' && !periods) periods = detectPeriods(grid.values, 2);
+      if (method === 'mstl' && !periods) periods = detectPeriods(grid.values, 2, intervalMs);
       if (method === 'mstl' && periods && periods.length > 0) {
         band = mstlForecast(grid.values, periods, o.horizon, o.level);
       } else {

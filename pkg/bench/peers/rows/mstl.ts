@@ -17,12 +17,12 @@ import { nabHeldOut } from './prophet';
 
 const DAY_MS = 86_400_000;
 
-/** Daily (and weekly, when spanned twice) periods in points for a series of spacing `intervalMs`. */
+/** Daily (and weekly, when spanned more than twice) periods in points for a series of spacing `intervalMs`. */
 export function calendarPeriods(n: number, intervalMs: number): number[] {
   const out: number[] = [];
   for (const p of [DAY_MS, 7 * DAY_MS]) {
     const points = Math.round(p / intervalMs);
-    if (points >= 4 && n >= 2 * points) out.push(points);
+    if (points >= 4 && n > 2 * points) out.push(points); // statsmodels drops periods >= n/2
   }
   return out;
 }
