@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json';
 import { InputError, ParameterError, SourceError } from './core/errors';
+import { benchNabCommand } from './cli/benchNab';
 import { detectCommand } from './cli/detect';
 import { demoCommand } from './cli/demo';
 import { serveCommand } from './cli/serve';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(detectCommand());
   program.addCommand(demoCommand());
   program.addCommand(serveCommand());
+  program.addCommand(benchNabCommand());
   return program;
 }
 
