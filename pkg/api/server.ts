@@ -68,6 +68,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     runner,
     clock,
     maxBackoffMs: parseInterval(config.scheduler.maxBackoff, 'scheduler.maxBackoff'),
+    concurrency: config.scheduler.concurrency,
     logger: log,
     onRun: (job, ok, durationMs) => metrics.observeRun(job.name, ok, durationMs),
   });

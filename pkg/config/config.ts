@@ -39,6 +39,8 @@ export interface VigilConfig {
     maxBackoff: string;
     /** results older than this are pruned, e.g. `30d` */
     retention: string;
+    /** most job runs in flight at once (default 4) */
+    concurrency?: number;
   };
   /** write anomaly records also to Elasticsearch/OpenSearch */
   sink?: { type: 'elasticsearch'; url: string; index: string; auth?: AuthConfig; timeout?: string };
@@ -105,6 +107,7 @@ export const CONFIG_SCHEMA = {
       properties: {
         maxBackoff: { type: 'string', pattern: durationPattern },
         retention: { type: 'string', pattern: durationPattern },
+        concurrency: { type: 'integer', minimum: 1, maximum: 256 },
       },
     },
     sink: {

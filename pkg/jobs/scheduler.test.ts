@@ -8,11 +8,15 @@ import type { Job } from './types';
 
 const MIN = 60_000;
 
-async function setup(run: (job: Job) => Promise<{ points: number; lastProcessed: number }>, maxBackoffMs = 10 * MIN) {
+async function setup(
+  run: (job: Job) => Promise<{ points: number; lastProcessed: number }>,
+  maxBackoffMs = 10 * MIN,
+  concurrency = 4
+) {
   const repo = new Repo(await Store.open());
   const clock = new ManualClock(1_700_000_000_000);
   const runner: Pick<JobRunner, 'run'> = { run };
-  const scheduler = new Scheduler({ repo, runner, clock, maxBackoffMs });
+  const scheduler = new Scheduler({ repo, runner, clock, maxBackoffMs, concurrency });
   return { repo, clock, scheduler };
 }
 
@@ -117,6 +121,36 @@ describe('Scheduler', () => {
     expect(runs).toHaveLength(0);
     await clock.advance(1);
     expect(runs).toHaveLength(1);
+    await scheduler.stop();
+  });
+
+  it('keeps at most `concurrency` runs in flight over all jobs', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const releases: (() => void)[] = [];
+    const { repo, clock, scheduler } = await setup(
+      async () => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise<void>((r) => releases.push(r));
+        active--;
+        return { points: 0, lastProcessed: 0 };
+      },
+      10 * MIN,
+      2
+    );
+    for (let i = 0; i < 5; i++)
+      repo.createJob({ name: `j${i}`, source: { type: 'prometheus', query: 'up' } }, clock.now());
+    scheduler.start();
+    await clock.advance(0);
+    expect(active).toBe(2);
+    expect(scheduler.load()).toEqual({ active: 2, queued: 3 });
+    while (releases.length) {
+      releases.shift()!();
+      await settle();
+    }
+    expect(maxActive).toBe(2);
+    expect(repo.listJobs(clock.now()).every((j) => j.lastRun?.ok)).toBe(true);
     await scheduler.stop();
   });
 

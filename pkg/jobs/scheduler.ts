@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   clock: Clock;
   /** longest wait after repeated failures (default 15 min) */
   maxBackoffMs?: number;
+  /** most job runs in flight at once, over all jobs (default 4); further runs queue */
+  concurrency?: number;
   logger?: { info(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
   onRun?: (job: Job, ok: boolean, durationMs: number, points: number) => void;
 }
@@ -23,6 +25,7 @@ export interface SchedulerOptions {
 /**
  * Runs every enabled job each interval on the newest data.
  *
+ * - At most `concurrency` runs are in flight over all jobs (a thousand jobs due at once queue, not stampede).
  * - One timer per job; the next run is scheduled only when the current one has finished, and a run requested
  *   while one is in flight (e.g. `runNow`) is skipped, so runs of one job never overlap.
  * - A failing run backs off exponentially: interval × 2^failures, capped at `maxBackoffMs`; the failure is
@@ -35,9 +38,29 @@ export class Scheduler {
   private readonly sourceHealth = new Map<string, SourceHealth>();
   private stopped = true;
   private readonly maxBackoffMs: number;
+  private readonly concurrency: number;
+  private active = 0;
+  private waiting: (() => void)[] = [];
 
   constructor(private readonly opts: SchedulerOptions) {
     this.maxBackoffMs = opts.maxBackoffMs ?? 15 * 60_000;
+    this.concurrency = Math.max(1, opts.concurrency ?? 4);
+  }
+
+  /** Runs in flight and runs waiting for a slot. */
+  load(): { active: number; queued: number } {
+    return { active: this.active, queued: this.waiting.length };
+  }
+
+  private async slot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
   }
 
   /** Schedule every enabled job (first run right away, or when its backoff ends). */
@@ -75,7 +98,7 @@ export class Scheduler {
   /** Start a run now unless one is in flight; resolves when it ends. Returns false when skipped. */
   async runNow(jobId: string): Promise<boolean> {
     if (this.running.has(jobId)) return false;
-    const p = this.execute(jobId);
+    const p = this.slot(() => this.execute(jobId));
     this.running.set(jobId, p);
     try {
       await p;
