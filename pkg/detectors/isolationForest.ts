@@ -501,7 +501,7 @@ export const isolationForestDetector: Detector<IsolationForestParams, IsolationF
   defaults: { window: 12, trees: 100, sampleSize: 256, seed: 1 },
   causal: true,
   fit(train: DetectorInput, params: Partial<IsolationForestParams> = {}): IsolationForestDetectorModel {
-    const p = { ...this.defaults, ...params };
+    const p = { ...isolationForestDetector.defaults, ...params };
     intParam('isolationForest', 'window', p.window, 2, 10000);
     const fm = windowFeatures(train.values, p.window);
     let forest: IsolationForestModel;
