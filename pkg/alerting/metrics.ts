@@ -50,6 +50,14 @@ export class EngineMetrics {
         this.set(repoRef.countResultSeries());
       },
     });
+    new Gauge({
+      name: 'vigil_store_bytes',
+      help: 'Size of the SQLite store (held in memory and written to <dataDir>/vigil.db).',
+      registers: [this.registry],
+      collect() {
+        this.set(repoRef.store.sizeBytes());
+      },
+    });
     this.jobsGauge = new Gauge({
       name: 'vigil_jobs',
       help: 'Jobs by state (enabled, disabled, failing).',

@@ -454,6 +454,7 @@ describe('/metrics and OpenAPI', () => {
     expect(text).toMatch(/vigil_job_runs_total\{job="cpu",outcome="ok"\} 1/);
     expect(text).toMatch(/vigil_detection_duration_seconds_bucket\{le="0.005",kind="adhoc"\}/);
     expect(text).toMatch(/vigil_result_series 1/);
+    expect(Number(/vigil_store_bytes (\d+)/.exec(text)?.[1])).toBeGreaterThan(10_000);
     expect(text).toMatch(/vigil_jobs\{state="enabled"\} 1/);
     expect(text).toMatch(
       new RegExp(

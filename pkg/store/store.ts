@@ -20,7 +20,8 @@ import { InputError } from '../core/errors';
  * headers; sql.js is pure npm (JS + .wasm), so a fresh machine or CI runner installs it with no network
  * beyond the registry and no compiler. The price: the database lives in memory and is written to disk as a
  * whole. Writes are therefore atomic (temp file + fsync + rename), so a crash leaves either the old or the
- * new file, never a torn one; `flush()` runs after each batch of writes (debounced) and on close.
+ * new file, never a torn one; `flushSync()` runs after each batch of writes (debounced by `flushDelayMs`, and by
+ * ten times the last write's duration so a large database is not rewritten continuously) and on close.
  */
 
 /** Schema migrations, applied in order; `PRAGMA user_version` holds how many have run. Never edit one. */
@@ -85,6 +86,8 @@ export class Store {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
   private closed = false;
+  /** duration of the last file write, ms */
+  private lastFlushMs = 0;
 
   private constructor(
     private readonly db: Database,
@@ -215,10 +218,12 @@ export class Store {
       return;
     }
     if (!this.timer) {
+      // a large database takes long to export: keep writing it at most ~10% of the time
+      const delay = Math.max(this.flushDelayMs, 10 * this.lastFlushMs);
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.flushSync();
-      }, this.flushDelayMs);
+      }, delay);
       this.timer.unref();
     }
   }
@@ -226,6 +231,7 @@ export class Store {
   /** Write the database file now if anything changed (atomic: temp file, fsync, rename). */
   flushSync(): void {
     if (!this.file || !this.dirty) return;
+    const started = performance.now();
     const bytes = this.db.export();
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, bytes);
@@ -237,6 +243,15 @@ export class Store {
     }
     renameSync(tmp, this.file);
     this.dirty = false;
+    this.lastFlushMs = performance.now() - started;
+  }
+
+  /** Size of the database image in bytes (as last written, or now when in memory only). */
+  sizeBytes(): number {
+    const r = this.get<{ n: number }>(
+      'SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'
+    );
+    return Number(r?.n ?? 0);
   }
 
   /** Flush and release the database. */
