@@ -106,7 +106,8 @@ const config = async (env: Record<string, unknown> = {}): Promise<Configuration>
         { from: '../README.md', to: '.', transform: fillTemplate, noErrorOnMissing: true },
         { from: '../LICENSE', to: '.', noErrorOnMissing: true },
         { from: '../CHANGELOG.md', to: '.', noErrorOnMissing: true },
-        { from: 'dashboards/*.json', to: '.', noErrorOnMissing: true },
+        // the team dashboards are provisioned from provisioning/dashboards and bundled with the app (includes)
+        { from: '../provisioning/dashboards/*.json', to: 'dashboards/[name][ext]' },
         { from: '**/img/**/*', to: '.', noErrorOnMissing: true },
       ],
     }),
