@@ -1,7 +1,7 @@
 import { Repo } from '../store/repo';
 import { Store } from '../store/store';
 import { defaultEngine } from './engine';
-import { CONTEXT_POINTS, JobRunner, matchesFalsePositive } from './runner';
+import { CONTEXT_POINTS, JobRunner, contextPoints, matchesFalsePositive, type JobModels } from './runner';
 import { SourceRegistry } from './sources';
 import { ManualClock, MemorySource } from './testkit';
 import type { AnomalyEvent } from '../ensemble/types';
@@ -119,6 +119,31 @@ describe('JobRunner', () => {
     expect(big[0].suppressedBy).toBeUndefined();
     expect(repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER).length).toBe(before + 2);
     repo.store.close();
+  });
+});
+
+describe('contextPoints', () => {
+  const models = (periods: number[]): JobModels => ({
+    version: 1,
+    series: {
+      a: {
+        labels: {},
+        reference: [],
+        model: {
+          kind: 'ensemble',
+          version: 1,
+          options: { detectors: ['seasonal'], mode: 'majority', voteProbability: 1e-3, threshold: 25 },
+          members: [
+            { name: 'seasonal', model: { kind: 'seasonal', version: 1, periods } as never, calibration: {} as never },
+          ],
+        },
+      },
+    },
+  });
+  it('is at least CONTEXT_POINTS, or two of the longest seasonal period', () => {
+    expect(contextPoints(models([]))).toBe(CONTEXT_POINTS);
+    expect(contextPoints(models([24, 168]))).toBe(CONTEXT_POINTS);
+    expect(contextPoints(models([1440, 10080]))).toBe(20160);
   });
 });
 

@@ -11,8 +11,26 @@ import type { Clock, Job, JobSpec, StoredAnomaly } from './types';
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;
 
-/** Points of history fetched before the first new point so rolling detectors have their window. */
+/**
+ * Points of history fetched before the first new point so rolling detectors have their window (at least this
+ * many; more when a seasonal model needs two of its periods, see `contextPoints`).
+ */
 export const CONTEXT_POINTS = 1440;
+
+/**
+ * Context a job's models need: `CONTEXT_POINTS`, or two of the longest seasonal period any member model found
+ * (MSTL decomposes only inputs spanning two periods), whichever is larger.
+ */
+export function contextPoints(models: JobModels): number {
+  let longest = 0;
+  for (const s of Object.values(models.series)) {
+    for (const m of s.model.members) {
+      const periods = (m.model as { periods?: unknown }).periods;
+      if (Array.isArray(periods)) for (const p of periods) if (typeof p === 'number' && p > longest) longest = p;
+    }
+  }
+  return Math.max(CONTEXT_POINTS, 2 * longest);
+}
 /** Present values of the training window kept as the drift reference, and size of the recent drift window. */
 export const DRIFT_REFERENCE_POINTS = 1000;
 export const DRIFT_RECENT_POINTS = 240;
@@ -88,7 +106,7 @@ export function matchesFalsePositive(ev: AnomalyEvent, fp: AnomalyEvent): boolea
 /**
  * Runs one job once, incrementally: the first run (or after a spec change / every 24 h) fits one ensemble per
  * series on the training window; every run fetches only the points after the last scored one plus
- * `CONTEXT_POINTS` of history, scores them with the stored model, writes results, records anomaly events
+ * the context the models need (`contextPoints`), scores them with the stored model, writes results, records anomaly events
  * (joining an event that continues across runs, suppressing repeats of false positives), updates drift.
  */
 export class JobRunner {
@@ -128,7 +146,7 @@ export class JobRunner {
 
     const lastProcessed = state.lastProcessed ?? end - trainMs;
     if (lastProcessed >= end) return { points: 0, lastProcessed };
-    const fetchFrom = Math.max(lastProcessed + intervalMs - CONTEXT_POINTS * intervalMs, end - trainMs);
+    const fetchFrom = Math.max(lastProcessed + intervalMs - contextPoints(models) * intervalMs, end - trainMs);
     const data = await source.fetch(job.source, fetchFrom, end + intervalMs - 1, intervalMs);
     const fps = repo.falsePositives(job.id);
     let newest = lastProcessed;
