@@ -69,11 +69,18 @@ describe('PromQL subset', () => {
     expect(run('(42)')).toEqual({ type: 'scalar', value: 42 });
   });
 
+  it("evaluates scalar arithmetic (Grafana's data source test sends 1+1)", () => {
+    expect(run('1+1')).toEqual({ type: 'scalar', value: 2 });
+    expect(run('2 ^ 3 % 3 * -1')).toEqual({ type: 'scalar', value: -2 });
+    expect(run('1 / 0')).toEqual({ type: 'scalar', value: Infinity });
+    expect(vec('vigil_anomaly_score > 40 + 19').map(([, v]) => v)).toEqual([80, 60]);
+  });
+
   it.each([
     ['rate(vigil_anomaly_score[5m])', /function "rate" is not supported/],
     ['vigil_anomaly_score[5m]', /range vector selector .* is not supported/],
     ['topk(3, vigil_anomaly_score)', /aggregation "topk" is not supported/],
-    ['vigil_anomaly_score + 1', /binary operator "\+" is not supported/],
+    ['vigil_anomaly_score + 1', /binary operator "\+" is only supported between scalars/],
     ['vigil_anomaly_score > vigil_anomalous', /comparison between two vectors is not supported/],
     ['vigil_anomaly_score offset 5m', /offset modifier/],
     ['1 > 2', /comparisons between scalars must use BOOL modifier/],

@@ -8,7 +8,8 @@ import type { Labels } from '../core/series';
  * - vector selectors with `=`, `!=`, `=~`, `!~` (regexes fully anchored, a label that is absent equals "");
  * - `sum`, `min`, `max`, `avg`, `count` with `by (...)` or `without (...)` (the metric name is dropped);
  * - comparison of a vector with a scalar (`> 75`, `75 < x`, with or without `bool`), and of two scalars with
- *   `bool`; parentheses; number literals.
+ *   `bool`; parentheses; number literals; arithmetic between scalars (`1+1`, which Grafana's "Save & test" of a
+ *   Prometheus data source sends).
  *
  * Anything else (functions, range selectors, offsets, `@`, subqueries, arithmetic, vector-vector matching,
  * other aggregations) raises a `PromQLError` naming what is not supported; the API turns it into Prometheus'
@@ -35,19 +36,27 @@ export interface Matcher {
 }
 
 export type CompareOp = '>' | '<' | '>=' | '<=' | '==' | '!=';
+export type ArithOp = '+' | '-' | '*' | '/' | '%' | '^';
 export type AggOp = 'sum' | 'min' | 'max' | 'avg' | 'count';
 
 export type Expr =
   | { kind: 'selector'; matchers: Matcher[] }
   | { kind: 'number'; value: number }
   | { kind: 'aggregate'; op: AggOp; grouping: 'by' | 'without' | null; labels: string[]; expr: Expr }
-  | { kind: 'compare'; op: CompareOp; bool: boolean; lhs: Expr; rhs: Expr };
+  | { kind: 'compare'; op: CompareOp; bool: boolean; lhs: Expr; rhs: Expr }
+  | { kind: 'arith'; op: ArithOp; lhs: Expr; rhs: Expr };
 
 const SUPPORTED =
   'supported: vector selectors with =, !=, =~, !~; sum/min/max/avg/count by|without (...); comparison with a scalar';
 
 const AGG_OPS = new Set<AggOp>(['sum', 'min', 'max', 'avg', 'count']);
 const CMP_NODES: Record<string, CompareOp> = { Gtr: '>', Lss: '<', Gte: '>=', Lte: '<=', Eql: '==', Neq: '!=' };
+const ARITH_NODES: Record<string, ArithOp> = { Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%', Pow: '^' };
+
+/** Whether an expression evaluates to a scalar. */
+function isScalar(e: Expr): boolean {
+  return e.kind === 'number' || e.kind === 'arith' || (e.kind === 'compare' && isScalar(e.lhs) && isScalar(e.rhs));
+}
 
 /**
  * Parse a PromQL expression into Vigil's subset.
@@ -146,6 +155,15 @@ function aggregate(n: SyntaxNode, q: string): Expr {
 
 function binary(n: SyntaxNode, q: string): Expr {
   const cs = children(n);
+  const arithNode = cs.find((c) => c.name in ARITH_NODES);
+  if (arithNode) {
+    const lhs = convert(cs[0], q);
+    const rhs = convert(cs[cs.length - 1], q);
+    if (isScalar(lhs) && isScalar(rhs)) return { kind: 'arith', op: ARITH_NODES[arithNode.name], lhs, rhs };
+    throw new PromQLError(
+      `binary operator "${text(arithNode, q)}" is only supported between scalars, not on vectors (${SUPPORTED})`
+    );
+  }
   const opNode = cs.find((c) => c.name in CMP_NODES);
   if (!opNode) {
     const other = cs.find(
@@ -161,8 +179,8 @@ function binary(n: SyntaxNode, q: string): Expr {
   const bool = cs.some((c) => c.name === 'BoolModifier');
   const lhs = convert(cs[0], q);
   const rhs = convert(cs[cs.length - 1], q);
-  const lScalar = lhs.kind === 'number';
-  const rScalar = rhs.kind === 'number';
+  const lScalar = isScalar(lhs);
+  const rScalar = isScalar(rhs);
   if (!lScalar && !rScalar) {
     throw new PromQLError(`comparison between two vectors is not supported, only with a scalar (${SUPPORTED})`);
   }
@@ -296,6 +314,13 @@ export function evaluate(expr: Expr, t: number, select: SelectFn): Value {
       if (inner.type !== 'vector') throw new PromQLError(`${expr.op} expects an instant vector argument, got a scalar`);
       return { type: 'vector', samples: aggregateSamples(expr, inner.samples) };
     }
+    case 'arith': {
+      const l = evaluate(expr.lhs, t, select);
+      const r = evaluate(expr.rhs, t, select);
+      if (l.type !== 'scalar' || r.type !== 'scalar')
+        throw new PromQLError('arithmetic is only supported between scalars');
+      return { type: 'scalar', value: arith(expr.op, l.value, r.value) };
+    }
     case 'compare': {
       const l = evaluate(expr.lhs, t, select);
       const r = evaluate(expr.rhs, t, select);
@@ -315,6 +340,23 @@ export function evaluate(expr: Expr, t: number, select: SelectFn): Value {
       }
       return { type: 'vector', samples: out };
     }
+  }
+}
+
+function arith(op: ArithOp, a: number, b: number): number {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    case '%':
+      return a % b;
+    case '^':
+      return a ** b;
   }
 }
 
@@ -390,6 +432,8 @@ export function selectors(expr: Expr): Matcher[][] {
     case 'selector':
       return [expr.matchers];
     case 'number':
+      return [];
+    case 'arith':
       return [];
     case 'aggregate':
       return selectors(expr.expr);

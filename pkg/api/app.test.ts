@@ -365,6 +365,16 @@ describe('Prometheus-compatible API', () => {
     expect(Number(r[0].values[0][1])).toBeLessThan(60);
   });
 
+  it("answers Grafana's data source test query (1+1) as a scalar", async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'query=1%2B1&time=4',
+    });
+    expect(res.json()).toEqual({ status: 'success', data: { resultType: 'scalar', result: [4, '2'] } });
+  });
+
   it('applies the 5-minute lookback', async () => {
     // newest point at T0 - 1m: seen while it is less than 5 minutes old (window (t - 5m, t])
     const stale = await get(`/api/v1/query?query=vigil_anomaly_score&time=${(T0 + 4 * MIN) / 1000}`);
