@@ -27,11 +27,11 @@ export interface LstmParams {
 export const DEFAULT_LSTM_PARAMS: LstmParams = {
   lookback: 10,
   units: 16,
-  maxEpochs: 30,
+  maxEpochs: 20,
   budgetMs: 60_000,
   batchSize: 64,
   learningRate: 0.01,
-  maxWindows: 4000,
+  maxWindows: 2000,
   k: 3,
   seed: 42,
 };
