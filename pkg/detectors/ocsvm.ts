@@ -9,7 +9,7 @@
  *
  * Solver: SMO with second-order working-set selection (Fan, Chen & Lin, "Working set selection using second
  * order information for training SVM", JMLR 6, 2005 — libsvm's solver), on at most `maxTrain` training rows
- * (default 1000, drawn with the seeded PRNG) and a precomputed kernel matrix, stopping when the maximal KKT
+ * (default 1000, drawn with the seeded PRNG) with kernel columns computed on demand and cached, stopping when the maximal KKT
  * violation is below `tol` (1e-3, as libsvm). gamma 'scale' = 1 / (cols * Var(X)) as scikit-learn.
  *
  * Raw score of a row: 1 - sum_i a_i K(x_i, x) / (nu l), in [0, 1]: 0 at the densest region, 1 far away from
@@ -85,7 +85,7 @@ function checkSvmOptions(opts: Partial<OneClassSvmOptions>): OneClassSvmOptions 
       `oneClassSvm: gamma must be 'scale', 'auto' or a positive number, got ${JSON.stringify(o.gamma)}`
     );
   }
-  intParam('oneClassSvm', 'maxTrain', o.maxTrain, 2, 20000);
+  intParam('oneClassSvm', 'maxTrain', o.maxTrain, 2, 5000);
   numParam('oneClassSvm', 'tol', o.tol, 0, 1);
   intParam('oneClassSvm', 'maxIter', o.maxIter, 1);
   numParam('oneClassSvm', 'seed', o.seed, -Infinity, Infinity);
@@ -94,7 +94,7 @@ function checkSvmOptions(opts: Partial<OneClassSvmOptions>): OneClassSvmOptions 
 
 /**
  * Fit a One-Class SVM on the complete rows of a row-major matrix (scale features first: the RBF kernel is not
- * scale invariant). O(l^2 cols) to build the kernel plus the SMO iterations, l <= maxTrain.
+ * scale invariant). O(columns used x l x cols) for the kernel plus O(l) per SMO iteration, l <= maxTrain (<= 5000).
  *
  * @param matrix rows x cols, row-major; not mutated
  * @throws InputError for a shape mismatch or fewer than 2 complete rows; ParameterError for bad options
@@ -131,21 +131,27 @@ export function fitOneClassSvm(
     v /= X.length;
     gamma = v > 0 ? 1 / (cols * v) : 1;
   }
-  // kernel matrix (symmetric, diagonal 1)
-  const Q = new Float64Array(l * l);
-  for (let i = 0; i < l; i++) {
-    Q[i * l + i] = 1;
-    for (let j = i + 1; j < l; j++) {
+  // kernel columns, computed on first use and kept (libsvm-style caching without eviction): SMO touches only the
+  // columns of its working pairs and of the initially non-zero alphas, usually a small share of the l x l matrix
+  const columns: (Float64Array | null)[] = new Array<Float64Array | null>(l).fill(null);
+  const column = (i: number): Float64Array => {
+    let col = columns[i];
+    if (col) return col;
+    col = new Float64Array(l);
+    const oi = i * cols;
+    for (let t = 0; t < l; t++) {
       let d = 0;
+      const ot = t * cols;
       for (let c = 0; c < cols; c++) {
-        const t = X[i * cols + c] - X[j * cols + c];
-        d += t * t;
+        const v = X[oi + c] - X[ot + c];
+        d += v * v;
       }
-      const k = Math.exp(-gamma * d);
-      Q[i * l + j] = k;
-      Q[j * l + i] = k;
+      col[t] = Math.exp(-gamma * d);
     }
-  }
+    col[i] = 1;
+    columns[i] = col;
+    return col;
+  };
   // initial feasible point (libsvm): the first floor(nu l) alphas at 1, the next one at the remainder
   const alpha = new Float64Array(l);
   const nuL = o.nu * l;
@@ -156,7 +162,8 @@ export function fitOneClassSvm(
   for (let i = 0; i < l; i++) {
     if (alpha[i] === 0) continue;
     const a = alpha[i];
-    for (let j = 0; j < l; j++) G[j] += a * Q[i * l + j];
+    const qi = column(i);
+    for (let j = 0; j < l; j++) G[j] += a * qi[j];
   }
   const TAU = 1e-12;
   let iter = 0;
@@ -174,13 +181,14 @@ export function fitOneClassSvm(
     let gmax2 = -Infinity;
     let j = -1;
     let objMin = Infinity;
+    const qi = i >= 0 ? column(i) : null;
     for (let t = 0; t < l; t++) {
       if (alpha[t] <= 0) continue;
       if (G[t] >= gmax2) gmax2 = G[t];
-      if (i < 0) continue;
+      if (!qi) continue;
       const diff = gmax + G[t];
       if (diff > 0) {
-        let quad = 2 - 2 * Q[i * l + t];
+        let quad = 2 - 2 * qi[t];
         if (quad <= 0) quad = TAU;
         const obj = -(diff * diff) / quad;
         if (obj <= objMin) {
@@ -196,7 +204,9 @@ export function fitOneClassSvm(
     // two-variable update keeping alpha_i + alpha_j fixed, clipped to [0, 1]
     const oldAi = alpha[i];
     const oldAj = alpha[j];
-    let quad = 2 - 2 * Q[i * l + j];
+    const Qi = column(i);
+    const Qj = column(j);
+    let quad = 2 - 2 * Qi[j];
     if (quad <= 0) quad = TAU;
     const delta = (G[i] - G[j]) / quad;
     const sum = oldAi + oldAj;
@@ -224,9 +234,7 @@ export function fitOneClassSvm(
     alpha[j] = aj;
     const dai = ai - oldAi;
     const daj = aj - oldAj;
-    const ri = i * l;
-    const rj = j * l;
-    for (let t = 0; t < l; t++) G[t] += Q[ri + t] * dai + Q[rj + t] * daj;
+    for (let t = 0; t < l; t++) G[t] += Qi[t] * dai + Qj[t] * daj;
   }
   // rho: mean gradient over free alphas, else the midpoint of the feasible interval (libsvm calculate_rho)
   let ub = Infinity;
