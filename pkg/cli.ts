@@ -4,6 +4,7 @@ import { InputError, ParameterError, SourceError } from './core/errors';
 import { benchNabCommand } from './cli/benchNab';
 import { detectCommand } from './cli/detect';
 import { demoCommand } from './cli/demo';
+import { forecastCommand } from './cli/forecast';
 import { serveCommand } from './cli/serve';
 
 /** Build the `vigil` program with every command. */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(serveCommand());
   program.addCommand(benchNabCommand());
+  program.addCommand(forecastCommand());
   return program;
 }
 
