@@ -9,13 +9,13 @@ import { mstlForecast } from '../../forecast/ets';
 
 /** How non-causal detectors are scored in streaming (see `honestRawScores`). */
 export interface StreamingOptions {
-  /** points scored per refit of a non-causal detector (default 24) */
+  /** points scored per refit of a non-causal detector (default 96) */
   chunk: number;
   /** most points of history a non-causal detector refits on (default 1000) */
   history: number;
 }
 
-export const DEFAULT_STREAMING: StreamingOptions = { chunk: 24, history: 1000 };
+export const DEFAULT_STREAMING: StreamingOptions = { chunk: 96, history: 1000 };
 
 /**
  * Raw scores of one fitted detector such that the score of row t depends only on rows <= t.
