@@ -7,6 +7,7 @@ import { detect as realDetect } from '../core/detect';
 import { parseInterval } from '../core/interval';
 import packageJson from '../../package.json';
 import type { Series } from '../core/series';
+import { resolveEnsembleOptions } from '../ensemble/ensemble';
 import { forecast as realForecast } from '../forecast/forecast';
 import { EngineMetrics } from '../alerting/metrics';
 import { registerPromApi } from '../alerting/promapi';
@@ -269,22 +270,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   // ---- jobs ------------------------------------------------------------------------------------------------------
-  const validateSpec = (spec: JobSpec): void => {
+  /** Fail early on a bad interval, an unconfigured source, unknown detectors or bad ensemble options. */
+  const validateSpecSafely = (spec: JobSpec): void => {
     jobTiming(spec);
     s.sources.get(spec.source);
-    // fail early on unknown detectors or bad ensemble options
-    s.engine.fit(
-      { timestamps: new Float64Array(0), values: new Float64Array(0), intervalMs: 60_000 },
-      ensembleOptions(spec)
-    );
-  };
-  const validateSpecSafely = (spec: JobSpec): void => {
-    try {
-      validateSpec(spec);
-    } catch (err) {
-      if (err instanceof ParameterError || err instanceof InputError) throw err;
-      // a detector that cannot fit an empty series is fine here; real data comes at run time
-    }
+    resolveEnsembleOptions(ensembleOptions(spec));
   };
   const getJobOr404 = (id: string) => {
     const job = s.repo.getJob(id, s.clock.now());
