@@ -167,7 +167,13 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
   };
 
   return (
-    <div className={styles.wrapper} style={{ width, height }} data-testid="vigil-panel">
+    <div
+      className={styles.wrapper}
+      style={{ width, height }}
+      data-testid="vigil-panel"
+      // leaving the panel closes an unpinned tooltip; moving from a marker into its tooltip keeps it open
+      onMouseLeave={() => active && !active.pinned && setActive(undefined)}
+    >
       {parsed.drift.length > 0 && (
         <div
           className={styles.drift(drifting.length > 0)}
@@ -189,7 +195,6 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
           role="img"
           aria-label="Vigil anomaly chart"
           data-testid="vigil-chart"
-          onMouseLeave={() => active && !active.pinned && setActive(undefined)}
         >
           <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
             {yTicks.map((v) => (
@@ -323,8 +328,8 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
       {active && (
         <MarkerTooltip
           geom={active.geom}
-          left={Math.min(MARGIN.left + active.geom.cx + 12, Math.max(0, width - 300))}
-          top={Math.min(MARGIN.top + active.geom.cy + 12, Math.max(0, height - 230))}
+          left={tooltipLeft(MARGIN.left + active.geom.cx, width)}
+          top={Math.max(0, Math.min(MARGIN.top + active.geom.cy - 40, height - 230))}
           verdict={verdicts[active.geom.event.id] ?? (active.geom.event.feedback as Verdict | '') ?? ''}
           fmtTime={fmtTime}
           state={feedbackState}
@@ -362,6 +367,14 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
       )}
     </div>
   );
+}
+
+const TOOLTIP_WIDTH = 290;
+
+/** Left edge of the tooltip: right of the marker when it fits, else left of it, so it never covers the marker. */
+export function tooltipLeft(markerX: number, panelWidth: number): number {
+  if (markerX + 14 + TOOLTIP_WIDTH <= panelWidth) return markerX + 14;
+  return Math.max(0, markerX - 14 - TOOLTIP_WIDTH);
 }
 
 interface TooltipProps {
@@ -530,7 +543,7 @@ function getStyles(theme: GrafanaTheme2) {
     tooltip: css({
       position: 'absolute',
       zIndex: 3,
-      width: 290,
+      width: TOOLTIP_WIDTH,
       padding: theme.spacing(1),
       background: theme.colors.background.secondary,
       border: `1px solid ${theme.colors.border.medium}`,
