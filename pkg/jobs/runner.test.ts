@@ -1,7 +1,14 @@
 import { Repo } from '../store/repo';
 import { Store } from '../store/store';
 import { defaultEngine } from './engine';
-import { CONTEXT_POINTS, JobRunner, contextPoints, matchesFalsePositive, type JobModels } from './runner';
+import {
+  CONTEXT_POINTS,
+  JobRunner,
+  contextPoints,
+  matchesFalsePositive,
+  tunedThreshold,
+  type JobModels,
+} from './runner';
 import { SourceRegistry } from './sources';
 import { ManualClock, MemorySource } from './testkit';
 import type { AnomalyEvent } from '../ensemble/types';
@@ -103,7 +110,15 @@ describe('JobRunner', () => {
 
     // the same pattern an hour later (same series, same direction, no bigger) is suppressed
     spikes.set(spikeAt(63), 7.5);
-    await step(60);
+    clock.t += 60 * MIN;
+    const tuned = await runner.run(job);
+    repo.setLastRun(
+      job.id,
+      { at: clock.now(), ok: true, durationMs: 1 },
+      { failures: 0, lastProcessed: tuned.lastProcessed }
+    );
+    // one false positive raised the threshold by 10% of the default (25)
+    expect(tuned.threshold).toBeCloseTo(27.5);
     expect(repo.listAnomalies(job.id, spikeAt(60), spikeAt(65))).toHaveLength(0);
     const hidden = repo.listAnomalies(job.id, spikeAt(60), spikeAt(65), true);
     expect(hidden).toHaveLength(1);
@@ -119,6 +134,17 @@ describe('JobRunner', () => {
     expect(big[0].suppressedBy).toBeUndefined();
     expect(repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER).length).toBe(before + 2);
     repo.store.close();
+  });
+});
+
+describe('tunedThreshold', () => {
+  it('moves 10% per verdict within ±50% of the configured threshold, capped at 100', () => {
+    expect(tunedThreshold(40, { false_positive: 0, confirmed: 0 })).toBe(40);
+    expect(tunedThreshold(40, { false_positive: 2, confirmed: 0 })).toBeCloseTo(48);
+    expect(tunedThreshold(40, { false_positive: 9, confirmed: 0 })).toBeCloseTo(60);
+    expect(tunedThreshold(40, { false_positive: 1, confirmed: 3 })).toBeCloseTo(32);
+    expect(tunedThreshold(40, { false_positive: 0, confirmed: 20 })).toBeCloseTo(20);
+    expect(tunedThreshold(90, { false_positive: 5, confirmed: 0 })).toBe(100);
   });
 });
 

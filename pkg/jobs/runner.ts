@@ -89,6 +89,15 @@ export function ensembleOptions(spec: JobSpec): Partial<EnsembleOptions> {
 }
 
 /**
+ * Feedback tunes a job's threshold within ±50%: each false positive raises it by 10% of the configured value,
+ * each confirmed anomaly lowers it by 10%, the factor staying in [0.5, 1.5]; the result is capped at 100.
+ */
+export function tunedThreshold(base: number, counts: { false_positive: number; confirmed: number }): number {
+  const factor = Math.min(1.5, Math.max(0.5, 1 + 0.1 * (counts.false_positive - counts.confirmed)));
+  return Math.min(100, base * factor);
+}
+
+/**
  * The false-positive "pattern": a new event repeats a pattern a user marked as a false positive when it is on
  * the same series (same label set) of the same job, goes in the same direction (above/below), and its
  * deviation from the expected value at the peak is no larger than 110% of the judged event's deviation,
@@ -113,10 +122,11 @@ export class JobRunner {
   constructor(private readonly deps: RunnerDeps) {}
 
   /**
-   * @returns number of new points scored and the newest scored timestamp (the caller persists it)
+   * @returns number of new points scored, the newest scored timestamp (the caller persists it) and the
+   *   feedback-tuned threshold used
    * @throws SourceError when the source fails; InputError for a bad spec
    */
-  async run(job: Job): Promise<{ points: number; lastProcessed: number }> {
+  async run(job: Job): Promise<{ points: number; lastProcessed: number; threshold?: number }> {
     const { repo, sources, engine, clock } = this.deps;
     const { intervalMs, trainMs } = jobTiming(job);
     const now = clock.now();
@@ -145,10 +155,12 @@ export class JobRunner {
     }
 
     const lastProcessed = state.lastProcessed ?? end - trainMs;
-    if (lastProcessed >= end) return { points: 0, lastProcessed };
+    if (lastProcessed >= end) return { points: 0, lastProcessed, threshold: undefined };
     const fetchFrom = Math.max(lastProcessed + intervalMs - contextPoints(models) * intervalMs, end - trainMs);
     const data = await source.fetch(job.source, fetchFrom, end + intervalMs - 1, intervalMs);
     const fps = repo.falsePositives(job.id);
+    const counts = repo.feedbackCounts(job.id);
+    let threshold: number | undefined;
     let newest = lastProcessed;
     let count = 0;
     for (const s of data) {
@@ -159,7 +171,9 @@ export class JobRunner {
       const keep = upTo(reg, end);
       const input: DetectorInput = { timestamps: keep.timestamps, values: keep.values, intervalMs };
       if (input.values.length === 0) continue;
-      const out = engine.score(m.model, input);
+      threshold = tunedThreshold(m.model.options.threshold, counts);
+      const model = { ...m.model, options: { ...m.model.options, threshold } };
+      const out = engine.score(model, input);
       const labels = { ...s.labels, ...(job.labels ?? {}) };
       const events = engine.events(labels, input, out).filter((e) => e.end > lastProcessed);
       const suppressed: [number, number][] = [];
@@ -210,7 +224,7 @@ export class JobRunner {
         repo.setDrift(job.id, labels, d.drifting, d.pValue, d.statistic, now);
       }
     }
-    return { points: count, lastProcessed: newest };
+    return { points: count, lastProcessed: newest, threshold };
   }
 }
 

@@ -156,7 +156,13 @@ export class Scheduler {
       const durationMs = clock.now() - started;
       repo.setLastRun(
         jobId,
-        { at: started, ok: true, durationMs, points: res.points },
+        {
+          at: started,
+          ok: true,
+          durationMs,
+          points: res.points,
+          ...(res.threshold !== undefined ? { threshold: res.threshold } : {}),
+        },
         { lastProcessed: res.lastProcessed, failures: 0 }
       );
       if (job.source.type) this.sourceHealth.set(sourceName(job), { ok: true, lastCheck: clock.now() });

@@ -79,6 +79,8 @@ export interface LastRun {
   error?: string;
   durationMs: number;
   points?: number;
+  /** the anomaly score threshold the run used, after feedback tuning */
+  threshold?: number;
 }
 
 /** A saved job as the API returns it. */

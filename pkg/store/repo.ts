@@ -397,6 +397,17 @@ export class Repo {
     }));
   }
 
+  /** Number of verdicts of each kind on a job's anomalies. */
+  feedbackCounts(jobId: string): Record<FeedbackVerdict, number> {
+    const out: Record<FeedbackVerdict, number> = { false_positive: 0, expected: 0, confirmed: 0 };
+    for (const r of this.store.all<{ verdict: FeedbackVerdict; n: number }>(
+      'SELECT verdict, COUNT(*) AS n FROM feedback WHERE job_id = ? GROUP BY verdict',
+      [jobId]
+    ))
+      out[r.verdict] = r.n;
+    return out;
+  }
+
   /** The false-positive verdicts of a job with the anomaly they judged (the patterns to suppress). */
   falsePositives(jobId: string): { feedbackId: string; anomaly: AnomalyEvent }[] {
     return this.store
