@@ -50,7 +50,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
       </Field>
       <Field
         label="Engine token"
-        description="The bearer token the engine was started with (VIGIL_TOKEN). Stored encrypted; added by the proxy."
+        description="The bearer token the engine was started with (VIGIL_API_TOKEN). Stored encrypted; added by the proxy."
       >
         <SecretInput
           id="vigil-engine-token"

@@ -1,0 +1,198 @@
+import { dateTime, DataQueryRequest, DataSourceInstanceSettings } from '@grafana/data';
+import { of, throwError } from 'rxjs';
+
+import type { VigilDataSourceOptions, VigilQuery } from '../types';
+import { toEngineSensitivity, VigilDataSource } from './datasource';
+import { frameKind } from './transforms';
+
+type Call = { url: string; method?: string; data?: unknown; params?: Record<string, unknown> };
+const calls: Call[] = [];
+let respond: (c: Call) => { status: number; data: unknown };
+
+jest.mock('@grafana/runtime', () => ({
+  getBackendSrv: () => ({
+    fetch: (c: Call) => {
+      calls.push(c);
+      const r = respond(c);
+      return r.status < 400
+        ? of({ data: r.data, status: r.status })
+        : throwError(() => ({ status: r.status, data: r.data, statusText: '' }));
+    },
+  }),
+  getTemplateSrv: () => ({ replace: (s: string) => s.replace('$host', 'web-1') }),
+}));
+
+const settings = {
+  id: 1,
+  uid: 'vigil',
+  type: 'vigil-anomaly-datasource',
+  name: 'Vigil',
+  url: '/api/datasources/proxy/uid/vigil',
+  jsonData: { url: 'http://vigil:8080' },
+  meta: {},
+} as unknown as DataSourceInstanceSettings<VigilDataSourceOptions>;
+
+function request(targets: VigilQuery[]): DataQueryRequest<VigilQuery> {
+  return {
+    targets,
+    range: { from: dateTime(1000), to: dateTime(5000), raw: { from: 'now-1h', to: 'now' } },
+    interval: '1m',
+    intervalMs: 60000,
+    scopedVars: {},
+    timezone: 'utc',
+    app: 'dashboard',
+    requestId: 'r',
+    startTime: 0,
+  };
+}
+
+const health = {
+  status: 'ok',
+  version: '0.1.0',
+  store: { ok: true },
+  sources: { prometheus: { ok: true } },
+  jobs: { total: 2, failing: 0 },
+};
+
+beforeEach(() => {
+  calls.length = 0;
+});
+
+describe('VigilDataSource.query', () => {
+  it('sends an ad-hoc detection through the proxy route with variables replaced and sensitivity scaled', async () => {
+    respond = () => ({ status: 200, data: { series: [{ labels: {}, intervalMs: 60000, points: [] }], anomalies: [] } });
+    const ds = new VigilDataSource(settings);
+    const res = await ds.query(
+      request([
+        { refId: 'A', source: { type: 'prometheus', query: 'up{host="$host"}' }, sensitivity: 8, detectors: ['mad'] },
+      ])
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      url: '/api/datasources/proxy/uid/vigil/engine/api/detect',
+      method: 'POST',
+      data: {
+        source: { type: 'prometheus', query: 'up{host="web-1"}' },
+        from: 1000,
+        to: 5000,
+        interval: '1m',
+        detectors: ['mad'],
+        sensitivity: 0.8,
+      },
+    });
+    expect(res.data.map(frameKind)).toEqual(['series', 'anomalies']);
+    expect(res.errors).toBeUndefined();
+  });
+
+  it('refuses an incomplete query without calling the engine, and reports engine errors per query', async () => {
+    respond = () => ({
+      status: 400,
+      data: { error: { code: 'invalid_input', message: 'no prometheus source is configured' } },
+    });
+    const ds = new VigilDataSource(settings);
+    const res = await ds.query(request([{ refId: 'A' }, { refId: 'B', source: { type: 'prometheus', query: 'up' } }]));
+    expect(calls).toHaveLength(1);
+    expect(res.errors).toEqual([
+      { refId: 'A', message: 'Enter a Prometheus query (PromQL)' },
+      {
+        refId: 'B',
+        message: 'Detection for query B: no prometheus source is configured (invalid_input, HTTP 400)',
+        status: 400,
+      },
+    ]);
+  });
+
+  it('job results use the stored anomalies (ids, feedback) for the annotation frame', async () => {
+    respond = (c) =>
+      c.url.endsWith('/anomalies')
+        ? {
+            status: 200,
+            data: {
+              anomalies: [
+                {
+                  id: 'a1',
+                  start: 2000,
+                  end: 2000,
+                  peak: 2000,
+                  labels: {},
+                  severity: 'major',
+                  score: 60,
+                  detectors: {},
+                  expected: 1,
+                  actual: 5,
+                  direction: 'above',
+                  confidence: 1,
+                  explanation: '',
+                },
+              ],
+            },
+          }
+        : { status: 200, data: { series: [], anomalies: [] } };
+    const ds = new VigilDataSource(settings);
+    const res = await ds.query(request([{ refId: 'A', queryType: 'job', jobId: 'j 1' }]));
+    expect(calls.map((c) => c.url).sort()).toEqual([
+      '/api/datasources/proxy/uid/vigil/engine/api/jobs/j%201/anomalies',
+      '/api/datasources/proxy/uid/vigil/engine/api/jobs/j%201/results',
+    ]);
+    const anomalies = res.data.find((f) => frameKind(f) === 'anomalies')!;
+    expect(anomalies.fields.find((f: { name: string }) => f.name === 'id').values).toEqual(['a1']);
+  });
+});
+
+describe('VigilDataSource.testDatasource', () => {
+  it('succeeds with the engine version and job counts', async () => {
+    respond = (c) =>
+      c.url.endsWith('/api/health') ? { status: 200, data: health } : { status: 200, data: { jobs: [] } };
+    await expect(new VigilDataSource(settings).testDatasource()).resolves.toEqual({
+      status: 'success',
+      message: 'Engine 0.1.0 is healthy: 2 jobs, 0 failing.',
+    });
+  });
+
+  it('says the engine is unreachable on a proxy 502', async () => {
+    respond = () => ({ status: 502, data: '' });
+    const r = await new VigilDataSource(settings).testDatasource();
+    expect(r.status).toBe('error');
+    expect(r.message).toContain('Engine health at http://vigil:8080: HTTP 502');
+    expect(r.message).toContain('could not reach the engine');
+  });
+
+  it('says the token was rejected when health passes but an authenticated call gets 401', async () => {
+    respond = (c) =>
+      c.url.endsWith('/api/health')
+        ? { status: 200, data: health }
+        : {
+            status: 401,
+            data: { error: { code: 'unauthorized', message: 'the bearer token is not valid for this Vigil engine' } },
+          };
+    const r = await new VigilDataSource(settings).testDatasource();
+    expect(r.message).toMatch(/up \(version 0\.1\.0\) but rejected the token: .*not valid/);
+  });
+
+  it('names the degraded parts and asks for a URL when none is set', async () => {
+    respond = (c) =>
+      c.url.endsWith('/api/health')
+        ? {
+            status: 200,
+            data: {
+              ...health,
+              status: 'degraded',
+              sources: { prometheus: { ok: false, error: 'connection refused' } },
+            },
+          }
+        : { status: 200, data: { jobs: [] } };
+    const r = await new VigilDataSource(settings).testDatasource();
+    expect(r).toEqual({
+      status: 'error',
+      message: 'Engine 0.1.0 is reachable but degraded (2 jobs, 0 failing): source prometheus: connection refused',
+    });
+    const noUrl = new VigilDataSource({ ...settings, jsonData: {} });
+    expect((await noUrl.testDatasource()).message).toMatch(/Set the engine URL/);
+  });
+});
+
+describe('toEngineSensitivity', () => {
+  it('maps 1-10 to 0.1-1 and clamps', () => {
+    expect([1, 6, 10, 42, undefined].map(toEngineSensitivity)).toEqual([0.1, 0.6, 1, 1, undefined]);
+  });
+});
