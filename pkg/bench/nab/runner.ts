@@ -8,7 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 import { InputError, ParameterError } from '../../core/errors';
 import { inferInterval } from '../../core/regularize';
 import type { DetectorInput } from '../../detectors/types';
-import { fitEnsemble } from '../../ensemble/ensemble';
+import { getDetector } from '../../detectors/registry';
+import { fitEnsemble, scoreEnsemble } from '../../ensemble/ensemble';
 import type { EnsembleOptions } from '../../ensemble/types';
 import { onsetScores } from './onset';
 import { listDataFiles, readNabCsv, readProfiles, readWindows } from './corpus';
@@ -70,8 +71,14 @@ export function detectStreaming(
     intervalMs,
   };
   const model = fitEnsemble(train, ensemble);
-  const raws = model.members.map((m) => honestRawScores(m.name, m.model, input, trainRows, streaming));
-  const combined = combineOnline(model, raws);
+  // all members causal: the ensemble's own online scoring is already honest; else non-causal members are
+  // refitted on past rows and combined the same way (combineOnline mirrors scoreEnsemble, see its test)
+  const combined = model.members.every((m) => getDetector(m.name).causal)
+    ? scoreEnsemble(model, input, { calibration: 'online' })
+    : combineOnline(
+        model,
+        model.members.map((m) => honestRawScores(m.name, m.model, input, trainRows, streaming))
+      );
   const unit = (xs: Float64Array) => xs.map((x) => (Number.isNaN(x) ? 0 : Math.min(1, Math.max(0, x / 100))));
   const contributions: Record<string, Float64Array> = {};
   for (const [name, c] of Object.entries(combined.contributions)) contributions[name] = unit(c);
