@@ -45,6 +45,8 @@ import type { VigilDataSourceOptions, VigilQuery, VigilVariableQuery } from '../
 import { createBackendSrv, createDataSourceSrv, createTemplateSrv, requestLog, vigilSettings } from './runtime';
 
 const DS_UID = 'vigil';
+// where @grafana/ui loads its icons from (Grafana sets this; the harness server serves them)
+(window as unknown as { __grafana_public_path__: string }).__grafana_public_path__ = '/public/';
 const theme = createTheme({ colors: { mode: 'dark' } });
 config.theme2 = theme;
 config.bootData.user.theme = 'dark';

@@ -5,7 +5,7 @@
  * `Authorization: Bearer <secureJsonData.token>` added on the server, so the token never reaches the
  * browser; an unreachable engine answers 502 with an empty body, as Grafana's proxy does.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -27,6 +27,13 @@ export interface HarnessServer {
 }
 
 const route = dsPluginJson.routes.find((r) => r.path === 'engine')!;
+const ICONS_DIR = path.join(
+  path.dirname(require.resolve('@grafana/ui/package.json')),
+  'dist',
+  'public',
+  'img',
+  'icons'
+);
 
 /** Fill a route template (`{{ .JsonData.url }}`, `{{ .SecureJsonData.token }}`) as Grafana does. */
 export function interpolateRoute(template: string, ds: DataSourceState): string {
@@ -142,6 +149,14 @@ export async function startHarnessServer(opts: {
         return sendJson(res, 200, req.method === 'POST' ? { message: 'Plugin settings updated' } : state.appSettings);
       }
       if (url.startsWith('/api/')) return sendJson(res, 404, { message: 'Not found' });
+      // Grafana serves @grafana/ui's icons under public/build/img/icons/
+      const icon = /^\/public\/build\/img\/icons\/([\w-]+\/[\w.-]+\.svg)$/.exec(url.split('?')[0]);
+      if (icon) {
+        const file = path.join(ICONS_DIR, icon[1]);
+        if (!existsSync(file)) return sendJson(res, 404, { message: 'Not found' });
+        res.writeHead(200, { 'Content-Type': 'image/svg+xml' });
+        return res.end(readFileSync(file));
+      }
       const file =
         url.split('?')[0] === '/harness.js'
           ? 'harness.js'
