@@ -85,6 +85,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   const url = await app.listen({ port: config.port, host: config.host });
   scheduler.start();
   const retentionMs = parseInterval(config.scheduler.retention, 'scheduler.retention');
+  repo.prune(clock.now() - retentionMs);
   const prune = setInterval(() => repo.prune(clock.now() - retentionMs), 3_600_000);
   prune.unref();
   let closed = false;

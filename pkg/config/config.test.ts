@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       'file/file',
     ]);
     expect(cfg.sources[1].auth).toEqual({ type: 'apiKey', apiKey: 'abc' });
-    expect(cfg.scheduler).toEqual({ maxBackoff: '15m', retention: '30d' });
+    expect(cfg.scheduler).toEqual({ maxBackoff: '15m', retention: '7d' });
   });
 
   it('requires a token', () => {

@@ -37,7 +37,7 @@ export interface VigilConfig {
   scheduler: {
     /** longest backoff after failures, e.g. `15m` */
     maxBackoff: string;
-    /** results older than this are pruned, e.g. `30d` */
+    /** results and forecasts older than this are pruned (at start and hourly), e.g. `7d` (default) */
     retention: string;
     /** most job runs in flight at once (default 4) */
     concurrency?: number;
@@ -181,7 +181,7 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
     sources: [],
     ...fromFile,
   };
-  cfg.scheduler = { maxBackoff: '15m', retention: '30d', ...((fromFile.scheduler as object) ?? {}) };
+  cfg.scheduler = { maxBackoff: '15m', retention: '7d', ...((fromFile.scheduler as object) ?? {}) };
   if (Array.isArray(cfg.sources)) {
     cfg.sources = (cfg.sources as Record<string, unknown>[]).map((s) =>
       s && typeof s === 'object' && !('name' in s) && typeof s.type === 'string' ? { ...s, name: s.type } : s
