@@ -141,7 +141,11 @@ export type StoredAnomaly = AnomalyEvent & {
   feedback?: { verdict: Verdict; at?: number };
 };
 
-export type DetectResponse = DetectionResult & { forecast?: ForecastSeries[] };
+/** A detection result (ad-hoc or a job's); a job's anomalies carry ids and feedback. */
+export type DetectResponse = Omit<DetectionResult, 'anomalies'> & {
+  anomalies: StoredAnomaly[];
+  forecast?: ForecastSeries[];
+};
 
 export interface DriftStatus {
   jobId: string;

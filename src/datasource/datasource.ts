@@ -10,6 +10,7 @@ import {
   TestDataSourceResponse,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
+import { of } from 'rxjs';
 
 import { EngineClient, EngineError, toEngineError } from '../api';
 import type {
@@ -27,7 +28,13 @@ import type {
   VigilVariableQuery,
 } from '../types';
 import { DEFAULT_QUERY, migrateQuery, migrateVariableQuery, validateQuery } from './migrations';
-import { detectionToFrames, driftToFrame, eventsToAnnotationFrame, forecastToFrames } from './transforms';
+import {
+  annotationFramesToEvents,
+  detectionToFrames,
+  driftToFrame,
+  eventsToAnnotationFrame,
+  forecastToFrames,
+} from './transforms';
 
 /** The query's 1-10 sensitivity as the engine's 0-1 vote sensitivity (undefined stays undefined). */
 export function toEngineSensitivity(s: number | undefined): number | undefined {
@@ -50,8 +57,11 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
     this.client = new EngineClient(instanceSettings.url ?? `/api/datasources/proxy/uid/${instanceSettings.uid}`);
     this.engineUrl = instanceSettings.jsonData?.url;
     this.defaultInterval = instanceSettings.jsonData?.defaultInterval;
-    // Annotation queries reuse the query editor; the anomaly frame (dataTopic annotations) becomes annotations.
-    this.annotations = {};
+    // Annotation queries reuse the query editor; only the anomaly frame becomes annotations.
+    this.annotations = {
+      getDefaultQuery: () => ({ ...DEFAULT_QUERY }),
+      processEvents: (_anno, frames) => of(annotationFramesToEvents(frames)),
+    };
   }
 
   override getDefaultQuery(): Partial<VigilQuery> {

@@ -2,6 +2,7 @@ import { DataTopic, FieldType } from '@grafana/data';
 
 import type { AnomalyEvent, SeriesResult } from '../types';
 import {
+  annotationFramesToEvents,
   detectionToFrames,
   driftToFrame,
   eventsToAnnotationFrame,
@@ -139,6 +140,25 @@ describe('anomaly annotations', () => {
       feedback: 'expected',
       detectors: { mad: 80, zscore: 95 },
     });
+  });
+});
+
+describe('annotationFramesToEvents', () => {
+  it('turns only the anomaly frame into annotation regions, never the data points', () => {
+    const frames = detectionToFrames({ series: [series], anomalies: [{ ...event, jobId: 'j1' }] }, 'A');
+    const events = annotationFramesToEvents(frames);
+    expect(events).toEqual([
+      {
+        time: 120000,
+        timeEnd: 180000,
+        isRegion: true,
+        title: 'Critical anomaly (score 91)',
+        text: eventText(event),
+        tags: ['vigil', 'critical', 'job=j1', '__name__=requests', 'host=a'],
+        color: 'red',
+      },
+    ]);
+    expect(annotationFramesToEvents([seriesResultToFrame(series, 'A')])).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@
  * - forecasts: one frame per series whose times extend past "now" (mean, lower, upper);
  * - drift: one frame with a row per job.
  */
-import { createDataFrame, DataFrame, DataTopic, FieldConfig, FieldType } from '@grafana/data';
+import { AnnotationEvent, createDataFrame, DataFrame, DataTopic, FieldConfig, FieldType } from '@grafana/data';
 
 import { DEFAULT_SEVERITY_COLORS } from '../constants';
 import type {
@@ -342,6 +342,34 @@ export function frameToEvents(frame: DataFrame): MarkerEvent[] {
       title: String(title[i] ?? ''),
     };
   });
+}
+
+/**
+ * The anomaly frames among a query's frames -> dashboard annotation events (regions from start to end,
+ * title with the severity, text with the votes and expected value, tags). Series, forecast and drift frames
+ * are left out, so an annotation query never turns data points into annotations.
+ */
+export function annotationFramesToEvents(frames: DataFrame[]): AnnotationEvent[] {
+  const out: AnnotationEvent[] = [];
+  for (const frame of frames) {
+    if (frameKind(frame) !== 'anomalies') continue;
+    const col = (n: string) => values(frame, n) ?? [];
+    const [time, timeEnd, title, text, tags, color] = ['time', 'timeEnd', 'title', 'text', 'tags', 'color'].map(col);
+    for (let i = 0; i < time.length; i++) {
+      const start = num(time[i]);
+      const end = timeEnd[i] === undefined ? start : num(timeEnd[i]);
+      out.push({
+        time: start,
+        timeEnd: end,
+        isRegion: end > start,
+        title: String(title[i] ?? ''),
+        text: String(text[i] ?? ''),
+        tags: (tags[i] as string[] | undefined) ?? [],
+        color: color[i] === undefined ? undefined : String(color[i]),
+      });
+    }
+  }
+  return out;
 }
 
 /** Columns of a series frame as typed arrays (NaN for missing), as the panel draws them. */
