@@ -100,28 +100,30 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
                     <span className={styles.muted}>n/a</span>
                   )}
                 </td>
-                <td style={{ whiteSpace: 'nowrap' }}>
-                  <Button
-                    size="sm"
-                    variant="secondary"
-                    onClick={() =>
-                      act(() =>
-                        client.post(`/api/jobs/${encodeURIComponent(j.id)}/${j.enabled ? 'disable' : 'enable'}`)
-                      )
-                    }
-                  >
-                    {j.enabled ? 'Disable' : 'Enable'}
-                  </Button>{' '}
-                  <ConfirmButton
-                    size="sm"
-                    confirmText="Delete"
-                    confirmVariant="destructive"
-                    onConfirm={() =>
-                      act(() => client.request({ method: 'DELETE', path: `/api/jobs/${encodeURIComponent(j.id)}` }))
-                    }
-                  >
-                    Delete
-                  </ConfirmButton>
+                <td>
+                  <div style={{ display: 'flex', gap: 8, alignItems: 'center', whiteSpace: 'nowrap' }}>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      onClick={() =>
+                        act(() =>
+                          client.post(`/api/jobs/${encodeURIComponent(j.id)}/${j.enabled ? 'disable' : 'enable'}`)
+                        )
+                      }
+                    >
+                      {j.enabled ? 'Disable' : 'Enable'}
+                    </Button>
+                    <ConfirmButton
+                      size="sm"
+                      confirmText="Delete"
+                      confirmVariant="destructive"
+                      onConfirm={() =>
+                        act(() => client.request({ method: 'DELETE', path: `/api/jobs/${encodeURIComponent(j.id)}` }))
+                      }
+                    >
+                      Delete
+                    </ConfirmButton>
+                  </div>
                 </td>
               </tr>
             ))}

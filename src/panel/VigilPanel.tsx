@@ -137,8 +137,10 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
   }
 
   const legendHeight = options.showLegend ? 22 : 0;
+  // room for the drift badge above the plot
+  const top = MARGIN.top + (parsed.drift.length > 0 ? 20 : 0);
   const plotW = Math.max(10, width - MARGIN.left - MARGIN.right);
-  const plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom - legendHeight);
+  const plotH = Math.max(10, height - top - MARGIN.bottom - legendHeight);
   const range: [number, number] = [timeRange.from.valueOf(), timeRange.to.valueOf()];
   const xd = xDomain(range, parsed.forecasts, options.showForecast);
   const x: Scale = { domain: xd, range: [0, plotW] };
@@ -196,7 +198,7 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
           aria-label="Vigil anomaly chart"
           data-testid="vigil-chart"
         >
-          <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+          <g transform={`translate(${MARGIN.left},${top})`}>
             {yTicks.map((v) => (
               <g key={`y${v}`}>
                 <line x1={0} x2={plotW} y1={project(y, v)} y2={project(y, v)} className={styles.grid} />
@@ -329,7 +331,7 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
         <MarkerTooltip
           geom={active.geom}
           left={tooltipLeft(MARGIN.left + active.geom.cx, width)}
-          top={Math.max(0, Math.min(MARGIN.top + active.geom.cy - 40, height - 230))}
+          top={Math.max(0, Math.min(top + active.geom.cy - 40, height - 230))}
           verdict={verdicts[active.geom.event.id] ?? (active.geom.event.feedback as Verdict | '') ?? ''}
           fmtTime={fmtTime}
           state={feedbackState}

@@ -229,7 +229,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
                     onBlur={() => onRunQuery()}
                   />
                 </InlineField>
-                <InlineField label="Split by" labelWidth={10} tooltip="A keyword field: one series per value">
+                <InlineField label="Split by" labelWidth={12} tooltip="A keyword field: one series per value">
                   <Input
                     data-testid="vigil-es-split"
                     width={20}
