@@ -8,6 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
+import { migrateQuery, validateQuery } from '../../src/datasource/migrations';
+import type { VigilQuery } from '../../src/types';
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (p: string) => readFileSync(path.join(ROOT, p), 'utf8');
 const readYaml = <T>(p: string) => YAML.parse(read(p)) as T;
@@ -167,6 +170,28 @@ describe('provisioning', () => {
       if (uid && BUILT_IN.has(uid)) continue;
       expect([where, uid, uid !== undefined && uids.has(uid)]).toEqual([where, uid, true]);
       if (r.type && r.type !== 'datasource') expect([where, r.type]).toEqual([where, uids.get(uid!)!.type]);
+    }
+  });
+
+  it.each(dashboardFiles)('dashboard %s: every Vigil query is complete for the query editor', (file) => {
+    const dash = JSON.parse(read(`provisioning/dashboards/${file}`)) as Json;
+    const targets: Array<{ where: string; q: VigilQuery }> = [];
+    const walk = (node: unknown, where: string) => {
+      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${where}[${i}]`));
+      else if (node && typeof node === 'object') {
+        const o = node as Json;
+        const ds = o.datasource as { type?: string } | undefined;
+        if (typeof o.refId === 'string' && ds?.type === 'vigil-anomaly-datasource')
+          targets.push({ where, q: o as unknown as VigilQuery });
+        for (const [k, v] of Object.entries(o)) walk(v, `${where}.${k}`);
+      }
+    };
+    walk(dash, file);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const { where, q } of targets) {
+      const m = migrateQuery(q);
+      expect([where, validateQuery(m)]).toEqual([where, undefined]);
+      expect([where, q.schemaVersion]).toEqual([where, 2]); // saved at the current query schema
     }
   });
 
