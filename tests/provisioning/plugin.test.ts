@@ -3,6 +3,8 @@
  * manifest at the root, `src/datasource/` and `src/panel/` each with a plugin.json and a module, one
  * webpack entry per plugin.
  */
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -25,6 +27,23 @@ describe('plugin layout', () => {
     });
     expect(path.relative(ROOT, getPluginJsonPath())).toBe('plugin.json');
   });
+
+  it.each(['plugin.json', 'src/datasource/plugin.json', 'src/panel/plugin.json'])(
+    '%s is valid against Grafana’s plugin.json schema',
+    (file) => {
+      // vendored from the grafana repository (docs/sources/developers/plugins/plugin.schema.json)
+      const schema = json('tests/provisioning/grafana-plugin.schema.json');
+      delete schema.$schema;
+      // the schema's patterns escape "-" (valid in JavaScript regexps only without the u flag)
+      const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+      addFormats(ajv);
+      const validate = ajv.compile(schema);
+      validate(json(file));
+      expect(ajv.errorsText(validate.errors)).toBe('No errors');
+      // and the check can fail
+      expect(validate({ ...json(file), id: 'Vigil Anomaly' })).toBe(false);
+    }
+  );
 
   it('declares the three plugin ids for Grafana 11 and later', () => {
     const app = json('plugin.json');
