@@ -93,9 +93,25 @@ export function scoreEnsemble(
   input: DetectorInput,
   options: ScoreEnsembleOptions = {}
 ): EnsembleOutput {
+  const outputs = model.members.map((m) => getDetector(m.name).score(m.model, input));
+  return combineScores(model, input, outputs, options);
+}
+
+/**
+ * The ensemble's combination step on detector outputs computed elsewhere (e.g. by a streaming runner that
+ * refits a non-causal detector on history): calibration, 0-100 scores, vote, expected value and band, exactly as
+ * `scoreEnsemble` does.
+ *
+ * @param outputs one DetectorOutput per member, in `model.members` order, each the length of `input`
+ */
+export function combineScores(
+  model: EnsembleModel,
+  input: DetectorInput,
+  outputs: DetectorOutput[],
+  options: ScoreEnsembleOptions = {}
+): EnsembleOutput {
   const n = input.values.length;
   const opts = model.options;
-  const outputs: DetectorOutput[] = model.members.map((m) => getDetector(m.name).score(m.model, input));
   const contributions: Record<string, Float64Array> = {};
   const probabilities = model.members.map((m, d) => {
     const raw = outputs[d].score;

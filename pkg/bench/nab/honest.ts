@@ -3,7 +3,7 @@ import { ParameterError } from '../../core/errors';
 import { getDetector } from '../../detectors/registry';
 import type { SeasonalModel } from '../../detectors/seasonal';
 import type { DetectorInput } from '../../detectors/types';
-import { OnlineCalibration, probabilityToScore } from '../../ensemble/calibration';
+import { combineScores } from '../../ensemble/ensemble';
 import type { EnsembleModel } from '../../ensemble/types';
 import { mstlForecast } from '../../forecast/ets';
 
@@ -81,42 +81,10 @@ export interface StreamingScores {
  * @param raws raw scores per member, in `model.members` order, each the series' length
  */
 export function combineOnline(model: EnsembleModel, raws: Float64Array[]): StreamingScores {
-  const opts = model.options;
   const n = raws.length ? raws[0].length : 0;
-  const contributions: Record<string, Float64Array> = {};
-  const probabilities = model.members.map((m, d) => {
-    const raw = raws[d];
-    const p = new Float64Array(n);
-    const cal = new OnlineCalibration(m.calibration.quantiles);
-    for (let i = 0; i < n; i++) {
-      p[i] = cal.probability(raw[i]);
-      cal.observe(raw[i]);
-    }
-    contributions[m.name] = p.map(probabilityToScore);
-    return p;
-  });
-  const weights = model.members.map((m) => opts.weights?.[m.name] ?? 1);
-  let activeWeight = 0;
-  probabilities.forEach((p, d) => {
-    if (p.some((x) => !Number.isNaN(x))) activeWeight += weights[d];
-  });
-  const score = new Float64Array(n).fill(NaN);
-  const anomalous = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let judged = 0;
-    let voted = 0;
-    let sum = 0;
-    for (let d = 0; d < model.members.length; d++) {
-      const p = probabilities[d][i];
-      if (Number.isNaN(p) || weights[d] === 0) continue;
-      judged += weights[d];
-      sum += weights[d] * contributions[model.members[d].name][i];
-      if (p < opts.voteProbability) voted += weights[d];
-    }
-    if (judged === 0) continue;
-    score[i] = sum / judged;
-    const voteHolds = opts.mode === 'any' ? voted > 0 : voted > 0 && voted >= activeWeight / 2;
-    if (voteHolds && score[i] >= opts.threshold) anomalous[i] = 1;
-  }
+  const nan = new Float64Array(n).fill(NaN);
+  const input = { timestamps: new Float64Array(n), values: nan, intervalMs: 1 };
+  const outputs = raws.map((score) => ({ score, expected: nan, lower: nan, upper: nan }));
+  const { score, contributions, anomalous } = combineScores(model, input, outputs, { calibration: 'online' });
   return { score, contributions, anomalous };
 }
