@@ -16,7 +16,14 @@
 import { InputError, ParameterError } from '../core/errors';
 import { createRng, sampleIndices } from '../core/random';
 import type { Series } from '../core/series';
-import { alignSeries, applyScaler, checkMatrix, fitRobustScaler, intParam } from '../features/multivariate';
+import {
+  alignSeries,
+  applyScaler,
+  checkMatrix,
+  completeRows,
+  fitRobustScaler,
+  intParam,
+} from '../features/multivariate';
 import { windowFeatures } from '../features/windows';
 import { emptyOutput, type Detector, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
 
@@ -91,17 +98,9 @@ export function fitIsolationForest(
   checkMatrix(matrix, rows, cols, 'isolationForest');
   const o = checkOptions(opts);
   // complete rows only
+  const complete = completeRows(matrix, rows, cols);
   const valid: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    let ok = true;
-    for (let c = 0; c < cols; c++) {
-      if (!Number.isFinite(matrix[r * cols + c])) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) valid.push(r);
-  }
+  for (let r = 0; r < rows; r++) if (complete[r]) valid.push(r);
   if (valid.length < 2) {
     throw new InputError(`isolationForest: need at least 2 complete rows to fit, got ${valid.length} of ${rows}`);
   }

@@ -17,18 +17,20 @@ export class SortedWindow {
     return this.n;
   }
   insert(v: number): void {
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.buf[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.lowerBound(v);
     this.buf.copyWithin(lo + 1, lo, this.n);
     this.buf[lo] = v;
     this.n++;
   }
   remove(v: number): void {
+    const lo = this.lowerBound(v);
+    if (lo < this.n && this.buf[lo] === v) {
+      this.buf.copyWithin(lo, lo + 1, this.n);
+      this.n--;
+    }
+  }
+  /** First index whose value is >= v (binary search over the sorted buffer). */
+  private lowerBound(v: number): number {
     let lo = 0;
     let hi = this.n;
     while (lo < hi) {
@@ -36,11 +38,9 @@ export class SortedWindow {
       if (this.buf[mid] < v) lo = mid + 1;
       else hi = mid;
     }
-    if (lo < this.n && this.buf[lo] === v) {
-      this.buf.copyWithin(lo, lo + 1, this.n);
-      this.n--;
-    }
+    return lo;
   }
+
   /** Quantile by linear interpolation between order statistics (type 7, as R and numpy default). */
   quantile(q: number): number {
     if (this.n === 0) return NaN;
@@ -54,15 +54,9 @@ export class SortedWindow {
     const n = this.n;
     if (n === 0) return NaN;
     // split point: first index with value >= center
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.buf[mid] < center) lo = mid + 1;
-      else hi = mid;
-    }
-    let left = lo - 1;
-    let right = lo;
+    const split = this.lowerBound(center);
+    let left = split - 1;
+    let right = split;
     const k1 = Math.floor((n - 1) / 2);
     const k2 = Math.floor(n / 2);
     let a = NaN;
