@@ -7,9 +7,11 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createRng } from '../../pkg/core/random';
+import { waitFor } from '../helpers/waitFor';
+import { freePort } from '../servers/common';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SHARED_DIR = process.env.VIGIL_SHARED_DIR ?? path.resolve(REPO_ROOT, '..', 'shared');
@@ -24,35 +26,11 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** mulberry32: a small seeded PRNG, so the synthetic series is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const STEP = 300_000;
 
 /** Two days of 5-minute points ending at `endMs` (aligned), a spike of +80 twelve points (one hour) before the end. */
 export function syntheticCsv(endMs: number): { csv: string; spikeAt: number } {
-  const rand = rng(42);
+  const rand = createRng(42).next; // seeded: the synthetic series is the same on every run
   const n = 576;
   const end = Math.floor(endMs / STEP) * STEP;
   const lines = ['timestamp,value'];
@@ -69,27 +47,6 @@ export function syntheticCsv(endMs: number): { csv: string; spikeAt: number } {
     lines.push(`${new Date(t).toISOString()},${v.toFixed(3)}`);
   }
   return { csv: lines.join('\n') + '\n', spikeAt };
-}
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-  proc?: ChildProcess
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    if (proc && proc.exitCode !== null) throw new Error(`${what}: vigil serve exited with code ${proc.exitCode}`);
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${what}: not ready after ${timeoutMs} ms${last ? ` (${(last as Error).message})` : ''}`);
 }
 
 /**
@@ -131,7 +88,8 @@ export async function startEngine(): Promise<RunningEngine> {
     `vigil serve (log: ${logFile})`,
     async () => ((await fetch(`${url}/api/health`)).ok ? true : undefined),
     60_000,
-    proc
+    proc,
+    300
   );
   return {
     url,
@@ -180,7 +138,9 @@ export async function createSyntheticJob(name = 'synthetic'): Promise<{ id: stri
       const r = await engineApi<{ anomalies: Array<{ id: string }> }>('GET', `/api/jobs/${job.id}/anomalies`);
       return r.anomalies[0]?.id;
     },
-    60_000
+    60_000,
+    undefined,
+    300
   );
   return { id: job.id, anomalyId };
 }

@@ -7,46 +7,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { NAB_DIR, REPO_ROOT } from '../helpers/shared';
+import { waitFor } from '../helpers/waitFor';
+import { freePort } from '../servers/common';
 
 const MIN = 60_000;
 const TOKEN = 'e2e-token-0123456789';
 const NAB_FILE = path.join(NAB_DIR, 'data', 'realAWSCloudwatch', 'ec2_cpu_utilization_825cc2.csv');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-  proc?: ChildProcess
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    if (proc && proc.exitCode !== null) throw new Error(`${what}: vigil serve exited with code ${proc.exitCode}`);
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what}: not reached after ${timeoutMs} ms${last ? ` (${(last as Error).message})` : ''}`);
-}
 
 interface Engine {
   proc: ChildProcess;
