@@ -42,7 +42,10 @@ export const DEFAULT_LOG_INTERVAL_MS = 3_600_000;
  */
 export async function loadInput(file: string, options: InputOptions = {}): Promise<LoadedInput> {
   const name = path.basename(file);
-  const kind = options.kind && options.kind !== 'auto' ? options.kind : await sniffKind(file, options);
+  // the first record decides the file's kind and the log fields; read it once
+  let firstCache: Record<string, unknown> | undefined;
+  const first = async () => (firstCache ??= await firstRecord(file, options.format));
+  const kind = options.kind && options.kind !== 'auto' ? options.kind : sniffKind(await first(), options);
   const progress = new Progress(`reading ${name}`, process.stderr, !options.quiet);
   const onBytes = (read: number, total: number) => progress.update(`${Math.round((100 * read) / total)}%`);
   if (kind === 'metrics') {
@@ -62,16 +65,16 @@ export async function loadInput(file: string, options: InputOptions = {}): Promi
       description: `${r.records} rows as ${r.series.length} metric series`,
     };
   }
-  const first = await firstRecord(file, options.format);
-  const timeField = options.timeField ?? TIME_FIELDS.find((f) => getField(first, f) !== undefined);
+  const record = await first();
+  const timeField = options.timeField ?? TIME_FIELDS.find((f) => getField(record, f) !== undefined);
   if (!timeField)
     throw new InputError(`no time field found (looked for ${TIME_FIELDS.join(', ')}); use --time-field`, {
       file: name,
     });
-  const statusField = options.statusField ?? pickField(first, LOG_FIELD_CANDIDATES.status);
-  const clientField = options.clientField ?? pickField(first, LOG_FIELD_CANDIDATES.client);
-  const agentField = options.agentField ?? pickField(first, LOG_FIELD_CANDIDATES.agent) ?? clientField;
-  const bytesField = options.bytesField ?? pickField(first, LOG_FIELD_CANDIDATES.bytes);
+  const statusField = options.statusField ?? pickField(record, LOG_FIELD_CANDIDATES.status);
+  const clientField = options.clientField ?? pickField(record, LOG_FIELD_CANDIDATES.client);
+  const agentField = options.agentField ?? pickField(record, LOG_FIELD_CANDIDATES.agent) ?? clientField;
+  const bytesField = options.bytesField ?? pickField(record, LOG_FIELD_CANDIDATES.bytes);
   if (!statusField) throw new InputError('no HTTP status field found; use --status-field', { file: name, line: 1 });
   if (!clientField) throw new InputError('no client field found; use --client-field', { file: name, line: 1 });
   const intervalMs = options.intervalMs ?? DEFAULT_LOG_INTERVAL_MS;
@@ -117,8 +120,7 @@ async function firstRecord(file: string, format?: FileFormat): Promise<Record<st
   throw new InputError('no data rows (header only?)', { file: path.basename(file) });
 }
 
-async function sniffKind(file: string, options: InputOptions): Promise<'logs' | 'metrics'> {
-  const first = await firstRecord(file, options.format);
+function sniffKind(first: Record<string, unknown>, options: InputOptions): 'logs' | 'metrics' {
   if (options.statusField || options.clientField) return 'logs';
   const status = pickField(first, LOG_FIELD_CANDIDATES.status);
   const client = pickField(first, LOG_FIELD_CANDIDATES.client);
