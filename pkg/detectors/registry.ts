@@ -7,6 +7,7 @@ import { kmeansDetector } from './kmeans';
 import { ksDrift } from './ksDrift';
 import { lstm } from './lstm';
 import { mad } from './mad';
+import { novelty } from './novelty';
 import { oneClassSvm } from './ocsvm';
 import { prophet } from './prophet';
 import { seasonal } from './seasonal';
@@ -25,6 +26,7 @@ export const DETECTORS: Record<string, AnyDetector> = {
   iqr,
   spike,
   seasonal,
+  novelty,
   isolationForest: isolationForestDetector,
   oneClassSvm,
   kmeans: kmeansDetector,

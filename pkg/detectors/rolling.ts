@@ -29,6 +29,13 @@ export class SortedWindow {
       this.n--;
     }
   }
+  /** Distance from v to the nearest stored value (Infinity when empty), O(log size). */
+  nearestDistance(v: number): number {
+    const i = this.lowerBound(v);
+    const above = i < this.n ? this.buf[i] - v : Infinity;
+    const below = i > 0 ? v - this.buf[i - 1] : Infinity;
+    return Math.min(above, below);
+  }
   /** First index whose value is >= v (binary search over the sorted buffer). */
   private lowerBound(v: number): number {
     let lo = 0;

@@ -34,6 +34,9 @@ export interface DetectorOutput {
   upper: Float64Array;
 }
 
+/** Calibration families of raw scores (see `Detector.calibration`). */
+export type CalibrationMethod = 'tail' | 'normal';
+
 export type DetectorFamily = 'statistical' | 'seasonal' | 'forecast' | 'multivariate' | 'drift';
 
 /**
@@ -57,6 +60,12 @@ export interface Detector<P extends object = Record<string, unknown>, M extends 
    * streaming evaluation.
    */
   readonly causal: boolean;
+  /**
+   * How the ensemble turns this detector's raw scores into tail probabilities (default `tail`: empirical body
+   * plus an exponential tail; `normal`: a normal tail over the mean and standard deviation of past scores,
+   * for raw scores that are mostly near zero with rare large values).
+   */
+  readonly calibration?: CalibrationMethod;
   fit(train: DetectorInput, params?: Partial<P>): M;
   score(model: M, input: DetectorInput): DetectorOutput;
 }

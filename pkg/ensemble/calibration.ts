@@ -1,3 +1,4 @@
+import type { CalibrationMethod } from '../detectors/types';
 import type { CalibrationModel } from './types';
 
 /** Share of the probability mass modelled by the exponential tail. */
@@ -11,15 +12,54 @@ const QUANTILE_LEVELS = 201;
  * the exponential special case of the generalised Pareto fit in SPOT: Siffer, Fouque, Termier & Largouët,
  * "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017).
  *
+ * With `method` `normal`, the probability is instead the normal upper tail of (raw - mean) / sd over these
+ * scores (for detectors whose raw scores are mostly near zero with rare large values, such as `novelty`:
+ * there the body is degenerate and the exponential tail's robust scale collapses).
+ *
  * @param rawScores detector raw scores (NaN ignored); not mutated
+ * @param method `tail` (default) or `normal`
  * @returns a JSON-serialisable model; with no finite score, a model whose probabilities are NaN
  * Complexity O(n log n).
  */
-export function fitCalibration(rawScores: ArrayLike<number>): CalibrationModel {
+export function fitCalibration(rawScores: ArrayLike<number>, method: CalibrationMethod = 'tail'): CalibrationModel {
   const xs: number[] = [];
   for (let i = 0; i < rawScores.length; i++) if (Number.isFinite(rawScores[i])) xs.push(rawScores[i]);
   xs.sort((a, b) => a - b);
-  return calibrationFromSorted(xs);
+  const model = calibrationFromSorted(xs);
+  if (method === 'tail') return model;
+  const moments = new RunningMoments();
+  for (const x of xs) moments.add(x);
+  return { ...model, ...moments.fields() };
+}
+
+/** Scores a `normal` calibration needs before it judges (a standard deviation from fewer is noise). */
+const MIN_NORMAL_COUNT = 20;
+
+/** Count, mean and population standard deviation of a stream of scores (Welford's update, O(1) per score). */
+class RunningMoments {
+  private count = 0;
+  private mean = 0;
+  private m2 = 0;
+  static from(model: CalibrationModel): RunningMoments {
+    const m = new RunningMoments();
+    const count = model.count ?? 0;
+    if (count > 0 && Number.isFinite(model.mean) && Number.isFinite(model.sd)) {
+      m.count = count;
+      m.mean = model.mean as number;
+      m.m2 = count * (model.sd as number) ** 2;
+    }
+    return m;
+  }
+  add(x: number): void {
+    this.count++;
+    const delta = x - this.mean;
+    this.mean += delta / this.count;
+    this.m2 += delta * (x - this.mean);
+  }
+  fields(): { method: 'normal'; mean: number; sd: number; count: number } {
+    if (this.count === 0) return { method: 'normal', mean: NaN, sd: NaN, count: 0 };
+    return { method: 'normal', mean: this.mean, sd: Math.sqrt(Math.max(0, this.m2 / this.count)), count: this.count };
+  }
 }
 
 function calibrationFromSorted(xs: ArrayLike<number>): CalibrationModel {
@@ -49,12 +89,16 @@ function calibrationFromSorted(xs: ArrayLike<number>): CalibrationModel {
 
 /**
  * Tail probability P(S >= raw) under a calibration: the empirical exceedance below the tail threshold, the
- * exponential tail above it. Returns a probability in (0, 1], or NaN for a NaN score or an empty model.
+ * exponential tail above it (for a `normal` calibration, `normalTail`; NaN until it holds 20 scores).
+ * Returns a probability in [0, 1], or NaN for a NaN score or an empty model.
  * O(log Q).
  */
 export function tailProbability(model: CalibrationModel, raw: number): number {
   const q = model.quantiles;
   if (Number.isNaN(raw) || q.length === 0) return NaN;
+  if (model.method === 'normal') {
+    return (model.count ?? 0) < MIN_NORMAL_COUNT ? NaN : normalTail(raw, model.mean ?? NaN, model.sd ?? NaN);
+  }
   if (raw > model.threshold) return model.tailMass * Math.exp(-(raw - model.threshold) / model.scale);
   if (raw <= q[0]) return 1;
   // find the highest level whose quantile is < raw, interpolate to the next
@@ -73,27 +117,49 @@ export function tailProbability(model: CalibrationModel, raw: number): number {
 
 /**
  * Streaming calibration for honest evaluation: probabilities at point t use the training scores plus the
- * scores observed before t. `observe` adds a score; the model is refitted every `refitEvery` observations
- * (amortised O(log n) per point plus O(n log n / refitEvery)).
+ * scores observed before t. `observe` adds a score. For the `tail` method the model is refitted every
+ * `refitEvery` observations (amortised O(log n) per point plus O(n log n / refitEvery)); for `normal` the
+ * running mean and standard deviation are updated in O(1).
  */
 export class OnlineCalibration {
   private sorted: number[];
   private model: CalibrationModel;
   private pending = 0;
+  private readonly moments?: RunningMoments;
+  /**
+   * @param initial training scores (or a fitted model's stored quantiles) to start from
+   * @param from a fitted `normal` calibration to continue (its mean, sd and count); omit for `tail`
+   */
   constructor(
     initial: ArrayLike<number>,
-    private readonly refitEvery = 32
+    private readonly refitEvery = 32,
+    from?: CalibrationModel
   ) {
     this.sorted = [];
     for (let i = 0; i < initial.length; i++) if (Number.isFinite(initial[i])) this.sorted.push(initial[i]);
     this.sorted.sort((a, b) => a - b);
     this.model = calibrationFromSorted(this.sorted);
+    if (from?.method === 'normal') {
+      this.moments = RunningMoments.from(from);
+      this.model = { ...this.model, ...this.moments.fields() };
+    }
+  }
+  /** Continue a fitted calibration (either method) online. */
+  static continuing(model: CalibrationModel): OnlineCalibration {
+    return new OnlineCalibration(model.quantiles, 32, model);
   }
   probability(raw: number): number {
     return tailProbability(this.model, raw);
   }
   observe(raw: number): void {
     if (!Number.isFinite(raw)) return;
+    if (this.moments) {
+      this.moments.add(raw);
+      // the quantiles only mark the model as fitted; the normal tail needs the moments alone
+      if (this.model.quantiles.length === 0) this.model = calibrationFromSorted([raw]);
+      this.model = { ...this.model, ...this.moments.fields() };
+      return;
+    }
     let lo = 0;
     let hi = this.sorted.length;
     while (lo < hi) {
@@ -107,6 +173,37 @@ export class OnlineCalibration {
       this.pending = 0;
     }
   }
+}
+
+/**
+ * Normal upper tail P(Z >= (raw - mean) / sd), Z standard normal; a score above the mean with sd 0 has
+ * probability 0, one at or below it 1 / 2 or more. NaN when mean or sd is not finite.
+ * erfc by the Chebyshev fit of Numerical Recipes (Press et al., 3rd ed., section 6.2.2: `erfccheb`'s
+ * predecessor `erfcc`), fractional error below 1.2e-7 everywhere, so small tails keep their precision.
+ */
+export function normalTail(raw: number, mean: number, sd: number): number {
+  if (!Number.isFinite(mean) || !Number.isFinite(sd)) return NaN;
+  if (sd <= 0) return raw > mean ? 0 : raw < mean ? 1 : 0.5;
+  const x = (raw - mean) / (sd * Math.SQRT2);
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+    );
+  const erfc = x >= 0 ? r : 2 - r;
+  return erfc / 2;
 }
 
 /** Type-7 quantile of an ascending array. */

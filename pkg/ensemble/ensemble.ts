@@ -67,7 +67,7 @@ export function fitEnsemble(train: DetectorInput, options: Partial<EnsembleOptio
     if (name === 'seasonal' && params.periods === undefined && periods.length) params.periods = periods;
     const model = detector.fit(train, params);
     const raw = detector.score(model, train).score;
-    return { name, model, calibration: fitCalibration(raw) };
+    return { name, model, calibration: fitCalibration(raw, detector.calibration ?? 'tail') };
   });
   return { kind: 'ensemble', version: 1, options: opts, members };
 }
@@ -117,7 +117,7 @@ export function combineScores(
     const raw = outputs[d].score;
     const p = new Float64Array(n);
     if (options.calibration === 'online') {
-      const cal = new OnlineCalibration(m.calibration.quantiles);
+      const cal = OnlineCalibration.continuing(m.calibration);
       for (let i = 0; i < n; i++) {
         p[i] = cal.probability(raw[i]);
         cal.observe(raw[i]);

@@ -44,6 +44,15 @@ export interface CalibrationModel {
   tailMass: number;
   /** scale of the exponential tail (mean excess over the threshold) */
   scale: number;
+  /**
+   * `normal` (the detector's `calibration`): probabilities are the normal upper tail of
+   * (raw - mean) / sd over the `count` scores seen, and the fields above are kept for reference only.
+   * Absent means `tail`.
+   */
+  method?: 'normal';
+  mean?: number;
+  sd?: number;
+  count?: number;
 }
 
 /**
