@@ -46,3 +46,17 @@ describe('normal calibration', () => {
     expect(online.probability(10)).toBeLessThan(1e-6);
   });
 });
+
+describe('standard calibration', () => {
+  test('reads the raw score as a standard normal deviate, online too, whatever the training scores', () => {
+    const cal = fitCalibration([5, 6, 7], 'standard');
+    expect(cal.method).toBe('standard');
+    expect(tailProbability(cal, 1.959963985)).toBeCloseTo(0.025, 7);
+    const empty = fitCalibration([], 'standard');
+    expect(tailProbability(empty, 0)).toBeCloseTo(0.5, 7);
+    const online = OnlineCalibration.continuing(cal);
+    for (let i = 0; i < 100; i++) online.observe(50);
+    expect(online.probability(1.959963985)).toBeCloseTo(0.025, 7);
+    expect(tailProbability(cal, NaN)).toBeNaN();
+  });
+});

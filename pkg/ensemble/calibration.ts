@@ -27,6 +27,7 @@ export function fitCalibration(rawScores: ArrayLike<number>, method: Calibration
   xs.sort((a, b) => a - b);
   const model = calibrationFromSorted(xs);
   if (method === 'tail') return model;
+  if (method === 'standard') return { ...model, method };
   const moments = new RunningMoments();
   for (const x of xs) moments.add(x);
   return { ...model, ...moments.fields() };
@@ -95,7 +96,9 @@ function calibrationFromSorted(xs: ArrayLike<number>): CalibrationModel {
  */
 export function tailProbability(model: CalibrationModel, raw: number): number {
   const q = model.quantiles;
-  if (Number.isNaN(raw) || q.length === 0) return NaN;
+  if (Number.isNaN(raw)) return NaN;
+  if (model.method === 'standard') return normalTail(raw, 0, 1);
+  if (q.length === 0) return NaN;
   if (model.method === 'normal') {
     return (model.count ?? 0) < MIN_NORMAL_COUNT ? NaN : normalTail(raw, model.mean ?? NaN, model.sd ?? NaN);
   }
@@ -139,6 +142,7 @@ export class OnlineCalibration {
     for (let i = 0; i < initial.length; i++) if (Number.isFinite(initial[i])) this.sorted.push(initial[i]);
     this.sorted.sort((a, b) => a - b);
     this.model = calibrationFromSorted(this.sorted);
+    if (from?.method === 'standard') this.model = { ...from };
     if (from?.method === 'normal') {
       this.moments = RunningMoments.from(from);
       this.model = { ...this.model, ...this.moments.fields() };
@@ -152,7 +156,7 @@ export class OnlineCalibration {
     return tailProbability(this.model, raw);
   }
   observe(raw: number): void {
-    if (!Number.isFinite(raw)) return;
+    if (!Number.isFinite(raw) || this.model.method === 'standard') return;
     if (this.moments) {
       this.moments.add(raw);
       // the quantiles only mark the model as fitted; the normal tail needs the moments alone

@@ -46,10 +46,11 @@ export interface CalibrationModel {
   scale: number;
   /**
    * `normal` (the detector's `calibration`): probabilities are the normal upper tail of
-   * (raw - mean) / sd over the `count` scores seen, and the fields above are kept for reference only.
+   * (raw - mean) / sd over the `count` scores seen; `standard`: the normal upper tail of raw itself (a detector
+   * whose raw score is already a standard normal deviate). The fields above are then kept for reference only.
    * Absent means `tail`.
    */
-  method?: 'normal';
+  method?: 'normal' | 'standard';
   mean?: number;
   sd?: number;
   count?: number;
