@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { ParameterError } from '../core/errors';
+import { NAB_CONFIGURATION } from '../bench/nab/config';
 import { DEFAULT_STREAMING } from '../bench/nab/honest';
 import { loadProfiles, runNab } from '../bench/nab/runner';
 import type { EnsembleOptions, VoteMode } from '../ensemble/types';
@@ -44,11 +45,14 @@ export function benchNabCommand(): Command {
     .requiredOption('--labels <file>', 'NAB combined_windows.json')
     .requiredOption('--out <dir>', 'results directory: <category>/vigil_<file>.csv')
     .option('--profiles <file>', 'NAB profiles.json (default: NAB v1.1 profiles)')
-    .option('--detectors <names>', 'comma-separated detectors (default: the ensemble defaults)', (s: string) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean)
+    .option(
+      '--detectors <names>',
+      `comma-separated detectors (default: the NAB configuration, ${NAB_CONFIGURATION.ensemble.detectors?.join(',')})`,
+      (s: string) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
     )
     .addOption(new Option('--mode <mode>', 'ensemble vote rule').choices(['majority', 'any']))
     .option('--params <json>', 'per-detector parameters, e.g. {"spike":{"window":30}}', jsonObject('--params'))
@@ -56,13 +60,13 @@ export function benchNabCommand(): Command {
     .option(
       '--onset <fraction>',
       'report anomaly onsets only: a row keeps its score when higher than every score of the previous ' +
-        '<fraction> x probationary rows (0 = off)',
+        '<fraction> x probationary rows (0 = off; default: the NAB configuration)',
       (t: string) => {
         const v = Number(t);
         if (!(v >= 0)) throw new ParameterError(`--onset: must be a number >= 0, got "${t}"`);
         return v;
       },
-      0
+      NAB_CONFIGURATION.onset
     )
     .option(
       '--chunk <points>',
@@ -90,7 +94,7 @@ export function benchNabCommand(): Command {
         history: number;
         onset: number;
       }) => {
-        const ensemble: Partial<EnsembleOptions> = {};
+        const ensemble: Partial<EnsembleOptions> = { ...NAB_CONFIGURATION.ensemble };
         if (o.detectors) ensemble.detectors = o.detectors;
         if (o.mode) ensemble.mode = o.mode;
         if (o.params) ensemble.params = o.params;

@@ -3,7 +3,8 @@ import { fitEnsemble, scoreEnsemble } from '../../ensemble/ensemble';
 import { readNabCsv } from './corpus';
 import { combineOnline, honestRawScores } from './honest';
 import { nabDir } from './paths';
-import { detectStreaming } from './runner';
+import { NAB_CONFIGURATION } from './config';
+import { detectStreaming, withOnset } from './runner';
 
 const table = readNabCsv(path.join(nabDir(), 'data', 'realAdExchange', 'exchange-3_cpc_results.csv'));
 const timestamps = table.timestamps;
@@ -39,5 +40,17 @@ describe('detectStreaming', () => {
     // the seasonal member judged rows after training (hourly data: daily period found)
     expect(a.contributions.seasonal.subarray(a.trainRows).some((x) => x > 0)).toBe(true);
     for (const x of a.score) expect(x >= 0 && x <= 1).toBe(true);
+  });
+
+  it('scores row t from rows <= t only with the NAB configuration (novelty), onsets included', () => {
+    const cut = 900;
+    const changed = Float64Array.from(values, (v, i) => (i >= cut ? v * 3 + 1 : v));
+    const a = detectStreaming('a', timestamps, values, NAB_CONFIGURATION.ensemble);
+    const b = detectStreaming('b', timestamps, changed, NAB_CONFIGURATION.ensemble);
+    const onsets = (d: typeof a) => Array.from(withOnset(d.score, d, NAB_CONFIGURATION.onset).subarray(0, cut));
+    expect(onsets(a)).toEqual(onsets(b));
+    expect(Array.from(a.score.subarray(cut))).not.toEqual(Array.from(b.score.subarray(cut)));
+    // tripling the level at the cut is a value never seen before
+    expect(b.score[cut]).toBe(1);
   });
 });
