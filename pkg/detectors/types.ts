@@ -35,7 +35,7 @@ export interface DetectorOutput {
 }
 
 /** Calibration families of raw scores (see `Detector.calibration`). */
-export type CalibrationMethod = 'tail' | 'normal' | 'standard';
+export type CalibrationMethod = 'tail' | 'standard';
 
 export type DetectorFamily = 'statistical' | 'seasonal' | 'forecast' | 'multivariate' | 'drift';
 
@@ -62,9 +62,8 @@ export interface Detector<P extends object = Record<string, unknown>, M extends 
   readonly causal: boolean;
   /**
    * How the ensemble turns this detector's raw scores into tail probabilities (default `tail`: empirical body
-   * plus an exponential tail; `normal`: a normal tail over the mean and standard deviation of past scores,
-   * for raw scores that are mostly near zero with rare large values; `standard`: the raw score already is a
-   * standard normal deviate, probability = its normal upper tail).
+   * plus an exponential tail; `standard`: the raw score already is a standard normal deviate, probability =
+   * its normal upper tail).
    */
   readonly calibration?: CalibrationMethod;
   fit(train: DetectorInput, params?: Partial<P>): M;

@@ -12,12 +12,11 @@ const QUANTILE_LEVELS = 201;
  * the exponential special case of the generalised Pareto fit in SPOT: Siffer, Fouque, Termier & Largouët,
  * "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017).
  *
- * With `method` `normal`, the probability is instead the normal upper tail of (raw - mean) / sd over these
- * scores (for detectors whose raw scores are mostly near zero with rare large values, such as `novelty`:
- * there the body is degenerate and the exponential tail's robust scale collapses).
+ * With `method` `standard`, the raw score is read as a standard normal deviate and the probability is its
+ * normal upper tail (`novelty`, which standardises its own scores; the quantiles are kept for reference).
  *
  * @param rawScores detector raw scores (NaN ignored); not mutated
- * @param method `tail` (default) or `normal`
+ * @param method `tail` (default) or `standard`
  * @returns a JSON-serialisable model; with no finite score, a model whose probabilities are NaN
  * Complexity O(n log n).
  */
@@ -26,41 +25,7 @@ export function fitCalibration(rawScores: ArrayLike<number>, method: Calibration
   for (let i = 0; i < rawScores.length; i++) if (Number.isFinite(rawScores[i])) xs.push(rawScores[i]);
   xs.sort((a, b) => a - b);
   const model = calibrationFromSorted(xs);
-  if (method === 'tail') return model;
-  if (method === 'standard') return { ...model, method };
-  const moments = new RunningMoments();
-  for (const x of xs) moments.add(x);
-  return { ...model, ...moments.fields() };
-}
-
-/** Scores a `normal` calibration needs before it judges (a standard deviation from fewer is noise). */
-const MIN_NORMAL_COUNT = 20;
-
-/** Count, mean and population standard deviation of a stream of scores (Welford's update, O(1) per score). */
-class RunningMoments {
-  private count = 0;
-  private mean = 0;
-  private m2 = 0;
-  static from(model: CalibrationModel): RunningMoments {
-    const m = new RunningMoments();
-    const count = model.count ?? 0;
-    if (count > 0 && Number.isFinite(model.mean) && Number.isFinite(model.sd)) {
-      m.count = count;
-      m.mean = model.mean as number;
-      m.m2 = count * (model.sd as number) ** 2;
-    }
-    return m;
-  }
-  add(x: number): void {
-    this.count++;
-    const delta = x - this.mean;
-    this.mean += delta / this.count;
-    this.m2 += delta * (x - this.mean);
-  }
-  fields(): { method: 'normal'; mean: number; sd: number; count: number } {
-    if (this.count === 0) return { method: 'normal', mean: NaN, sd: NaN, count: 0 };
-    return { method: 'normal', mean: this.mean, sd: Math.sqrt(Math.max(0, this.m2 / this.count)), count: this.count };
-  }
+  return method === 'standard' ? { ...model, method } : model;
 }
 
 function calibrationFromSorted(xs: ArrayLike<number>): CalibrationModel {
@@ -90,7 +55,7 @@ function calibrationFromSorted(xs: ArrayLike<number>): CalibrationModel {
 
 /**
  * Tail probability P(S >= raw) under a calibration: the empirical exceedance below the tail threshold, the
- * exponential tail above it (for a `normal` calibration, `normalTail`; NaN until it holds 20 scores).
+ * exponential tail above it (for a `standard` calibration, the normal upper tail of raw).
  * Returns a probability in [0, 1], or NaN for a NaN score or an empty model.
  * O(log Q).
  */
@@ -99,9 +64,6 @@ export function tailProbability(model: CalibrationModel, raw: number): number {
   if (Number.isNaN(raw)) return NaN;
   if (model.method === 'standard') return normalTail(raw, 0, 1);
   if (q.length === 0) return NaN;
-  if (model.method === 'normal') {
-    return (model.count ?? 0) < MIN_NORMAL_COUNT ? NaN : normalTail(raw, model.mean ?? NaN, model.sd ?? NaN);
-  }
   if (raw > model.threshold) return model.tailMass * Math.exp(-(raw - model.threshold) / model.scale);
   if (raw <= q[0]) return 1;
   // find the highest level whose quantile is < raw, interpolate to the next
@@ -120,50 +82,33 @@ export function tailProbability(model: CalibrationModel, raw: number): number {
 
 /**
  * Streaming calibration for honest evaluation: probabilities at point t use the training scores plus the
- * scores observed before t. `observe` adds a score. For the `tail` method the model is refitted every
- * `refitEvery` observations (amortised O(log n) per point plus O(n log n / refitEvery)); for `normal` the
- * running mean and standard deviation are updated in O(1).
+ * scores observed before t. `observe` adds a score; the model is refitted every `refitEvery` observations
+ * (amortised O(log n) per point plus O(n log n / refitEvery)). A `standard` calibration has nothing to learn.
  */
 export class OnlineCalibration {
   private sorted: number[];
   private model: CalibrationModel;
   private pending = 0;
-  private readonly moments?: RunningMoments;
-  /**
-   * @param initial training scores (or a fitted model's stored quantiles) to start from
-   * @param from a fitted `normal` calibration to continue (its mean, sd and count); omit for `tail`
-   */
   constructor(
     initial: ArrayLike<number>,
-    private readonly refitEvery = 32,
-    from?: CalibrationModel
+    private readonly refitEvery = 32
   ) {
     this.sorted = [];
     for (let i = 0; i < initial.length; i++) if (Number.isFinite(initial[i])) this.sorted.push(initial[i]);
     this.sorted.sort((a, b) => a - b);
     this.model = calibrationFromSorted(this.sorted);
-    if (from?.method === 'standard') this.model = { ...from };
-    if (from?.method === 'normal') {
-      this.moments = RunningMoments.from(from);
-      this.model = { ...this.model, ...this.moments.fields() };
-    }
   }
-  /** Continue a fitted calibration (either method) online. */
+  /** Continue a fitted calibration online: from its stored quantiles (`tail`), or as it is (`standard`). */
   static continuing(model: CalibrationModel): OnlineCalibration {
-    return new OnlineCalibration(model.quantiles, 32, model);
+    const online = new OnlineCalibration(model.quantiles);
+    if (model.method === 'standard') online.model = model;
+    return online;
   }
   probability(raw: number): number {
     return tailProbability(this.model, raw);
   }
   observe(raw: number): void {
     if (!Number.isFinite(raw) || this.model.method === 'standard') return;
-    if (this.moments) {
-      this.moments.add(raw);
-      // the quantiles only mark the model as fitted; the normal tail needs the moments alone
-      if (this.model.quantiles.length === 0) this.model = calibrationFromSorted([raw]);
-      this.model = { ...this.model, ...this.moments.fields() };
-      return;
-    }
     let lo = 0;
     let hi = this.sorted.length;
     while (lo < hi) {
@@ -183,7 +128,8 @@ export class OnlineCalibration {
  * Normal upper tail P(Z >= (raw - mean) / sd), Z standard normal; a score above the mean with sd 0 has
  * probability 0, one at or below it 1 / 2 or more. NaN when mean or sd is not finite.
  * erfc by the Chebyshev fit of Numerical Recipes (Press et al., 3rd ed., section 6.2.2: `erfccheb`'s
- * predecessor `erfcc`), fractional error below 1.2e-7 everywhere, so small tails keep their precision.
+ * predecessor `erfcc`), fractional error below 1.2e-7 everywhere, so small tails keep their precision
+ * (simple-statistics' `errorFunction` uses the same fit but returns erf, and 1 - erf loses tails below 1e-16).
  */
 export function normalTail(raw: number, mean: number, sd: number): number {
   if (!Number.isFinite(mean) || !Number.isFinite(sd)) return NaN;

@@ -45,15 +45,10 @@ export interface CalibrationModel {
   /** scale of the exponential tail (mean excess over the threshold) */
   scale: number;
   /**
-   * `normal` (the detector's `calibration`): probabilities are the normal upper tail of
-   * (raw - mean) / sd over the `count` scores seen; `standard`: the normal upper tail of raw itself (a detector
-   * whose raw score is already a standard normal deviate). The fields above are then kept for reference only.
-   * Absent means `tail`.
+   * `standard` (the detector's `calibration`): the raw score is a standard normal deviate and the probability
+   * its normal upper tail; the fields above are then kept for reference only. Absent means `tail`.
    */
-  method?: 'normal' | 'standard';
-  mean?: number;
-  sd?: number;
-  count?: number;
+  method?: 'standard';
 }
 
 /**
