@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NAB_CONFIGURATION } from '../../pkg/bench/nab/config';
-import { listDataFiles, readNabCsv, readWindows } from '../../pkg/bench/nab/corpus';
+import { readPublishedHtm, readWindows } from '../../pkg/bench/nab/corpus';
 import { NAB_PROFILES, runNab } from '../../pkg/bench/nab/runner';
-import { scoreCorpus, type ScoredFile } from '../../pkg/bench/nab/scoreCorpus';
+import { scoreCorpus } from '../../pkg/bench/nab/scoreCorpus';
 import { NAB_DIR } from '../helpers/shared';
 
 /**
@@ -22,13 +22,7 @@ test('the NAB configuration beats Numenta HTM on the NAB subset, in all three pr
       ensemble: NAB_CONFIGURATION.ensemble,
       onset: NAB_CONFIGURATION.onset,
     }).scores;
-    const htm = new Map<string, ScoredFile>();
-    for (const f of listDataFiles(path.join(NAB_DIR, 'data'))) {
-      const [category, name] = f.split('/');
-      const t = readNabCsv(path.join(NAB_DIR, 'golden', 'numenta', category, `numenta_${name}`));
-      htm.set(f, { timestamps: t.timestamps, anomalyScores: t.columns.anomaly_score });
-    }
-    const theirs = scoreCorpus(htm, readWindows(labelsFile), NAB_PROFILES);
+    const theirs = scoreCorpus(readPublishedHtm(NAB_DIR), readWindows(labelsFile), NAB_PROFILES);
     expect(theirs.standard.normalized).toBeCloseTo(75.5, 0);
     for (const profile of Object.keys(NAB_PROFILES)) {
       expect(ours[profile].normalized).toBeGreaterThan(theirs[profile].normalized);

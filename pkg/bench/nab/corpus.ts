@@ -141,3 +141,20 @@ function readJson(file: string): unknown {
     throw new InputError(`not valid JSON: ${(err as Error).message}`, { file });
   }
 }
+
+/**
+ * Numenta HTM's published results on a NAB-style corpus (`<nab>/golden/numenta/<category>/numenta_<file>.csv`)
+ * as scorer input, one entry per series of `<nab>/data`.
+ * @throws InputError for a missing or malformed results file
+ */
+export function readPublishedHtm(nab: string): Map<string, { timestamps: Float64Array; anomalyScores: Float64Array }> {
+  const out = new Map<string, { timestamps: Float64Array; anomalyScores: Float64Array }>();
+  for (const f of listDataFiles(path.join(nab, 'data'))) {
+    const [category, name] = f.split('/');
+    const t = readNabCsv(path.join(nab, 'golden', 'numenta', category, `numenta_${name}`));
+    const scores = t.columns.anomaly_score;
+    if (!scores) throw new InputError('no "anomaly_score" column', { file: `numenta_${name}` });
+    out.set(f, { timestamps: t.timestamps, anomalyScores: scores });
+  }
+  return out;
+}

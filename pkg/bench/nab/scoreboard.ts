@@ -12,12 +12,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { listDataFiles, readNabCsv, readProfiles, readWindows } from './corpus';
+import { readProfiles, readPublishedHtm, readWindows } from './corpus';
 import { nabDir } from './paths';
 import { DEFAULT_DETECTORS } from '../../detectors/registry';
+import type { EnsembleOptions } from '../../ensemble/types';
 import { NAB_CONFIGURATION } from './config';
 import { runNab, scoreDetections, withOnset, type FileDetection, type NabRun } from './runner';
-import { scoreCorpus, type ProfileResult, type ScoredFile } from './scoreCorpus';
+import { scoreCorpus, type ProfileResult } from './scoreCorpus';
 
 /** The onset window of the scoreboard's second column group, as a fraction of the probationary rows. */
 const ONSET = NAB_CONFIGURATION.onset;
@@ -48,7 +49,7 @@ function main(argv: string[]): void {
   const names = Object.keys(profiles);
   const outDir = o.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-nab-'));
   const started = performance.now();
-  const run = (ensemble: NonNullable<Parameters<typeof runNab>[0]['ensemble']>, dir: string, label: string): NabRun =>
+  const run = (ensemble: Partial<EnsembleOptions>, dir: string, label: string): NabRun =>
     runNab({
       dataDir: path.join(nab, 'data'),
       labelsFile,
@@ -70,8 +71,6 @@ function main(argv: string[]): void {
   const seconds = (performance.now() - started) / 1000;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-nab-'));
   const batch = run({}, path.join(scratch, 'default'), 'default ensemble');
-  const everyDetector = [...new Set([...DEFAULT_DETECTORS, ...(chosen.detectors ?? [])])];
-  const alone = run({ detectors: everyDetector }, path.join(scratch, 'alone'), 'each detector');
   fs.rmSync(scratch, { recursive: true, force: true });
   if (!o.out) fs.rmSync(outDir, { recursive: true, force: true });
   const labels = readWindows(labelsFile);
@@ -94,18 +93,16 @@ function main(argv: string[]): void {
     );
   lines.push(both(`NAB configuration (${(chosen.detectors ?? []).join(', ')})`, configuration, (d) => d.score));
   lines.push(both(`default ensemble (${DEFAULT_DETECTORS.length} detectors)`, batch, (d) => d.score));
-  for (const m of everyDetector) lines.push(both(`  ${m} alone`, alone, (d) => d.contributions[m]));
+  // a member's contribution is its own online-calibrated score, whatever else the ensemble holds: each detector
+  // alone is read from the run that already scored it
+  for (const m of DEFAULT_DETECTORS) lines.push(both(`  ${m} alone`, batch, (d) => d.contributions[m]));
+  for (const m of chosen.detectors ?? []) {
+    if (!DEFAULT_DETECTORS.includes(m)) lines.push(both(`  ${m} alone`, configuration, (d) => d.contributions[m]));
+  }
   lines.push(both('default ensemble decisions 0/1', batch, (d) => Float64Array.from(d.anomalous)));
 
   // Numenta HTM's published anomaly scores on the same files, for reference
-  const golden = path.join(nab, 'golden', 'numenta');
-  const htm = new Map<string, ScoredFile>();
-  for (const f of listDataFiles(path.join(nab, 'data'))) {
-    const [category, name] = f.split('/');
-    const t = readNabCsv(path.join(golden, category, `numenta_${name}`));
-    htm.set(f, { timestamps: t.timestamps, anomalyScores: t.columns.anomaly_score });
-  }
-  lines.push(row('Numenta HTM (published)', scoreCorpus(htm, labels, profiles), names));
+  lines.push(row('Numenta HTM (published)', scoreCorpus(readPublishedHtm(nab), labels, profiles), names));
   lines.push(
     `Vigil's NAB score: the NAB configuration on onsets (${ONSET} x probation); detection ${seconds.toFixed(1)} s wall ` +
       `for ${configuration.detections.length} files`
