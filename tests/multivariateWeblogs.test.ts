@@ -1,5 +1,5 @@
 import { isolationForestOnSeries } from '../pkg/detectors/isolationForest';
-import { aggregateAccessLogs } from '../pkg/features/accessLogs';
+import { aggregateAccessLogs } from '../pkg/sources/accessLogs';
 import { readRecords } from '../pkg/sources/file';
 import { WEBLOGS_FILE } from './helpers/shared';
 

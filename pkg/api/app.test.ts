@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { SourceError } from '../core/errors';
-import { EngineMetrics } from '../alerting/metrics';
+import { EngineMetrics } from '../promapi/metrics';
 import { defaultEngine } from '../jobs/engine';
 import { JobRunner } from '../jobs/runner';
 import { Scheduler } from '../jobs/scheduler';
-import { SourceRegistry } from '../jobs/sources';
-import { ManualClock, MemorySource } from '../jobs/testkit';
+import { SourceRegistry } from '../sources/registry';
+import { ManualClock, MemorySeriesSource } from '../../tests/helpers/jobs';
 import { Repo } from '../store/repo';
 import { Store } from '../store/store';
 import { buildApp } from './app';
@@ -24,8 +24,8 @@ function noise(t: number): number {
 let app: FastifyInstance;
 let repo: Repo;
 let clock: ManualClock;
-let prom: MemorySource;
-let es: MemorySource;
+let prom: MemorySeriesSource;
+let es: MemorySeriesSource;
 let scheduler: Scheduler;
 let jobId: string;
 
@@ -42,10 +42,15 @@ const spec = {
 beforeAll(async () => {
   repo = new Repo(await Store.open());
   clock = new ManualClock(T0 + 10_000);
-  prom = new MemorySource('prometheus', 'prometheus', [{ __name__: 'cpu', instance: 'a', job: 'node' }], (_l, t) => {
-    return 50 + 5 * Math.sin((2 * Math.PI * t) / (60 * MIN)) + noise(t) + (t === SPIKE ? 40 : 0);
-  });
-  es = new MemorySource('logs', 'elasticsearch', [{ __name__: 'count' }], () => 1);
+  prom = new MemorySeriesSource(
+    'prometheus',
+    'prometheus',
+    [{ __name__: 'cpu', instance: 'a', job: 'node' }],
+    (_l, t) => {
+      return 50 + 5 * Math.sin((2 * Math.PI * t) / (60 * MIN)) + noise(t) + (t === SPIKE ? 40 : 0);
+    }
+  );
+  es = new MemorySeriesSource('logs', 'elasticsearch', [{ __name__: 'count' }], () => 1);
   const sources = new SourceRegistry([prom, es]);
   const runner = new JobRunner({ repo, sources, engine: defaultEngine, clock });
   const metrics = new EngineMetrics(repo, () => clock.now(), false);

@@ -3,19 +3,21 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import { InputError, ParameterError, SourceError } from '../core/errors';
-import { detect as realDetect } from '../core/detect';
+import { detect as realDetect } from '../ensemble/detect';
 import { parseInterval } from '../core/interval';
 import packageJson from '../../package.json';
 import type { Series } from '../core/series';
 import { resolveEnsembleOptions } from '../ensemble/ensemble';
 import { forecast as realForecast } from '../forecast/forecast';
-import { EngineMetrics } from '../alerting/metrics';
-import { registerPromApi } from '../alerting/promapi';
+import { EngineMetrics } from '../promapi/metrics';
+import { registerPromApi } from '../promapi/routes';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
 import { ensembleOptions, jobTiming } from '../jobs/runner';
 import type { Scheduler } from '../jobs/scheduler';
-import { SourceRegistry } from '../jobs/sources';
-import { systemClock, type Clock, type FeedbackVerdict, type JobSpec, type SourceQuery } from '../jobs/types';
+import { SourceRegistry } from '../sources/registry';
+import { systemClock, type Clock } from '../core/clock';
+import type { FeedbackVerdict, JobSpec } from '../jobs/types';
+import type { SourceQuery } from '../sources/types';
 import type { Repo } from '../store/repo';
 import {
   anomalyEventSchema,
@@ -28,7 +30,7 @@ import {
   jobSpecSchema,
   rangeQuerySchema,
 } from './schemas';
-import { registerSeedApi } from './seed';
+import { registerLegacyApi } from './routes/legacy';
 import { HttpError, chooseInterval, requestOptions } from './util';
 
 export { HttpError, chooseInterval, requestOptions };
@@ -607,7 +609,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   );
 
-  registerSeedApi(app, s, fetchSeries);
+  registerLegacyApi(app, s, fetchSeries);
 
   // ---- Prometheus-compatible API, /metrics, OpenAPI -------------------------------------------------------------------
   registerPromApi(app, { repo: s.repo, now: () => s.clock.now(), version: s.version });

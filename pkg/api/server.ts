@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { parseInterval } from '../core/interval';
-import { EngineMetrics } from '../alerting/metrics';
+import { EngineMetrics } from '../promapi/metrics';
 import type { VigilConfig } from '../config/config';
-import { createSourceClients } from '../jobs/clients';
+import { createSeriesSources } from '../sources/seriesSources';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
-import { ElasticsearchAnomalySink } from '../jobs/esSink';
+import { ElasticsearchAnomalySink } from '../sinks/elasticsearch';
 import { JobRunner, type AnomalySink } from '../jobs/runner';
 import { Scheduler } from '../jobs/scheduler';
-import { SourceRegistry } from '../jobs/sources';
-import { systemClock, type Clock, type SourceClient } from '../jobs/types';
+import { SourceRegistry } from '../sources/registry';
+import { systemClock, type Clock } from '../core/clock';
+import type { SeriesSource } from '../sources/types';
 import { Repo } from '../store/repo';
 import { Store } from '../store/store';
 import { buildApp } from './app';
@@ -25,7 +26,7 @@ export interface RunningServer {
 
 export interface StartOptions {
   /** replace the configured sources (tests) */
-  sources?: SourceClient[];
+  sources?: SeriesSource[];
   engine?: DetectionEngine;
   clock?: Clock;
   /** store flush delay in ms (default 2000) */
@@ -42,7 +43,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   const clock = opts.clock ?? systemClock;
   const store = await Store.open({ dataDir: config.dataDir, flushDelayMs: opts.flushDelayMs });
   const repo = new Repo(store);
-  const sources = new SourceRegistry(opts.sources ?? (await createSourceClients(config.sources)));
+  const sources = new SourceRegistry(opts.sources ?? (await createSeriesSources(config.sources)));
   const metrics = new EngineMetrics(repo, () => clock.now());
   const sinks: AnomalySink[] = [];
   if (config.sink) {

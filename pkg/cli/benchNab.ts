@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { ParameterError } from '../core/errors';
 import { NAB_CONFIGURATION } from '../bench/nab/config';
-import { DEFAULT_STREAMING } from '../bench/nab/honest';
+import { DEFAULT_STREAMING } from '../bench/nab/causal';
 import { loadProfiles, runNab } from '../bench/nab/runner';
 import type { EnsembleOptions, VoteMode } from '../ensemble/types';
 

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Command } from 'commander';
-import { detect } from '../core/detect';
+import { detect } from '../ensemble/detect';
 import { generateAccessLogs } from '../demo/accessLogGenerator';
 import { formatTable } from './format';
 import { loadInput } from './input';

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { detect } from '../core/detect';
+import { detect } from '../ensemble/detect';
 import { parseInterval } from '../core/interval';
 import { DETECTORS } from '../detectors/registry';
-import { ACCESS_LOG_METRICS, type AccessLogMetric } from '../features/accessLogs';
+import { ACCESS_LOG_METRICS, type AccessLogMetric } from '../sources/accessLogs';
 import { formatCsv, formatJson, formatTable } from './format';
 import { loadInput } from './input';
 import { Progress } from './progress';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError } from '../core/errors';
 import type { Series } from '../core/series';
-import { aggregateAccessLogs, LOG_FIELD_CANDIDATES, pickField, type AccessLogMetric } from '../features/accessLogs';
+import { aggregateAccessLogs, LOG_FIELD_CANDIDATES, pickField, type AccessLogMetric } from '../sources/accessLogs';
 import { getField, readRecords, readSeriesFile, TIME_FIELDS, type FileFormat } from '../sources/file';
 import { Progress } from './progress';
 

@@ -93,14 +93,14 @@ export interface BaselineModel extends DetectorModel {
  * The `baseline` detector: a static per-series baseline. Score |x - mean| / max(std, floor); expected = mean;
  * band = mean ± k·std. Causal (the model is fixed at fit time).
  */
-export const baseline: Detector<BaselineParams, BaselineModel> = {
+export const baselineDetector: Detector<BaselineParams, BaselineModel> = {
   name: 'baseline',
   family: 'statistical',
   description: 'learnt per-series baseline (mean, std, p95, p99) with thresholds mean ± k·σ',
   defaults: { k: 3, trainPoints: 0 },
   causal: true,
   fit(train: DetectorInput, params: Partial<BaselineParams> = {}): BaselineModel {
-    const p = { ...baseline.defaults, ...params };
+    const p = { ...baselineDetector.defaults, ...params };
     numParam('baseline', 'k', p.k, 0, 1000);
     intParam('baseline', 'trainPoints', p.trainPoints, 0);
     const n = train.values.length;

@@ -37,14 +37,14 @@ export interface EtsModel extends DetectorModel {
  *
  * Cost: one AutoETS fit (O(window) per candidate model) per `refitEvery` points.
  */
-export const ets: Detector<EtsParams, EtsModel> = {
+export const etsDetector: Detector<EtsParams, EtsModel> = {
   name: 'ets',
   family: 'forecast',
   description: 'AutoETS rolling-origin forecast band (augurs)',
   defaults: { level: 0.99, window: 480, refitEvery: 24, minHistory: 30 },
   causal: true,
   fit(train: DetectorInput, params: Partial<EtsParams> = {}): EtsModel {
-    const p = { ...ets.defaults, ...params };
+    const p = { ...etsDetector.defaults, ...params };
     if (!(p.level > 0 && p.level < 1))
       throw new ParameterError(`ets: level must be in (0, 1), got ${JSON.stringify(p.level)}`);
     checkParam('ets', 'minHistory', p.minHistory, 10, true);

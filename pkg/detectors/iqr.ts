@@ -25,14 +25,14 @@ export interface IqrModel extends DetectorModel {
  *
  * Method: Tukey's fences (J. W. Tukey, Exploratory Data Analysis, 1977). O(n · window).
  */
-export const iqr: Detector<IqrParams, IqrModel> = {
+export const iqrDetector: Detector<IqrParams, IqrModel> = {
   name: 'iqr',
   family: 'statistical',
   description: "rolling interquartile range with Tukey's fences",
   defaults: { window: 60, fence: 1.5, minPoints: 10, season: 0 },
   causal: true,
   fit(train: DetectorInput, params: Partial<IqrParams> = {}): IqrModel {
-    const p = { ...iqr.defaults, ...params };
+    const p = { ...iqrDetector.defaults, ...params };
     checkParam('iqr', 'window', p.window, 4, true);
     checkParam('iqr', 'fence', p.fence, 0);
     checkParam('iqr', 'season', p.season, 0, true);

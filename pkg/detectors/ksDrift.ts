@@ -221,14 +221,14 @@ export interface KsDriftModel extends DetectorModel {
  * The `ksDrift` detector: at each point, a KS test of the trailing `window` points against the reference;
  * raw score -log10(p) (2 = p of 0.01, the drift threshold). No expected value or band. Causal.
  */
-export const ksDrift: Detector<KsDriftParams, KsDriftModel> = {
+export const ksDriftDetector: Detector<KsDriftParams, KsDriftModel> = {
   name: 'ksDrift',
   family: 'drift',
   description: 'two-sample Kolmogorov-Smirnov test of a rolling recent window against the training reference',
   defaults: { reference: 1000, window: 60, minPoints: 30, alpha: 0.01 },
   causal: true,
   fit(train: DetectorInput, params: Partial<KsDriftParams> = {}): KsDriftModel {
-    const p = { ...ksDrift.defaults, ...params };
+    const p = { ...ksDriftDetector.defaults, ...params };
     intParam('ksDrift', 'reference', p.reference, 2, KS_EXACT_MAX_N);
     intParam('ksDrift', 'window', p.window, 2, KS_EXACT_MAX_N);
     intParam('ksDrift', 'minPoints', p.minPoints, 2, p.window);

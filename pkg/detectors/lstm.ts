@@ -21,7 +21,7 @@ export type { LstmModel, LstmParams };
  * serialised in the model (O(n · lookback · units²), no TensorFlow.js on the calling thread). Causal.
  * A training series with fewer than 20 complete windows gives a model that abstains (NaN scores).
  */
-export const lstm: Detector<LstmParams, LstmModel> = {
+export const lstmDetector: Detector<LstmParams, LstmModel> = {
   name: 'lstm',
   family: 'forecast',
   description: 'LSTM one-step forecaster (tfjs WASM, trained in a worker), error against a learned threshold',

@@ -28,14 +28,14 @@ const MAD_TO_SD = 1.4826;
  * Method: Hampel's identifier (Hampel 1974; Leys et al., "Detecting outliers: Do not use standard deviation
  * around the mean, use absolute deviation around the median", J. Exp. Soc. Psych. 2013). O(n · window).
  */
-export const mad: Detector<MadParams, MadModel> = {
+export const madDetector: Detector<MadParams, MadModel> = {
   name: 'mad',
   family: 'statistical',
   description: 'robust rolling median and median absolute deviation (Hampel identifier)',
   defaults: { window: 60, k: 3.5, minPoints: 10, season: 0 },
   causal: true,
   fit(train: DetectorInput, params: Partial<MadParams> = {}): MadModel {
-    const p = { ...mad.defaults, ...params };
+    const p = { ...madDetector.defaults, ...params };
     checkParam('mad', 'window', p.window, 3, true);
     checkParam('mad', 'k', p.k, 0);
     checkParam('mad', 'season', p.season, 0, true);

@@ -1,5 +1,5 @@
 import { ParameterError } from '../core/errors';
-import { nearestDistances, novelty } from './novelty';
+import { nearestDistances, noveltyDetector } from './novelty';
 import type { DetectorInput } from './types';
 
 function input(values: number[]): DetectorInput {
@@ -37,7 +37,7 @@ describe('novelty detector', () => {
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const xs = Array.from({ length: 300 }, () => Math.round(rnd() * 100) / 10);
-    const out = novelty.score(novelty.fit(input(xs)), input([...xs, 30, 5]));
+    const out = noveltyDetector.score(noveltyDetector.fit(input(xs)), input([...xs, 30, 5]));
     expect(out.score[300]).toBeGreaterThan(10);
     expect(out.score[301]).toBe(0);
     expect(Number.isNaN(out.expected[300])).toBe(true);
@@ -49,8 +49,8 @@ describe('novelty detector', () => {
   test('the level novelty catches a shift in density that single values hide', () => {
     // spikes of 10 every 24 points, then every 3 points: no new value, but a new 24-point mean
     const xs = Array.from({ length: 600 }, (_, i) => (i < 400 ? (i % 24 === 0 ? 10 : 0) : i % 3 === 0 ? 10 : 0));
-    const withLevel = novelty.score(novelty.fit(input(xs)), input(xs)).score;
-    const valueOnly = novelty.score(novelty.fit(input(xs), { level: 0 }), input(xs)).score;
+    const withLevel = noveltyDetector.score(noveltyDetector.fit(input(xs)), input(xs)).score;
+    const valueOnly = noveltyDetector.score(noveltyDetector.fit(input(xs), { level: 0 }), input(xs)).score;
     const max = (a: Float64Array, from: number) =>
       Math.max(...Array.from(a.subarray(from)).filter((v) => !Number.isNaN(v)));
     expect(max(valueOnly, 400)).toBe(0);
@@ -61,11 +61,11 @@ describe('novelty detector', () => {
     const xs = Array.from({ length: 200 }, (_, i) => Math.sin(i / 7) * 10 + (i === 150 ? 40 : 0));
     const a = input(xs);
     const copy = Float64Array.from(a.values);
-    const model = novelty.fit(a);
-    const full = novelty.score(model, a).score;
-    const prefix = novelty.score(model, input(xs.slice(0, 151))).score;
+    const model = noveltyDetector.fit(a);
+    const full = noveltyDetector.score(model, a).score;
+    const prefix = noveltyDetector.score(model, input(xs.slice(0, 151))).score;
     expect(Array.from(prefix)).toEqual(Array.from(full.subarray(0, 151)));
-    expect(Array.from(novelty.score(model, a).score)).toEqual(Array.from(full));
+    expect(Array.from(noveltyDetector.score(model, a).score)).toEqual(Array.from(full));
     expect(a.values).toEqual(copy);
     // the spike is the most novel value
     let top = 0;
@@ -74,13 +74,13 @@ describe('novelty detector', () => {
   });
 
   test('rejects bad parameters by name', () => {
-    expect(() => novelty.fit(input([1]), { history: 0 })).toThrow(ParameterError);
-    expect(() => novelty.fit(input([1]), { minPoints: 1.5 })).toThrow(/minPoints/);
-    expect(() => novelty.fit(input([1]), { levelWeight: -1 })).toThrow(/levelWeight/);
+    expect(() => noveltyDetector.fit(input([1]), { history: 0 })).toThrow(ParameterError);
+    expect(() => noveltyDetector.fit(input([1]), { minPoints: 1.5 })).toThrow(/minPoints/);
+    expect(() => noveltyDetector.fit(input([1]), { levelWeight: -1 })).toThrow(/levelWeight/);
   });
 
   test('model round-trips through JSON', () => {
-    const model = novelty.fit(input([1, 2, 3]), { history: 50 });
+    const model = noveltyDetector.fit(input([1, 2, 3]), { history: 50 });
     expect(JSON.parse(JSON.stringify(model))).toEqual(model);
   });
 });

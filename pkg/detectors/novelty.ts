@@ -37,9 +37,9 @@ export interface NoveltyModel extends DetectorModel {
  * generalised to any unseen range. Chosen and tuned on the NAB development subset (docs/benchmarks.md).
  * O(n log h) comparisons plus O(n·h) element moves for h = history; causal.
  *
- * @example novelty.score(novelty.fit(train), input).score // [NaN, …, 0, 0, 6.2, 0, …]
+ * @example noveltyDetector.score(noveltyDetector.fit(train), input).score // [NaN, …, 0, 0, 6.2, 0, …]
  */
-export const novelty: Detector<NoveltyParams, NoveltyModel> = {
+export const noveltyDetector: Detector<NoveltyParams, NoveltyModel> = {
   name: 'novelty',
   family: 'statistical',
   description: 'novelty of each value and of the recent level against all values seen before',
@@ -47,7 +47,7 @@ export const novelty: Detector<NoveltyParams, NoveltyModel> = {
   causal: true,
   calibration: 'standard',
   fit(_train: DetectorInput, params: Partial<NoveltyParams> = {}): NoveltyModel {
-    const p = { ...novelty.defaults, ...params };
+    const p = { ...noveltyDetector.defaults, ...params };
     checkParam('novelty', 'history', p.history, 1, true);
     checkParam('novelty', 'minPoints', p.minPoints, 1, true);
     checkParam('novelty', 'level', p.level, 0, true);

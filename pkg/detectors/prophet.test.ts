@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { readNabCsv, readWindows } from '../bench/nab/corpus';
 import { nabDir } from '../bench/nab/paths';
 import { ParameterError } from '../core/errors';
-import { ets } from './ets';
-import { prophet } from './prophet';
+import { etsDetector } from './ets';
+import { prophetDetector } from './prophet';
 import type { Detector, DetectorInput, DetectorModel } from './types';
 
 type AnyDetector = Detector<Record<string, unknown>, DetectorModel>;
@@ -39,8 +39,8 @@ function nabCase(file: string) {
 }
 
 describe.each([
-  ['prophet', prophet as unknown as AnyDetector, daily],
-  ['ets', ets as unknown as AnyDetector, level],
+  ['prophet', prophetDetector as unknown as AnyDetector, daily],
+  ['ets', etsDetector as unknown as AnyDetector, level],
 ] as const)('%s detector', (_name, det, shape) => {
   it('scores a spike far above normal points and bands the expected value', () => {
     const values = shape(24 * 8);
@@ -79,7 +79,10 @@ describe.each([
   it('puts its highest score inside the labelled window of NAB art_daily_jumpsup', () => {
     const { all, train, inWindow, p } = nabCase('artificialWithAnomaly/art_daily_jumpsup.csv');
     // ETS refits every `refitEvery` points: a coarser refit keeps this real-data test quick
-    const out = det.score(det.fit(train, det === (ets as unknown as AnyDetector) ? { refitEvery: 48 } : {}), all);
+    const out = det.score(
+      det.fit(train, det === (etsDetector as unknown as AnyDetector) ? { refitEvery: 48 } : {}),
+      all
+    );
     let best = -1;
     for (let i = p; i < out.score.length; i++)
       if (Number.isFinite(out.score[i]) && (best < 0 || out.score[i] > out.score[best])) best = i;
@@ -90,20 +93,20 @@ describe.each([
 
 describe('prophet detector', () => {
   it('abstains instead of throwing on a too-short training series', () => {
-    const model = prophet.fit(input([1, 2, 3]));
+    const model = prophetDetector.fit(input([1, 2, 3]));
     expect(model.fit).toBeNull();
     expect(model.reason).toMatch(/at least 10/);
-    expect(prophet.score(model, input([1, 2, 3])).score.every(Number.isNaN)).toBe(true);
+    expect(prophetDetector.score(model, input([1, 2, 3])).score.every(Number.isNaN)).toBe(true);
   });
 });
 
 describe('ets detector', () => {
   it('continues from the training tail: no warm-up when the input follows training', () => {
     const values = daily(24 * 6);
-    const model = ets.fit(input(values.slice(0, 24 * 4)));
+    const model = etsDetector.fit(input(values.slice(0, 24 * 4)));
     const next = input(values.slice(24 * 4), HOUR, Date.UTC(2024, 0, 1) + 24 * 4 * HOUR);
-    expect(Number.isFinite(ets.score(model, next).score[0])).toBe(true);
-    const cold = ets.fit(input(values.slice(0, 24 * 4), HOUR, 0));
-    expect(Number.isNaN(ets.score(cold, next).score[0])).toBe(true);
+    expect(Number.isFinite(etsDetector.score(model, next).score[0])).toBe(true);
+    const cold = etsDetector.fit(input(values.slice(0, 24 * 4), HOUR, 0));
+    expect(Number.isNaN(etsDetector.score(cold, next).score[0])).toBe(true);
   });
 });

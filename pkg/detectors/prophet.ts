@@ -35,14 +35,14 @@ export interface ProphetModel extends DetectorModel {
  * throwing, so one short series never stops a job. Fit O(n) per optimizer iteration (a few hundred ms
  * for thousands of points); score O(n).
  */
-export const prophet: Detector<ProphetParams, ProphetModel> = {
+export const prophetDetector: Detector<ProphetParams, ProphetModel> = {
   name: 'prophet',
   family: 'forecast',
   description: 'Prophet forecast band (augurs, trend changepoints + daily/weekly seasonality)',
   defaults: { ...DEFAULT_PROPHET_OPTIONS, level: 0.99 },
   causal: true,
   fit(train: DetectorInput, params: Partial<ProphetParams> = {}): ProphetModel {
-    const p = { ...prophet.defaults, ...params };
+    const p = { ...prophetDetector.defaults, ...params };
     const floor = scaleFloor(train.values);
     try {
       const fit = fitProphet(train.timestamps, train.values, train.intervalMs, p);

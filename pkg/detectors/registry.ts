@@ -1,19 +1,19 @@
 import { ParameterError } from '../core/errors';
-import { baseline } from './baseline';
-import { ets } from './ets';
-import { iqr } from './iqr';
+import { baselineDetector } from './baseline';
+import { etsDetector } from './ets';
+import { iqrDetector } from './iqr';
 import { isolationForestDetector } from './isolationForest';
 import { kmeansDetector } from './kmeans';
-import { ksDrift } from './ksDrift';
-import { lstm } from './lstm';
-import { mad } from './mad';
-import { novelty } from './novelty';
-import { oneClassSvm } from './ocsvm';
-import { prophet } from './prophet';
-import { seasonal } from './seasonal';
-import { spike } from './spike';
+import { ksDriftDetector } from './ksDrift';
+import { lstmDetector } from './lstm';
+import { madDetector } from './mad';
+import { noveltyDetector } from './novelty';
+import { oneClassSvmDetector } from './oneClassSvm';
+import { prophetDetector } from './prophet';
+import { seasonalDetector } from './seasonal';
+import { spikeDetector } from './spike';
 import type { Detector } from './types';
-import { zscore } from './zscore';
+import { zscoreDetector } from './zscore';
 
 /** A detector of any parameter and model type (the registry's element type). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,20 +21,20 @@ export type AnyDetector = Detector<any, any>;
 
 /** Every detector Vigil ships, by name. Add a detector with one line here. */
 export const DETECTORS: Record<string, AnyDetector> = {
-  zscore,
-  mad,
-  iqr,
-  spike,
-  seasonal,
-  novelty,
+  zscore: zscoreDetector,
+  mad: madDetector,
+  iqr: iqrDetector,
+  spike: spikeDetector,
+  seasonal: seasonalDetector,
+  novelty: noveltyDetector,
   isolationForest: isolationForestDetector,
-  oneClassSvm,
+  oneClassSvm: oneClassSvmDetector,
   kmeans: kmeansDetector,
-  baseline,
-  ksDrift,
-  prophet,
-  ets,
-  lstm,
+  baseline: baselineDetector,
+  ksDrift: ksDriftDetector,
+  prophet: prophetDetector,
+  ets: etsDetector,
+  lstm: lstmDetector,
 };
 
 /** Detectors the ensemble runs when none are chosen. */

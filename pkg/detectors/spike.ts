@@ -25,14 +25,14 @@ export interface SpikeModel extends DetectorModel {
  * Method: relative-change (percent-change) thresholding as used by spike rules in monitoring systems, e.g.
  * Etsy Skyline's `median_absolute_deviation`/`first_hour_average` family and Grafana's spike alerts. O(n · window).
  */
-export const spike: Detector<SpikeParams, SpikeModel> = {
+export const spikeDetector: Detector<SpikeParams, SpikeModel> = {
   name: 'spike',
   family: 'statistical',
   description: 'sudden change relative to the recent level (median of the last few points)',
   defaults: { window: 12, ratio: 1, minPoints: 3 },
   causal: true,
   fit(train: DetectorInput, params: Partial<SpikeParams> = {}): SpikeModel {
-    const p = { ...spike.defaults, ...params };
+    const p = { ...spikeDetector.defaults, ...params };
     checkParam('spike', 'window', p.window, 1, true);
     checkParam('spike', 'ratio', p.ratio, 0);
     checkParam('spike', 'minPoints', p.minPoints, 1, true);

@@ -1,11 +1,11 @@
 import { ParameterError } from '../core/errors';
-import { iqr } from './iqr';
-import { mad } from './mad';
+import { iqrDetector } from './iqr';
+import { madDetector } from './mad';
 import { DETECTORS, getDetector, type AnyDetector } from './registry';
 import { seasonalResidual } from './seasonalDifference';
-import { spike } from './spike';
+import { spikeDetector } from './spike';
 import type { DetectorInput } from './types';
-import { zscore } from './zscore';
+import { zscoreDetector } from './zscore';
 
 /** Seeded noisy level with one spike at `at`. */
 function series(n: number, at: number, jump: number): DetectorInput {
@@ -17,10 +17,10 @@ function series(n: number, at: number, jump: number): DetectorInput {
 }
 
 const cases: [string, AnyDetector][] = [
-  ['zscore', zscore],
-  ['mad', mad],
-  ['iqr', iqr],
-  ['spike', spike],
+  ['zscore', zscoreDetector],
+  ['mad', madDetector],
+  ['iqr', iqrDetector],
+  ['spike', spikeDetector],
 ];
 
 describe.each(cases)('%s detector', (_name, detector) => {
@@ -90,8 +90,8 @@ test('season-aware z-score sees a drop that a plain rolling window misses', () =
     values,
     intervalMs: 3_600_000,
   };
-  const plain = zscore.score(zscore.fit(input, {}), input).score[24 * 8 + 6];
-  const seasonal = zscore.score(zscore.fit(input, { season: 24 }), input).score[24 * 8 + 6];
+  const plain = zscoreDetector.score(zscoreDetector.fit(input, {}), input).score[24 * 8 + 6];
+  const seasonal = zscoreDetector.score(zscoreDetector.fit(input, { season: 24 }), input).score[24 * 8 + 6];
   expect(plain).toBeLessThan(3);
   expect(seasonal).toBeGreaterThan(10);
 });

@@ -27,14 +27,14 @@ export interface ZScoreModel extends DetectorModel {
  * Method: the classic Shewhart-style control limit on a moving window (NIST/SEMATECH e-Handbook of
  * Statistical Methods, 6.3.2). O(n) with running sums over the window.
  */
-export const zscore: Detector<ZScoreParams, ZScoreModel> = {
+export const zscoreDetector: Detector<ZScoreParams, ZScoreModel> = {
   name: 'zscore',
   family: 'statistical',
   description: 'rolling z-score against the trailing window mean and standard deviation',
   defaults: { window: 60, k: 3, minPoints: 10, season: 0 },
   causal: true,
   fit(train: DetectorInput, params: Partial<ZScoreParams> = {}): ZScoreModel {
-    const p = { ...zscore.defaults, ...params };
+    const p = { ...zscoreDetector.defaults, ...params };
     checkParam('zscore', 'window', p.window, 3, true);
     checkParam('zscore', 'k', p.k, 0);
     checkParam('zscore', 'season', p.season, 0, true);

@@ -1,6 +1,6 @@
 import { ParameterError } from '../core/errors';
 import { DEFAULT_DETECTORS, getDetector } from '../detectors/registry';
-import { detectPeriods } from '../detectors/seasonal';
+import { detectPeriods } from '../features/seasonality';
 import type { DetectorInput, DetectorOutput } from '../detectors/types';
 import { fitCalibration, OnlineCalibration, probabilityToScore, tailProbability } from './calibration';
 import type { EnsembleModel, EnsembleOptions, EnsembleOutput, Severity } from './types';

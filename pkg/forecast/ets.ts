@@ -1,6 +1,6 @@
 import { InputError, ParameterError } from '../core/errors';
-import { loadAugurs } from '../detectors/augurs';
-import { interpolateGaps } from '../detectors/seasonal';
+import { loadAugurs } from '../core/augurs';
+import { interpolateGaps } from '../features/seasonality';
 import type { Band } from './types';
 
 /** Minimum present values an ETS or MSTL fit needs. */

@@ -1,7 +1,7 @@
 import { InputError, ParameterError } from '../core/errors';
 import { inferInterval, regularize } from '../core/regularize';
 import { formatLabels, type Series } from '../core/series';
-import { detectPeriods } from '../detectors/seasonal';
+import { detectPeriods } from '../features/seasonality';
 import { etsForecast, mstlForecast } from './ets';
 import { fitProphet, predictProphet, type ProphetOptions } from './prophet';
 import type { Band, ForecastMethod, ForecastResult } from './types';

@@ -9,8 +9,8 @@ import {
   tunedThreshold,
   type JobModels,
 } from './runner';
-import { SourceRegistry } from './sources';
-import { ManualClock, MemorySource } from './testkit';
+import { SourceRegistry } from '../sources/registry';
+import { ManualClock, MemorySeriesSource } from '../../tests/helpers/jobs';
 import type { AnomalyEvent } from '../ensemble/types';
 
 const MIN = 60_000;
@@ -23,7 +23,7 @@ function noise(t: number): number {
 }
 
 function setupRunner(spikes: Map<number, number>) {
-  const source = new MemorySource('prometheus', 'prometheus', [{ __name__: 'cpu', instance: 'a' }], (_l, t) => {
+  const source = new MemorySeriesSource('prometheus', 'prometheus', [{ __name__: 'cpu', instance: 'a' }], (_l, t) => {
     return 10 + Math.sin((2 * Math.PI * t) / (60 * MIN)) + noise(t) * 0.4 + (spikes.get(t) ?? 0);
   });
   return source;

@@ -5,8 +5,9 @@ import type { DetectorInput } from '../detectors/types';
 import type { AnomalyEvent, EnsembleModel, EnsembleOptions } from '../ensemble/types';
 import type { Repo, StoredPoint } from '../store/repo';
 import type { DetectionEngine } from './engine';
-import type { SourceRegistry } from './sources';
-import type { Clock, Job, JobSpec, StoredAnomaly } from './types';
+import type { SourceRegistry } from '../sources/registry';
+import type { Clock } from '../core/clock';
+import type { Job, JobSpec, StoredAnomaly } from './types';
 
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;

@@ -3,7 +3,7 @@ import { Repo } from '../store/repo';
 import { Store } from '../store/store';
 import type { JobRunner } from './runner';
 import { Scheduler } from './scheduler';
-import { ManualClock, settle } from './testkit';
+import { ManualClock, settle } from '../../tests/helpers/jobs';
 import type { Job } from './types';
 
 const MIN = 60_000;

@@ -1,7 +1,8 @@
 import { SourceError } from '../core/errors';
 import type { Repo } from '../store/repo';
 import { jobTiming, type JobRunner } from './runner';
-import type { Clock, Job } from './types';
+import type { Clock } from '../core/clock';
+import type { Job } from './types';
 
 /** Health of one source as the scheduler last saw it. */
 export interface SourceHealth {

@@ -1,6 +1,6 @@
 import { SourceError } from '../core/errors';
 import {
-  ElasticsearchSource,
+  ElasticsearchHttpClient,
   accessLogHistogramQuery,
   bucketGrid,
   buildHistogramRequest,
@@ -289,7 +289,7 @@ describe('error bodies', () => {
   });
 });
 
-describe('ElasticsearchSource', () => {
+describe('ElasticsearchHttpClient', () => {
   function recorder(status: number, body: unknown) {
     const calls: { url: string; method: string; headers: Record<string, string>; body?: string }[] = [];
     const fetch: FetchLike = async (url, init) => {
@@ -301,7 +301,7 @@ describe('ElasticsearchSource', () => {
 
   it('POSTs the histogram body to <index>/_search with API-key auth', async () => {
     const { fetch, calls } = recorder(200, HIST_ANSWER);
-    const es = new ElasticsearchSource(
+    const es = new ElasticsearchHttpClient(
       { url: 'https://es:9200/', auth: { type: 'apikey', id: 'id1', apiKey: 'k' } },
       { fetch }
     );
@@ -316,7 +316,7 @@ describe('ElasticsearchSource', () => {
 
   it('sends basic auth and reads the flavour and version from GET /', async () => {
     const { fetch, calls } = recorder(200, { version: { number: '8.15.0', build_flavor: 'default' } });
-    const es = new ElasticsearchSource(
+    const es = new ElasticsearchHttpClient(
       { url: 'http://es:9200', auth: { type: 'basic', username: 'elastic', password: 'pw' } },
       { fetch }
     );
@@ -325,7 +325,7 @@ describe('ElasticsearchSource', () => {
   });
 
   it('requires a usable API key', () => {
-    expect(() => new ElasticsearchSource({ url: 'http://es:9200', auth: { type: 'apikey' } })).toThrow(
+    expect(() => new ElasticsearchHttpClient({ url: 'http://es:9200', auth: { type: 'apikey' } })).toThrow(
       /API key auth needs/
     );
   });
@@ -334,7 +334,7 @@ describe('ElasticsearchSource', () => {
     const slow: FetchLike = (_url, init) =>
       new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
     await expect(
-      new ElasticsearchSource({ url: 'http://es:9200', timeoutMs: 30 }, { fetch: slow }).info()
+      new ElasticsearchHttpClient({ url: 'http://es:9200', timeoutMs: 30 }, { fetch: slow }).info()
     ).rejects.toThrow('elasticsearch: GET http://es:9200/ timed out after 30 ms');
   });
 });

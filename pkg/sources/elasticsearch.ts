@@ -12,12 +12,12 @@
  */
 import { SourceError } from '../core/errors';
 import type { Labels, Series } from '../core/series';
-import { HttpEndpoint, parseJsonBody, defaultHttpServices, type HttpServices, type HttpSourceOptions } from './http';
+import { HttpEndpoint, parseJsonBody, defaultHttpServices, type HttpServices, type HttpClientOptions } from './http';
 
 export const ELASTICSEARCH_SOURCE = 'elasticsearch';
 
 /** Connection settings (basic or API-key auth, custom CA, timeout). */
-export type ElasticsearchSourceOptions = HttpSourceOptions;
+export type ElasticsearchHttpClientOptions = HttpClientOptions;
 
 /** A filter: a Lucene query string (`response:>=400 AND host:www*`) or a query DSL object (`{ range: {...} }`). */
 export type EsFilter = string | Record<string, unknown>;
@@ -37,7 +37,7 @@ export type EsFilter = string | Record<string, unknown>;
  * - `ratio`: the values of two other metrics of the same query divided (`numerator / denominator`, NaN for 0/0);
  *   computed from the aggregated values, not from documents.
  */
-export type EsMetric =
+export type EsAggregation =
   | { type: 'count' }
   | { type: 'cardinality'; field: string; precisionThreshold?: number }
   | { type: 'avg' | 'sum' | 'min' | 'max'; field: string }
@@ -62,7 +62,7 @@ export interface EsHistogramQuery {
   /** Optional Lucene query-string filter applied to every document. */
   query?: string;
   /** Metrics by name; the name becomes the `__name__` label. */
-  metrics: Record<string, EsMetric>;
+  metrics: Record<string, EsAggregation>;
   /** Split by a terms field: top `size` (default 10) values by document count over the whole range. */
   splitBy?: { field: string; size?: number };
 }
@@ -80,11 +80,11 @@ export const MAX_BUCKETS = 65_536;
  * Client for one Elasticsearch or OpenSearch cluster.
  * Services (HTTP) are injected through the constructor; the default is undici's fetch.
  */
-export class ElasticsearchSource {
+export class ElasticsearchHttpClient {
   private readonly http: HttpEndpoint;
 
   /** @throws SourceError on an invalid URL, timeout or auth setting */
-  constructor(options: ElasticsearchSourceOptions, services: HttpServices = defaultHttpServices()) {
+  constructor(options: ElasticsearchHttpClientOptions, services: HttpServices = defaultHttpServices()) {
     this.http = new HttpEndpoint(ELASTICSEARCH_SOURCE, options, services);
   }
 
@@ -297,7 +297,7 @@ export function buildHistogramRequest(q: EsHistogramQuery): Record<string, unkno
   return { size: 0, track_total_hits: false, query: { bool: { filter } }, aggs };
 }
 
-function metricAggregation(name: string, m: EsMetric, timeField: string): Record<string, unknown> | undefined {
+function metricAggregation(name: string, m: EsAggregation, timeField: string): Record<string, unknown> | undefined {
   switch (m.type) {
     case 'count':
     case 'ratio':
@@ -348,7 +348,10 @@ const KNOWN_TYPES = [
  * between two of its requests in that bucket are also in the bucket, so the sessions touching the bucket are
  * exactly: per key present, 1 + the number of consecutive gaps longer than `gapMs` inside the bucket.
  */
-function sessionsAggregation(m: Extract<EsMetric, { type: 'sessions' }>, timeField: string): Record<string, unknown> {
+function sessionsAggregation(
+  m: Extract<EsAggregation, { type: 'sessions' }>,
+  timeField: string
+): Record<string, unknown> {
   return {
     scripted_metric: {
       params: { client: m.clientField, agent: m.agentField, timeField, gap: m.gapMs, sep: '\u0000' },
@@ -531,7 +534,7 @@ function bucketsToSeries(q: EsHistogramQuery, grid: Float64Array, hist: HistAgg 
   return out;
 }
 
-function emptyValue(m: EsMetric): number {
+function emptyValue(m: EsAggregation): number {
   switch (m.type) {
     case 'count':
     case 'cardinality':
@@ -645,7 +648,7 @@ export interface AccessLogAggregationOptions {
 
 /**
  * The access-log metric set computed inside Elasticsearch/OpenSearch, labelled like `aggregateAccessLogs`
- * (pkg/features/accessLogs.ts): `requests`, `errors` (status >= 400), `error_rate`, `unique_clients`, `bytes`,
+ * (pkg/sources/accessLogs.ts): `requests`, `errors` (status >= 400), `error_rate`, `unique_clients`, `bytes`,
  * and with `sessions` (default) `sessions` and `requests_per_session`.
  *
  * unique_clients uses `cardinality` (HyperLogLog++), exact in practice while a bucket has fewer distinct clients
@@ -655,7 +658,7 @@ export interface AccessLogAggregationOptions {
  * @throws SourceError from the server (unknown field, bad query) or the transport
  */
 export async function aggregateAccessLogsInElasticsearch(
-  source: ElasticsearchSource,
+  source: ElasticsearchHttpClient,
   opts: AccessLogAggregationOptions
 ): Promise<Series[]> {
   return source.histogram(accessLogHistogramQuery(opts));
@@ -669,7 +672,7 @@ export function accessLogHistogramQuery(opts: AccessLogAggregationOptions): EsHi
   const agentField = opts.agentField ?? 'agent';
   const bytesField = opts.bytesField ?? 'bytes';
   const errorFilter = { range: { [statusField]: { gte: 400 } } };
-  const metrics: Record<string, EsMetric> = {
+  const metrics: Record<string, EsAggregation> = {
     requests: { type: 'count' },
     errors: { type: 'filter_count', filter: errorFilter },
     error_rate: { type: 'filter_ratio', filter: errorFilter },

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SourceError } from '../core/errors';
 import { HttpEndpoint, authorizationHeader, redact } from './http';
-import { PrometheusSource } from './prometheus';
+import { PrometheusHttpClient } from './prometheus';
 
 const OK_BODY = JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, '42'] } });
 
@@ -109,7 +109,7 @@ describe('HTTP sources against local servers', () => {
   });
 
   it('trusts a private CA given as caCert and sends basic auth', async () => {
-    const prom = new PrometheusSource({
+    const prom = new PrometheusHttpClient({
       url: `https://127.0.0.1:${tlsPort}`,
       caCert: certs.ca,
       auth: { type: 'basic', username: 'vigil', password: 's3cret' },
@@ -120,7 +120,7 @@ describe('HTTP sources against local servers', () => {
   });
 
   it('refuses the same server without the CA, saying it is a certificate problem', async () => {
-    const prom = new PrometheusSource({
+    const prom = new PrometheusHttpClient({
       url: `https://127.0.0.1:${tlsPort}`,
       auth: { type: 'basic', username: 'vigil', password: 's3cret' },
     });
@@ -131,7 +131,7 @@ describe('HTTP sources against local servers', () => {
   });
 
   it('reports wrong credentials as 401 unauthorized', async () => {
-    const prom = new PrometheusSource({
+    const prom = new PrometheusHttpClient({
       url: `https://127.0.0.1:${tlsPort}`,
       caCert: certs.ca,
       auth: { type: 'basic', username: 'vigil', password: 'wrong' },
@@ -150,7 +150,7 @@ describe('HTTP sources against local servers', () => {
   });
 
   it('names a non-JSON answer (a web server that is not Prometheus)', async () => {
-    const prom = new PrometheusSource({ url: `http://127.0.0.1:${plainPort}` });
+    const prom = new PrometheusHttpClient({ url: `http://127.0.0.1:${plainPort}` });
     await expect(prom.query('up')).rejects.toThrow(
       'prometheus: query: answer is not JSON (HTTP 200, body starts "<html><body>It works!</body></html>")'
     );

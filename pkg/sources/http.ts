@@ -46,7 +46,7 @@ export interface ApiKeyAuth {
 export type HttpAuth = BasicAuth | BearerAuth | ApiKeyAuth;
 
 /** Connection settings common to the HTTP sources. */
-export interface HttpSourceOptions {
+export interface HttpClientOptions {
   /** Base URL, e.g. `http://localhost:9090` or `https://es.example.org:9200/prefix`. */
   url: string;
   auth?: HttpAuth;
@@ -115,7 +115,7 @@ export class HttpEndpoint {
    * @param source source name used in error messages, e.g. `prometheus`
    * @throws SourceError when the URL is not an absolute http(s) URL or the timeout is not positive
    */
-  constructor(source: string, options: HttpSourceOptions, services: HttpServices = defaultHttpServices()) {
+  constructor(source: string, options: HttpClientOptions, services: HttpServices = defaultHttpServices()) {
     this.source = source;
     let parsed: URL;
     try {

@@ -1,7 +1,7 @@
 import { SourceError } from '../core/errors';
 import type { FetchLike } from './http';
 import {
-  PrometheusSource,
+  PrometheusHttpClient,
   gridLength,
   matrixToSeries,
   parsePrometheusAnswer,
@@ -156,10 +156,10 @@ describe('parsePrometheusAnswer', () => {
   });
 });
 
-describe('PrometheusSource', () => {
+describe('PrometheusHttpClient', () => {
   it('POSTs a form-encoded query_range like Grafana and returns grid-filled series', async () => {
     const { fetch, calls } = recorder([{ status: 200, body: JSON.stringify(RANGE_ANSWER) }]);
-    const src = new PrometheusSource(
+    const src = new PrometheusHttpClient(
       { url: 'http://prom:9090/', auth: { type: 'basic', username: 'u', password: 'p w' } },
       { fetch }
     );
@@ -179,7 +179,7 @@ describe('PrometheusSource', () => {
 
   it('uses GET with a query string when asked, and bearer auth', async () => {
     const { fetch, calls } = recorder([{ status: 200, body: JSON.stringify(SCALAR_ANSWER) }]);
-    const src = new PrometheusSource(
+    const src = new PrometheusHttpClient(
       { url: 'http://prom:9090', method: 'GET', auth: { type: 'bearer', token: 't0k' } },
       { fetch }
     );
@@ -197,7 +197,7 @@ describe('PrometheusSource', () => {
       { status: 200, body: '{"status":"success","data":["b","a"]}' },
       { status: 200, body: '{"status":"success","data":[{"__name__":"nab_value","series":"a"}]}' },
     ]);
-    const src = new PrometheusSource({ url: 'http://prom:9090' }, { fetch });
+    const src = new PrometheusHttpClient({ url: 'http://prom:9090' }, { fetch });
     expect(await src.labelNames({ match: ['nab_value'] })).toEqual(['__name__', 'corpus', 'series']);
     expect(new URLSearchParams(calls[0].body).getAll('match[]')).toEqual(['nab_value']);
     expect(await src.labelValues('series')).toEqual(['a', 'b']);
@@ -213,7 +213,7 @@ describe('PrometheusSource', () => {
 
   it('refuses bad bounds before sending anything', async () => {
     const { fetch, calls } = recorder([{ status: 200, body: '{}' }]);
-    const src = new PrometheusSource({ url: 'http://prom:9090' }, { fetch });
+    const src = new PrometheusHttpClient({ url: 'http://prom:9090' }, { fetch });
     await expect(src.queryRange('up', 10, 5, 1)).rejects.toThrow(/end .* is before start/);
     await expect(src.queryRange('up', 0, 10, 0)).rejects.toThrow(/step must be a positive/);
     await expect(src.queryRange('up', 0, 86_400_000, 1000)).rejects.toThrow(/exceeds Prometheus' limit of 11000/);
@@ -228,7 +228,7 @@ describe('PrometheusSource', () => {
         cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' },
       });
     };
-    await expect(new PrometheusSource({ url: 'http://prom:9090' }, { fetch: refused }).query('up')).rejects.toThrow(
+    await expect(new PrometheusHttpClient({ url: 'http://prom:9090' }, { fetch: refused }).query('up')).rejects.toThrow(
       'prometheus: cannot connect to http://prom:9090: connection refused (is it running?)'
     );
     const slow: FetchLike = (_url, init) =>
@@ -236,13 +236,13 @@ describe('PrometheusSource', () => {
         init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
       });
     await expect(
-      new PrometheusSource({ url: 'http://prom:9090', timeoutMs: 50 }, { fetch: slow }).query('up')
+      new PrometheusHttpClient({ url: 'http://prom:9090', timeoutMs: 50 }, { fetch: slow }).query('up')
     ).rejects.toThrow(/POST http:\/\/prom:9090\/api\/v1\/query timed out after 50 ms/);
   });
 
   it('rejects invalid URLs and timeouts at construction', () => {
-    expect(() => new PrometheusSource({ url: 'localhost:9090' })).toThrow(/must use http or https|not a valid URL/);
-    expect(() => new PrometheusSource({ url: 'http://x', timeoutMs: 0 })).toThrow(/timeoutMs must be a positive/);
+    expect(() => new PrometheusHttpClient({ url: 'localhost:9090' })).toThrow(/must use http or https|not a valid URL/);
+    expect(() => new PrometheusHttpClient({ url: 'http://x', timeoutMs: 0 })).toThrow(/timeoutMs must be a positive/);
   });
 
   it('hides credentials embedded in the URL from error messages', async () => {
@@ -250,7 +250,7 @@ describe('PrometheusSource', () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET', message: 'socket hang up' } });
     };
     await expect(
-      new PrometheusSource({ url: 'http://user:secret@prom:9090' }, { fetch: failing }).query('up')
+      new PrometheusHttpClient({ url: 'http://user:secret@prom:9090' }, { fetch: failing }).query('up')
     ).rejects.toThrow('prometheus: POST http://***@prom:9090/api/v1/query failed: ECONNRESET: socket hang up');
   });
 });

@@ -8,12 +8,12 @@
  */
 import { SourceError } from '../core/errors';
 import { createSeries, type Labels, type Series } from '../core/series';
-import { HttpEndpoint, parseJsonBody, defaultHttpServices, type HttpServices, type HttpSourceOptions } from './http';
+import { HttpEndpoint, parseJsonBody, defaultHttpServices, type HttpServices, type HttpClientOptions } from './http';
 
 export const PROMETHEUS_SOURCE = 'prometheus';
 
 /** Connection settings for a Prometheus-compatible server. */
-export interface PrometheusSourceOptions extends HttpSourceOptions {
+export interface PrometheusHttpClientOptions extends HttpClientOptions {
   /** HTTP method for queries: POST with a form body (default, like Grafana) or GET with a query string. */
   method?: 'POST' | 'GET';
 }
@@ -68,12 +68,12 @@ export const MAX_POINTS_PER_SERIES = 11_000;
  *
  * Services (HTTP) are injected through the constructor; the default is undici's fetch.
  */
-export class PrometheusSource {
+export class PrometheusHttpClient {
   private readonly http: HttpEndpoint;
   private readonly method: 'POST' | 'GET';
 
   /** @throws SourceError on an invalid URL, timeout or auth setting */
-  constructor(options: PrometheusSourceOptions, services: HttpServices = defaultHttpServices()) {
+  constructor(options: PrometheusHttpClientOptions, services: HttpServices = defaultHttpServices()) {
     this.http = new HttpEndpoint(PROMETHEUS_SOURCE, options, services);
     this.method = options.method ?? 'POST';
   }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { detect } from '../../pkg/core/detect';
+import { detect } from '../../pkg/ensemble/detect';
 import { readSeriesFile } from '../../pkg/sources/file';
 import { NAB_DIR } from '../helpers/shared';
 

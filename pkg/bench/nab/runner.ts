@@ -13,7 +13,7 @@ import { fitEnsemble, scoreEnsemble } from '../../ensemble/ensemble';
 import type { EnsembleOptions } from '../../ensemble/types';
 import { onsetScores } from './onset';
 import { listDataFiles, readNabCsv, readProfiles, readWindows } from './corpus';
-import { combineOnline, DEFAULT_STREAMING, honestRawScores, type StreamingOptions } from './honest';
+import { combineOnline, DEFAULT_STREAMING, causalRawScores, type StreamingOptions } from './causal';
 import { scoreCorpus, type ProfileResult, type ScoredFile } from './scoreCorpus';
 import { formatNabTimestamp } from './timestamps';
 import type { Profiles } from './types';
@@ -47,7 +47,7 @@ export interface FileDetection {
 /**
  * Detect anomalies in one series as a stream: fit the ensemble on the probationary rows (the first 15%, at
  * most 750, as NAB), then score every row with online calibration so that the score of row t depends only
- * on rows <= t (non-causal detectors are refitted in chunks on past rows only; see `honestRawScores`).
+ * on rows <= t (non-causal detectors are refitted in chunks on past rows only; see `causalRawScores`).
  *
  * @param timestamps epoch ms per row; values per row (NaN = missing)
  * @throws InputError when the series is too short to fit on; ParameterError for bad ensemble options
@@ -77,7 +77,7 @@ export function detectStreaming(
     ? scoreEnsemble(model, input, { calibration: 'online' })
     : combineOnline(
         model,
-        model.members.map((m) => honestRawScores(m.name, m.model, input, trainRows, streaming))
+        model.members.map((m) => causalRawScores(m.name, m.model, input, trainRows, streaming))
       );
   const unit = (xs: Float64Array) => xs.map((x) => (Number.isNaN(x) ? 0 : Math.min(1, Math.max(0, x / 100))));
   const contributions: Record<string, Float64Array> = {};

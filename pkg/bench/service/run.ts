@@ -21,7 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../../api/server';
-import { PrometheusSource } from '../../sources/prometheus';
+import { PrometheusHttpClient } from '../../sources/prometheus';
 
 const MIN = 60_000;
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -82,7 +82,7 @@ async function benchDetect(runs: number): Promise<void> {
   });
   try {
     const query = `nab_value{series="${NAB_SERIES}"}`;
-    const probe = await new PrometheusSource({ url }).queryRange(
+    const probe = await new PrometheusHttpClient({ url }).queryRange(
       query,
       Date.UTC(2014, 1, 1),
       Date.UTC(2014, 2, 15),
@@ -99,7 +99,7 @@ async function benchDetect(runs: number): Promise<void> {
     const to = from + 10_079 * MIN;
     const body = JSON.stringify({ source: { type: 'prometheus', query }, from, to, interval: '1m' });
     const fetchTimes: number[] = [];
-    const prom = new PrometheusSource({ url });
+    const prom = new PrometheusHttpClient({ url });
     const totals: number[] = [];
     let points = 0;
     let anomalies = 0;

@@ -1,7 +1,7 @@
 import { ParameterError } from '../../core/errors';
 import { createRng } from '../../core/random';
-import { baseline, learnBaseline } from '../baseline';
-import { zscore } from '../zscore';
+import { baselineDetector, learnBaseline } from '../baseline';
+import { zscoreDetector } from '../zscore';
 import { baselineStd, createBaselineState, updateBaseline } from './baseline';
 import { createRollingZscore, rollingZscoreFromJSON, rollingZscoreToJSON, updateRollingZscore } from './rollingZscore';
 
@@ -23,8 +23,8 @@ describe('incremental rolling z-score', () => {
   ])('equals the batch zscore detector point by point (params %j)', (params, n) => {
     const values = series(n, 1);
     const input = { timestamps: Float64Array.from({ length: n }, (_, i) => i * 60000), values, intervalMs: 60000 };
-    const model = zscore.fit(input, params);
-    const batch = zscore.score(model, input);
+    const model = zscoreDetector.fit(input, params);
+    const batch = zscoreDetector.score(model, input);
     // same operation order as the batch running sums (no re-summation), so results agree to rounding
     const state = createRollingZscore(model, 1e9);
     for (let i = 0; i < n; i++) {
@@ -44,7 +44,7 @@ describe('incremental rolling z-score', () => {
     const r0 = createRng(5);
     const values = Float64Array.from({ length: n }, () => 1e7 + r0.normal());
     const input = { timestamps: Float64Array.from({ length: n }, (_, i) => i), values, intervalMs: 1 };
-    const model = zscore.fit(input, { window: 5, minPoints: 5 });
+    const model = zscoreDetector.fit(input, { window: 5, minPoints: 5 });
     const state = createRollingZscore(model, 100);
     let worst = 0;
     for (let i = 0; i < n; i++) {
@@ -64,7 +64,7 @@ describe('incremental rolling z-score', () => {
   test('a state restored from JSON continues identically', () => {
     const values = series(600, 2);
     const input = { timestamps: Float64Array.from({ length: 600 }, (_, i) => i), values, intervalMs: 1 };
-    const model = zscore.fit(input);
+    const model = zscoreDetector.fit(input);
     const a = createRollingZscore(model);
     for (let i = 0; i < 300; i++) updateRollingZscore(a, values[i]);
     const b = rollingZscoreFromJSON(JSON.parse(JSON.stringify(rollingZscoreToJSON(a))));
@@ -82,8 +82,8 @@ describe('incremental baseline', () => {
   test('scores like the batch baseline detector when frozen', () => {
     const values = series(800, 3);
     const input = { timestamps: Float64Array.from({ length: 800 }, (_, i) => i), values, intervalMs: 1 };
-    const model = baseline.fit(input);
-    const batch = baseline.score(model, input);
+    const model = baselineDetector.fit(input);
+    const batch = baselineDetector.score(model, input);
     const state = createBaselineState(model);
     for (let i = 0; i < 800; i++) {
       const r = updateBaseline(state, values[i]);

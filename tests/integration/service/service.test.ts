@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../../../pkg/api/server';
 import type { VigilConfig } from '../../../pkg/config/config';
-import { ScaledClock } from '../../../pkg/jobs/testkit';
+import { ScaledClock } from '../../helpers/jobs';
 import { freePort } from '../../servers/common';
 import { NAB_METRIC, readNabCsv } from '../../servers/nab';
 import { serverUrls } from '../../servers/servers';

@@ -1,13 +1,13 @@
 /**
- * ElasticsearchSource against a real OpenSearch 2 (tests/servers/opensearch.ts) holding the web logs: the
+ * ElasticsearchHttpClient against a real OpenSearch 2 (tests/servers/opensearch.ts) holding the web logs: the
  * access-log metrics aggregated inside OpenSearch equal the ones `aggregateAccessLogs` computes from the same
  * file, hourly, bucket by bucket.
  */
 import { SourceError } from '../../../pkg/core/errors';
 import type { Series } from '../../../pkg/core/series';
-import { aggregateAccessLogs } from '../../../pkg/features/accessLogs';
+import { aggregateAccessLogs } from '../../../pkg/sources/accessLogs';
 import { readRecords } from '../../../pkg/sources/file';
-import { ElasticsearchSource, aggregateAccessLogsInElasticsearch } from '../../../pkg/sources/elasticsearch';
+import { ElasticsearchHttpClient, aggregateAccessLogsInElasticsearch } from '../../../pkg/sources/elasticsearch';
 import { freePort } from '../../servers/common';
 import { WEBLOGS_INDEX, weblogsFile } from '../../servers/opensearch';
 import { serverUrls } from '../../servers/servers';
@@ -39,9 +39,9 @@ function expectSameValues(actual: Float64Array, expected: Float64Array, what: st
   }
 }
 
-describe('ElasticsearchSource against a real OpenSearch with the web logs', () => {
+describe('ElasticsearchHttpClient against a real OpenSearch with the web logs', () => {
   const url = serverUrls().opensearch;
-  const es = new ElasticsearchSource({ url, timeoutMs: 60_000 });
+  const es = new ElasticsearchHttpClient({ url, timeoutMs: 60_000 });
   let fileSeries: Series[];
   let startMs: number;
   let endMs: number;
@@ -169,7 +169,7 @@ describe('ElasticsearchSource against a real OpenSearch with the web logs', () =
       es.histogram({ ...base, query: 'response:>=400 AND (', metrics: { n: { type: 'count' } } })
     ).rejects.toThrow(/query_shard_exception: Failed to parse query \[response:>=400 AND \(\]/);
     const port = await freePort();
-    const down = new ElasticsearchSource({ url: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
+    const down = new ElasticsearchHttpClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
     await expect(down.info()).rejects.toThrow(SourceError);
     await expect(down.info()).rejects.toThrow(
       `elasticsearch: cannot connect to http://127.0.0.1:${port}: connection refused`

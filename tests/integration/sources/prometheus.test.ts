@@ -1,9 +1,9 @@
 /**
- * PrometheusSource against a real Prometheus (Debian package) holding NAB series backfilled with promtool
+ * PrometheusHttpClient against a real Prometheus (Debian package) holding NAB series backfilled with promtool
  * (tests/servers/prometheus.ts). Values must equal the CSVs'.
  */
 import { SourceError } from '../../../pkg/core/errors';
-import { PrometheusSource } from '../../../pkg/sources/prometheus';
+import { PrometheusHttpClient } from '../../../pkg/sources/prometheus';
 import { freePort } from '../../servers/common';
 import { NAB_METRIC, readNabCsv } from '../../servers/nab';
 import { serverUrls } from '../../servers/servers';
@@ -11,9 +11,9 @@ import { serverUrls } from '../../servers/servers';
 const MIN = 60_000;
 const LOOKBACK_MS = 5 * MIN; // Prometheus' default --query.lookback-delta
 
-describe('PrometheusSource against a real Prometheus with NAB history', () => {
+describe('PrometheusHttpClient against a real Prometheus with NAB history', () => {
   const url = serverUrls().prometheus;
-  const prom = new PrometheusSource({ url, timeoutMs: 20_000 });
+  const prom = new PrometheusHttpClient({ url, timeoutMs: 20_000 });
 
   it('query_range returns every CSV value at its timestamp (5-min series, two weeks)', async () => {
     const csv = readNabCsv('realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv');
@@ -115,13 +115,13 @@ describe('PrometheusSource against a real Prometheus with NAB history', () => {
 
   it('reports a non-Prometheus answer and a refused connection clearly', async () => {
     // A wrong path prefix: Prometheus answers a plain-text 404, not the API envelope.
-    const wrongPath = new PrometheusSource({ url: `${url}/not-prometheus` });
+    const wrongPath = new PrometheusHttpClient({ url: `${url}/not-prometheus` });
     await expect(wrongPath.labelNames()).rejects.toThrow(SourceError);
     await expect(wrongPath.labelNames()).rejects.toThrow(
       /labels: answer is not JSON \(HTTP 404, body starts "404 page not found"\)/
     );
     const port = await freePort();
-    const down = new PrometheusSource({ url: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
+    const down = new PrometheusHttpClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
     await expect(down.query('up')).rejects.toThrow(
       `prometheus: cannot connect to http://127.0.0.1:${port}: connection refused`
     );

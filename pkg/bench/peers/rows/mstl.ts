@@ -9,7 +9,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadAugurs } from '../../../detectors/augurs';
+import { loadAugurs } from '../../../core/augurs';
 import { median } from '../data';
 import { runPythonScript } from '../python';
 import type { BenchContext, BenchRow, Measurement } from '../types';

@@ -1,11 +1,11 @@
 /**
- * Row: One-Class SVM — Vigil's SMO solver (pkg/detectors/ocsvm.ts) against scikit-learn's OneClassSVM (libsvm):
+ * Row: One-Class SVM — Vigil's SMO solver (pkg/detectors/oneClassSvm.ts) against scikit-learn's OneClassSVM (libsvm):
  * fit on 1,000 rows x 8 features, score 100,000 rows of the labelled synthetic set (1% injected anomalies);
  * times, ROC AUC, and how closely the two decision functions agree (same nu 0.05, gamma 'scale', tol 1e-3).
  */
 
 import * as path from 'node:path';
-import { fitOneClassSvm, scoreOneClassSvm } from '../../../detectors/ocsvm';
+import { fitOneClassSvm, scoreOneClassSvm } from '../../../detectors/oneClassSvm';
 import { readFloat64, rocAuc, syntheticSet, writeBinary } from '../data';
 import { runPythonScript } from '../python';
 import type { BenchContext, BenchRow, Measurement } from '../types';

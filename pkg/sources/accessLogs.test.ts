@@ -1,4 +1,4 @@
-import type { FileRecord } from '../sources/file';
+import type { FileRecord } from './file';
 import { aggregateAccessLogs } from './accessLogs';
 
 async function* from(records: Record<string, unknown>[]): AsyncGenerator<FileRecord> {

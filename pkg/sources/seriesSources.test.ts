@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSeries, type Series } from '../core/series';
-import { ElasticsearchClient, FileClient, PrometheusClient, esMetric } from './clients';
+import { ElasticsearchSeriesSource, FileSeriesSource, PrometheusSeriesSource, esMetric } from './seriesSources';
 
 const MIN = 60_000;
 
-describe('PrometheusClient', () => {
+describe('PrometheusSeriesSource', () => {
   it('aligns the range to the step and splits long ranges under 11,000 points per request', async () => {
     const calls: [number, number, number][] = [];
-    const client = new PrometheusClient('prometheus', {
+    const client = new PrometheusSeriesSource('prometheus', {
       queryRange: async (_q: string, s: number, e: number, step: number) => {
         calls.push([s, e, step]);
         const ts: number[] = [];
@@ -53,7 +53,7 @@ describe('esMetric', () => {
   });
   it('pushes the histogram down with the query filter and split', async () => {
     const seen: unknown[] = [];
-    const es = new ElasticsearchClient('logs', {
+    const es = new ElasticsearchSeriesSource('logs', {
       histogram: async (q) => {
         seen.push(q);
         return [] as Series[];
@@ -89,7 +89,7 @@ describe('esMetric', () => {
   });
 });
 
-describe('FileClient', () => {
+describe('FileSeriesSource', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-files-'));
@@ -101,14 +101,14 @@ describe('FileClient', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads a file under its root and slices the range', async () => {
-    const c = new FileClient('file', dir);
+    const c = new FileSeriesSource('file', dir);
     const out = await c.fetch({ type: 'file', path: 'a.csv' }, 2 * MIN, 3 * MIN);
     expect(Array.from(out[0].values)).toEqual([2, 3]);
     await expect(c.health()).resolves.toBeUndefined();
   });
 
   it('refuses paths outside the root and names missing files', async () => {
-    const c = new FileClient('file', dir);
+    const c = new FileSeriesSource('file', dir);
     await expect(c.fetch({ type: 'file', path: '../etc/passwd' }, 0, 1)).rejects.toThrow(
       /outside the file source's root/
     );
@@ -116,7 +116,7 @@ describe('FileClient', () => {
   });
 
   it('re-reads a file when it changes', async () => {
-    const c = new FileClient('file', dir);
+    const c = new FileSeriesSource('file', dir);
     writeFileSync(path.join(dir, 'b.csv'), 'timestamp,value\n1970-01-01T00:01:00Z,1\n1970-01-01T00:02:00Z,2\n');
     expect((await c.fetch({ type: 'file', path: 'b.csv' }, 0, 10 * MIN))[0].values.length).toBe(2);
     writeFileSync(

@@ -1,7 +1,7 @@
 import { SourceError } from '../core/errors';
 import type { FetchLike } from '../sources/http';
-import { ElasticsearchAnomalySink } from './esSink';
-import type { StoredAnomaly } from './types';
+import { ElasticsearchAnomalySink } from './elasticsearch';
+import type { StoredAnomaly } from '../jobs/types';
 
 const anomaly: StoredAnomaly = {
   id: 'a-1',

@@ -1,5 +1,6 @@
-import { createSeries, type Labels, type Series } from '../core/series';
-import type { Clock, SourceClient, SourceQuery } from './types';
+import { createSeries, type Labels, type Series } from '../../pkg/core/series';
+import type { Clock } from '../../pkg/core/clock';
+import type { SeriesSource, SourceQuery } from '../../pkg/sources/types';
 
 /**
  * Test helpers for the service: a manual clock whose timers fire when time is advanced, and an in-memory source.
@@ -50,7 +51,7 @@ export async function settle(rounds = 20): Promise<void> {
  * An in-memory source: `generate(labels, t)` gives the value at each grid time. Records every fetch; `fail`
  * makes fetches throw; `delayMs` (real time) makes them slow.
  */
-export class MemorySource implements SourceClient {
+export class MemorySeriesSource implements SeriesSource {
   readonly fetches: { from: number; to: number; intervalMs: number }[] = [];
   fail: Error | undefined;
   gate: Promise<void> | undefined;

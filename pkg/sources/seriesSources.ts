@@ -5,14 +5,15 @@ import { InputError, SourceError } from '../core/errors';
 import { parseInterval } from '../core/interval';
 import type { Series } from '../core/series';
 import type { AuthConfig, SourceConfig } from '../config/config';
-import { ElasticsearchSource, type EsMetric as EsSourceMetric } from '../sources/elasticsearch';
-import type { HttpAuth } from '../sources/http';
-import { PrometheusSource } from '../sources/prometheus';
-import { readSeriesFile } from '../sources/file';
-import type { EsMetric, SourceClient, SourceQuery } from './types';
+import { ElasticsearchHttpClient, type EsAggregation } from './elasticsearch';
+import type { HttpAuth } from './http';
+import { PrometheusHttpClient } from './prometheus';
+import { readSeriesFile } from './file';
+import type { EsMetric, SeriesSource, SourceQuery } from './types';
 
 /**
- * Adapters from the configured sources (`pkg/sources/*`) to the service's `SourceClient` interface.
+ * The configured sources as the service sees them: each `*SeriesSource` implements `SeriesSource` over the
+ * `*HttpClient` that speaks the server's HTTP API (or over the file reader).
  */
 
 function toHttpAuth(a: AuthConfig | undefined): HttpAuth | undefined {
@@ -32,11 +33,11 @@ async function httpOptions(c: SourceConfig) {
 }
 
 /** Prometheus: `query_range` with step = the job interval, chunked to stay under 11,000 points per request. */
-export class PrometheusClient implements SourceClient {
+export class PrometheusSeriesSource implements SeriesSource {
   readonly type = 'prometheus' as const;
   constructor(
     readonly name: string,
-    private readonly client: Pick<PrometheusSource, 'queryRange' | 'query'>
+    private readonly client: Pick<PrometheusHttpClient, 'queryRange' | 'query'>
   ) {}
 
   async fetch(query: SourceQuery, from: number, to: number, intervalMs: number): Promise<Series[]> {
@@ -57,7 +58,7 @@ export class PrometheusClient implements SourceClient {
 }
 
 /** Map the REST contract's ES metric onto the source's aggregation. */
-export function esMetric(m: EsMetric): { name: string; metric: EsSourceMetric } {
+export function esMetric(m: EsMetric): { name: string; metric: EsAggregation } {
   const need = (what: string) => {
     if (!m.field) throw new InputError(`metric "${m.type}" needs a field`, { field: 'source.metric.field' });
     return `${what}`;
@@ -93,11 +94,11 @@ export function esMetric(m: EsMetric): { name: string; metric: EsSourceMetric } 
 }
 
 /** Elasticsearch / OpenSearch: `date_histogram` (fixed_interval) with the metric pushed down. */
-export class ElasticsearchClient implements SourceClient {
+export class ElasticsearchSeriesSource implements SeriesSource {
   readonly type = 'elasticsearch' as const;
   constructor(
     readonly name: string,
-    private readonly client: Pick<ElasticsearchSource, 'histogram' | 'info'>
+    private readonly client: Pick<ElasticsearchHttpClient, 'histogram' | 'info'>
   ) {}
 
   async fetch(query: SourceQuery, from: number, to: number, intervalMs: number): Promise<Series[]> {
@@ -132,7 +133,7 @@ export class ElasticsearchClient implements SourceClient {
  * File source: CSV/NDJSON (optionally gzipped) read with `readSeriesFile`, only under `root`. The parsed file is
  * cached until its modification time or size changes, so a job re-reading a file each interval costs a `stat`.
  */
-export class FileClient implements SourceClient {
+export class FileSeriesSource implements SeriesSource {
   readonly type = 'file' as const;
   private cache = new Map<string, { mtimeMs: number; size: number; series: Series[] }>();
   constructor(
@@ -179,13 +180,14 @@ export class FileClient implements SourceClient {
 }
 
 /** Build the clients of the configured sources. @throws SourceError for a bad URL/timeout/CA */
-export async function createSourceClients(configs: SourceConfig[], cwd = process.cwd()): Promise<SourceClient[]> {
-  const out: SourceClient[] = [];
+export async function createSeriesSources(configs: SourceConfig[], cwd = process.cwd()): Promise<SeriesSource[]> {
+  const out: SeriesSource[] = [];
   for (const c of configs) {
-    if (c.type === 'prometheus') out.push(new PrometheusClient(c.name, new PrometheusSource(await httpOptions(c))));
+    if (c.type === 'prometheus')
+      out.push(new PrometheusSeriesSource(c.name, new PrometheusHttpClient(await httpOptions(c))));
     else if (c.type === 'elasticsearch')
-      out.push(new ElasticsearchClient(c.name, new ElasticsearchSource(await httpOptions(c))));
-    else out.push(new FileClient(c.name, path.resolve(cwd, c.root ?? '.')));
+      out.push(new ElasticsearchSeriesSource(c.name, new ElasticsearchHttpClient(await httpOptions(c))));
+    else out.push(new FileSeriesSource(c.name, path.resolve(cwd, c.root ?? '.')));
   }
   return out;
 }

@@ -1,11 +1,11 @@
-import { fitEnsemble, resolveEnsembleOptions, scoreEnsemble } from '../ensemble/ensemble';
-import { buildEvents } from '../ensemble/events';
-import type { AnomalyEvent, DetectionResult, EnsembleOptions, ResultPoint, SeriesResult } from '../ensemble/types';
+import { fitEnsemble, resolveEnsembleOptions, scoreEnsemble } from './ensemble';
+import { buildEvents } from './events';
+import type { AnomalyEvent, DetectionResult, EnsembleOptions, ResultPoint, SeriesResult } from './types';
 import type { DetectorInput } from '../detectors/types';
-import { InputError } from './errors';
-import { inferInterval, regularize } from './regularize';
-import { chooseTransform, mapValues, type TransformName } from './transform';
-import { countPresent, formatLabels, type Series } from './series';
+import { InputError } from '../core/errors';
+import { inferInterval, regularize } from '../core/regularize';
+import { chooseTransform, mapValues, type TransformName } from '../core/transform';
+import { countPresent, formatLabels, type Series } from '../core/series';
 
 export type DetectOptions = Partial<EnsembleOptions> & {
   /** grid spacing in ms; default: inferred per series from its timestamps */

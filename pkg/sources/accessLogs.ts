@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors';
 import { createSeries, type Labels, type Series } from '../core/series';
-import { getField, parseTimestamp, type FileRecord } from '../sources/file';
+import { getField, parseTimestamp, type FileRecord } from './file';
 
 /** The metrics Vigil derives from access logs, one series each (per split value). */
 export const ACCESS_LOG_METRICS = [

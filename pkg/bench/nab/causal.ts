@@ -7,7 +7,7 @@ import { combineScores } from '../../ensemble/ensemble';
 import type { EnsembleModel } from '../../ensemble/types';
 import { mstlForecast } from '../../forecast/ets';
 
-/** How non-causal detectors are scored in streaming (see `honestRawScores`). */
+/** How non-causal detectors are scored in streaming (see `causalRawScores`). */
 export interface StreamingOptions {
   /** points scored per refit of a non-causal detector (default 96) */
   chunk: number;
@@ -28,7 +28,7 @@ export const DEFAULT_STREAMING: StreamingOptions = { chunk: 96, history: 1000 };
  *
  * @throws ParameterError for another non-causal detector (no honest streaming scheme for it)
  */
-export function honestRawScores(
+export function causalRawScores(
   name: string,
   model: unknown,
   input: DetectorInput,
@@ -76,7 +76,7 @@ export interface StreamingScores {
 /**
  * Combine members' raw scores exactly as `scoreEnsemble(model, input, { calibration: 'online' })` does
  * (online tail-probability calibration, 0-100 scores, weight-averaged over the detectors that judged the
- * point, vote rule and threshold), for raw scores computed outside it (see `honestRawScores`).
+ * point, vote rule and threshold), for raw scores computed outside it (see `causalRawScores`).
  *
  * @param raws raw scores per member, in `model.members` order, each the series' length
  */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fitEnsemble, scoreEnsemble } from '../../ensemble/ensemble';
 import { readNabCsv } from './corpus';
-import { combineOnline, honestRawScores } from './honest';
+import { combineOnline, causalRawScores } from './causal';
 import { nabDir } from './paths';
 import { NAB_CONFIGURATION } from './config';
 import { detectStreaming, withOnset } from './runner';
@@ -17,7 +17,7 @@ describe('combineOnline', () => {
     const train = { timestamps: timestamps.subarray(0, 230), values: values.subarray(0, 230), intervalMs };
     const model = fitEnsemble(train, { detectors: ['zscore', 'mad', 'spike'] });
     const expected = scoreEnsemble(model, input, { calibration: 'online' });
-    const raws = model.members.map((m) => honestRawScores(m.name, m.model, input, 230));
+    const raws = model.members.map((m) => causalRawScores(m.name, m.model, input, 230));
     const got = combineOnline(model, raws);
     expect(Array.from(got.score)).toEqual(Array.from(expected.score));
     expect(Array.from(got.anomalous)).toEqual(Array.from(expected.anomalous));

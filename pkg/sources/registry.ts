@@ -1,21 +1,21 @@
 import { InputError } from '../core/errors';
-import type { SourceClient, SourceQuery } from './types';
+import type { SeriesSource, SourceQuery } from './types';
 
 /**
  * The configured sources, looked up by a query's `type` and optional instance name. Clients are added by the
- * service's wiring (`pkg/api/wiring.ts`) from the config; tests add fakes.
+ * service's start-up (`pkg/api/server.ts`) from the config; tests add fakes.
  */
 export class SourceRegistry {
-  private readonly clients: SourceClient[];
-  constructor(clients: SourceClient[] = []) {
+  private readonly clients: SeriesSource[];
+  constructor(clients: SeriesSource[] = []) {
     this.clients = [...clients];
   }
 
-  add(client: SourceClient): void {
+  add(client: SeriesSource): void {
     this.clients.push(client);
   }
 
-  list(): SourceClient[] {
+  list(): SeriesSource[] {
     return [...this.clients];
   }
 
@@ -23,7 +23,7 @@ export class SourceRegistry {
    * The client that serves `query`.
    * @throws InputError naming the missing source type or instance
    */
-  get(query: SourceQuery): SourceClient {
+  get(query: SourceQuery): SeriesSource {
     const ofType = this.clients.filter((c) => c.type === query.type);
     if (query.source !== undefined) {
       const c = ofType.find((x) => x.name === query.source);

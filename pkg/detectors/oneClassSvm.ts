@@ -344,14 +344,14 @@ export interface OneClassSvmDetectorModel extends DetectorModel {
  * 1 - sum a K / (nu l) (see the file header). No expected value or band. Causal. A training series too short
  * or sparse for the window gives a model that judges no point (all NaN, the reason in `untrained`).
  */
-export const oneClassSvm: Detector<OneClassSvmParams, OneClassSvmDetectorModel> = {
+export const oneClassSvmDetector: Detector<OneClassSvmParams, OneClassSvmDetectorModel> = {
   name: 'oneClassSvm',
   family: 'multivariate',
   description: 'One-Class SVM (Schölkopf et al. 2001, RBF kernel) over sliding-window features',
   defaults: { window: 12, nu: 0.05, gamma: 'scale', maxTrain: 1000, seed: 1 },
   causal: true,
   fit(train: DetectorInput, params: Partial<OneClassSvmParams> = {}): OneClassSvmDetectorModel {
-    const p = { ...oneClassSvm.defaults, ...params };
+    const p = { ...oneClassSvmDetector.defaults, ...params };
     intParam('oneClassSvm', 'window', p.window, 2, 10000);
     const fm = windowFeatures(train.values, p.window);
     const scaler = fitRobustScaler(fm.data, fm.rows, fm.cols);

@@ -1,7 +1,7 @@
 import { SourceError } from '../core/errors';
 import { HttpEndpoint, type HttpAuth, type HttpServices, defaultHttpServices } from '../sources/http';
-import type { AnomalySink } from './runner';
-import type { StoredAnomaly } from './types';
+import type { AnomalySink } from '../jobs/runner';
+import type { StoredAnomaly } from '../jobs/types';
 
 export interface EsSinkOptions {
   url: string;

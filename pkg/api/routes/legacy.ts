@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { InputError } from '../core/errors';
-import { formatLabels, type Labels, type Series } from '../core/series';
-import { probabilityToScore } from '../ensemble/calibration';
-import { severityOf } from '../ensemble/ensemble';
-import type { EnsembleModel } from '../ensemble/types';
-import { CONTEXT_POINTS } from '../jobs/runner';
-import type { SourceQuery } from '../jobs/types';
-import type { Services } from './app';
-import { HttpError, chooseInterval, requestOptions } from './util';
-import { errorSchema, sourceQuerySchema } from './schemas';
+import { InputError } from '../../core/errors';
+import { formatLabels, type Labels, type Series } from '../../core/series';
+import { probabilityToScore } from '../../ensemble/calibration';
+import { severityOf } from '../../ensemble/ensemble';
+import type { EnsembleModel } from '../../ensemble/types';
+import { CONTEXT_POINTS } from '../../jobs/runner';
+import type { SourceQuery } from '../../sources/types';
+import type { Services } from '../app';
+import { HttpError, chooseInterval, requestOptions } from '../util';
+import { errorSchema, sourceQuerySchema } from '../schemas';
 
 /**
  * The seed API, kept for users migrating from the service Vigil grew out of: train a model on one series'
@@ -34,7 +34,7 @@ type FetchSeries = (source: SourceQuery, from: number, to: number, intervalMs: n
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 502: errorSchema };
 const seriesName = { type: 'string', minLength: 1, maxLength: 300, pattern: '^[^/]+$' } as const;
 
-export function registerSeedApi(app: FastifyInstance, s: Services, fetchSeries: FetchSeries): void {
+export function registerLegacyApi(app: FastifyInstance, s: Services, fetchSeries: FetchSeries): void {
   const bandAt = (model: EnsembleModel, info: BaselineInfo, intervalMs: number) => {
     const input = {
       timestamps: Float64Array.from(info.tail.t),
