@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json';
 import { InputError, ParameterError, SourceError } from './core/errors';
+import { benchLogParseCommand } from './cli/benchLogs';
 import { benchNabCommand } from './cli/benchNab';
 import { detectCommand } from './cli/detect';
 import { demoCommand } from './cli/demo';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(detectCommand());
   program.addCommand(demoCommand());
   program.addCommand(serveCommand());
-  program.addCommand(benchNabCommand());
+  program.addCommand(benchNabCommand().addCommand(benchLogParseCommand()));
   program.addCommand(forecastCommand());
   return program;
 }
