@@ -8,7 +8,7 @@ import { getBackendSrv, getDataSourceSrv, FetchError, FetchResponse } from '@gra
 import { lastValueFrom } from 'rxjs';
 
 import { DATASOURCE_ID, ENGINE_ROUTE } from './constants';
-import type { ApiErrorBody } from './types';
+import type { ErrorBody } from '../pkg/contract';
 
 /** An engine or proxy failure with a message that says what failed. */
 export class EngineError extends Error {
@@ -22,13 +22,13 @@ export class EngineError extends Error {
   }
 }
 
-function isApiErrorBody(v: unknown): v is ApiErrorBody {
+function isApiErrorBody(v: unknown): v is ErrorBody {
   return (
     typeof v === 'object' &&
     v !== null &&
-    typeof (v as ApiErrorBody).error === 'object' &&
-    (v as ApiErrorBody).error !== null &&
-    typeof (v as ApiErrorBody).error.message === 'string'
+    typeof (v as ErrorBody).error === 'object' &&
+    (v as ErrorBody).error !== null &&
+    typeof (v as ErrorBody).error.message === 'string'
   );
 }
 

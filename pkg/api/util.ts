@@ -1,16 +1,6 @@
 import { parseInterval } from '../core/interval';
+import type { VoteMode } from '../contract/rules';
 import type { EnsembleOptions } from '../ensemble/types';
-
-/** An HTTP error with a machine code, rendered as `{ error: { code, message } }`. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string
-  ) {
-    super(message);
-  }
-}
 
 const GRIDS = ['1m', '5m', '15m', '1h', '1d'].map((g) => parseInterval(g));
 
@@ -23,7 +13,7 @@ export function chooseInterval(interval: string | undefined, from: number, to: n
 /** Ensemble options of an ad-hoc request body. */
 export function requestOptions(b: {
   detectors?: string[];
-  mode?: 'majority' | 'any';
+  mode?: VoteMode;
   threshold?: number;
   sensitivity?: number;
   params?: Record<string, Record<string, unknown>>;

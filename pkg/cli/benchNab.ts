@@ -4,7 +4,8 @@ import { ParameterError } from '../core/errors';
 import { NAB_CONFIGURATION } from '../bench/nab/config';
 import { DEFAULT_STREAMING } from '../bench/nab/causal';
 import { loadProfiles, runNab } from '../bench/nab/runner';
-import type { EnsembleOptions, VoteMode } from '../ensemble/types';
+import type { EnsembleOptions } from '../ensemble/types';
+import type { VoteMode } from '../contract/rules';
 
 /** Parse a JSON option value into an object, naming the option on failure. */
 function jsonObject(option: string) {

@@ -1,6 +1,7 @@
 import { fitEnsemble, resolveEnsembleOptions, scoreEnsemble } from './ensemble';
 import { buildEvents } from './events';
-import type { AnomalyEvent, DetectionResult, EnsembleOptions, ResultPoint, SeriesResult } from './types';
+import type { EnsembleOptions } from './types';
+import type { AnomalyEvent, DetectionResult, ResultPoint, SeriesResult } from '../contract/results';
 import type { DetectorInput } from '../detectors/types';
 import { InputError } from '../core/errors';
 import { inferInterval, regularize } from '../core/regularize';

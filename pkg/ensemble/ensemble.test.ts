@@ -1,7 +1,8 @@
 import { ParameterError } from '../core/errors';
 import type { DetectorInput } from '../detectors/types';
 import { fitCalibration, probabilityToScore, tailProbability } from './calibration';
-import { fitEnsemble, scoreEnsemble, severityOf } from './ensemble';
+import { fitEnsemble, scoreEnsemble } from './ensemble';
+import { severityOf } from '../contract/rules';
 import { buildEvents } from './events';
 
 function noisy(n: number, seed = 99): DetectorInput {

@@ -3,7 +3,7 @@ import { DEFAULT_DETECTORS, getDetector } from '../detectors/registry';
 import { detectPeriods } from '../features/seasonality';
 import type { DetectorInput, DetectorOutput } from '../detectors/types';
 import { fitCalibration, OnlineCalibration, probabilityToScore, tailProbability } from './calibration';
-import type { EnsembleModel, EnsembleOptions, EnsembleOutput, Severity } from './types';
+import type { EnsembleModel, EnsembleOptions, EnsembleOutput } from './types';
 
 /** Defaults, chosen by measurement on the development data (NAB and the sample web logs; see README). */
 export const DEFAULT_ENSEMBLE: EnsembleOptions = {
@@ -177,14 +177,6 @@ function needsSeason(opts: EnsembleOptions): boolean {
     const p = opts.params?.[name] ?? {};
     return ('season' in d.defaults && p.season === undefined) || (name === 'seasonal' && p.periods === undefined);
   });
-}
-
-/** Severity band of a 0-100 anomaly score: 75+ critical, 50+ major, 25+ minor, else warning. */
-export function severityOf(score: number): Severity {
-  if (score >= 75) return 'critical';
-  if (score >= 50) return 'major';
-  if (score >= 25) return 'minor';
-  return 'warning';
 }
 
 function medianAt(

@@ -1,7 +1,8 @@
 import type { Labels } from '../core/series';
 import type { DetectorInput } from '../detectors/types';
-import { severityOf } from './ensemble';
-import type { AnomalyEvent, EnsembleOutput } from './types';
+import { severityOf } from '../contract/rules';
+import type { EnsembleOutput } from './types';
+import type { AnomalyEvent } from '../contract/results';
 
 export interface EventOptions {
   /** normal points allowed inside one event before it splits in two (default 1) */

@@ -1,11 +1,5 @@
-import type { Labels } from '../core/series';
+import type { VoteMode } from '../contract/rules';
 import type { DetectorModel } from '../detectors/types';
-
-/** Severity bands of the 0-100 anomaly score: 75+ critical, 50+ major, 25+ minor, else warning. */
-export type Severity = 'critical' | 'major' | 'minor' | 'warning';
-
-/** How detector votes combine: `majority` needs more than half the weight to vote, `any` needs one. */
-export type VoteMode = 'majority' | 'any';
 
 /** Ensemble configuration. Every field has a measured default (see `DEFAULT_ENSEMBLE`). */
 export interface EnsembleOptions {
@@ -68,50 +62,4 @@ export interface EnsembleOutput {
   lower: Float64Array;
   upper: Float64Array;
   contributions: Record<string, Float64Array>;
-}
-
-/** Consecutive anomalous points merged into one event, with the reasons. Times are epoch ms. */
-export interface AnomalyEvent {
-  start: number;
-  /** timestamp of the last anomalous point of the event */
-  end: number;
-  labels: Labels;
-  severity: Severity;
-  /** peak anomaly score (0-100) */
-  score: number;
-  /** timestamp of the peak */
-  peak: number;
-  /** each voting detector's score (0-100) at the peak */
-  detectors: Record<string, number>;
-  expected: number;
-  actual: number;
-  direction: 'above' | 'below';
-  /** share (0-1) of detector weight that voted at the peak */
-  confidence: number;
-  /** a sentence an on-call engineer can read */
-  explanation: string;
-}
-
-/** One point of a series result as the CLI and API print it. */
-export interface ResultPoint {
-  t: number;
-  value: number | null;
-  expected: number | null;
-  lower: number | null;
-  upper: number | null;
-  score: number | null;
-  anomaly: boolean;
-}
-
-/** The detection result for one series. */
-export interface SeriesResult {
-  labels: Labels;
-  intervalMs: number;
-  points: ResultPoint[];
-}
-
-/** The document `vigil detect --format json` prints and `POST /api/detect` returns. */
-export interface DetectionResult {
-  series: SeriesResult[];
-  anomalies: AnomalyEvent[];
 }

@@ -5,7 +5,8 @@ import type { DetectorInput } from '../detectors/types';
 import { fitEnsemble, scoreEnsemble } from '../ensemble/ensemble';
 import { buildEvents } from '../ensemble/events';
 import { forecast } from '../forecast/forecast';
-import type { AnomalyEvent, EnsembleModel, EnsembleOptions, EnsembleOutput } from '../ensemble/types';
+import type { EnsembleModel, EnsembleOptions, EnsembleOutput } from '../ensemble/types';
+import type { AnomalyEvent } from '../contract/results';
 
 /**
  * The detection functions the service calls, gathered behind one interface so the scheduler and routes can be

@@ -11,7 +11,7 @@ import {
 } from './runner';
 import { SourceRegistry } from '../sources/registry';
 import { ManualClock, MemorySeriesSource } from '../../tests/helpers/jobs';
-import type { AnomalyEvent } from '../ensemble/types';
+import type { AnomalyEvent } from '../contract/results';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);

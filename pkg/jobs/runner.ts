@@ -2,12 +2,14 @@ import { InputError } from '../core/errors';
 import { parseInterval } from '../core/interval';
 import { formatLabels, type Labels, type Series } from '../core/series';
 import type { DetectorInput } from '../detectors/types';
-import type { AnomalyEvent, EnsembleModel, EnsembleOptions } from '../ensemble/types';
+import type { EnsembleModel, EnsembleOptions } from '../ensemble/types';
+import type { AnomalyEvent } from '../contract/results';
 import type { Repo, StoredPoint } from '../store/repo';
 import type { DetectionEngine } from './engine';
 import type { SourceRegistry } from '../sources/registry';
 import type { Clock } from '../core/clock';
-import type { Job, JobSpec, StoredAnomaly } from './types';
+import type { Job, JobSpec } from '../contract/jobs';
+import type { StoredAnomaly } from '../contract/results';
 
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;

@@ -4,7 +4,7 @@ import { Store } from '../store/store';
 import type { JobRunner } from './runner';
 import { Scheduler } from './scheduler';
 import { ManualClock, settle } from '../../tests/helpers/jobs';
-import type { Job } from './types';
+import type { Job } from '../contract/jobs';
 
 const MIN = 60_000;
 

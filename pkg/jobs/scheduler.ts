@@ -2,7 +2,7 @@ import { SourceError } from '../core/errors';
 import type { Repo } from '../store/repo';
 import { jobTiming, type JobRunner } from './runner';
 import type { Clock } from '../core/clock';
-import type { Job } from './types';
+import type { Job } from '../contract/jobs';
 
 /** Health of one source as the scheduler last saw it. */
 export interface SourceHealth {

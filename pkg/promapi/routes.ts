@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { PromResponse } from '../contract/promapi';
 import parseDuration from 'parse-duration';
 import type { Labels } from '../core/series';
 import type { Repo } from '../store/repo';
@@ -29,7 +30,8 @@ type Params = Record<string, string | string[] | undefined>;
 function params(req: FastifyRequest): Params {
   const q = (req.query ?? {}) as Params;
   const b = req.body && typeof req.body === 'object' ? (req.body as Params) : {};
-  return { ...q, ...b };
+  const path = (req.params ?? {}) as Params;
+  return { ...q, ...b, ...path };
 }
 
 function one(p: Params, name: string): string | undefined {
@@ -90,7 +92,8 @@ function sampleJson(s: Sample, t: number): { metric: Labels; value: [number, str
 }
 
 /** Register `/api/v1/*` on a fastify instance (auth is applied by the caller's hook). */
-export function registerPromApi(app: FastifyInstance, deps: PromApiDeps): void {
+/** The Prometheus-compatible read API as a fastify plugin (options: the repository, the clock, the version). */
+export const promApiRoutes: FastifyPluginAsync<PromApiDeps> = async (app, deps) => {
   const handle =
     (fn: (p: Params) => unknown) =>
     async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
@@ -123,6 +126,7 @@ export function registerPromApi(app: FastifyInstance, deps: PromApiDeps): void {
         ...extra,
       },
     },
+    response: { 200: PromResponse, 400: PromResponse, 401: PromResponse, 500: PromResponse },
   });
 
   const route = (url: string, summary: string, fn: (p: Params, req: FastifyRequest) => unknown) => {
@@ -185,8 +189,8 @@ export function registerPromApi(app: FastifyInstance, deps: PromApiDeps): void {
     return [...names].sort();
   });
 
-  route('/api/v1/label/:name/values', 'Values of one label over Vigil result series', (p, req) => {
-    const name = (req.params as { name: string }).name;
+  route('/api/v1/label/:name/values', 'Values of one label over Vigil result series', (p) => {
+    const name = one(p, 'name') ?? '';
     const values = new Set<string>();
     for (const l of new ResultCatalog(deps.repo).series(parseMatchers(p)))
       if (l[name] !== undefined) values.add(l[name]);
@@ -222,4 +226,4 @@ export function registerPromApi(app: FastifyInstance, deps: PromApiDeps): void {
 
   route('/api/v1/query_exemplars', 'Exemplars (Vigil has none)', () => []);
   route('/api/v1/rules', 'Recording and alerting rules (Vigil has none)', () => ({ groups: [] }));
-}
+};

@@ -1,7 +1,7 @@
 import { SourceError } from '../core/errors';
 import type { FetchLike } from '../sources/http';
 import { ElasticsearchAnomalySink } from './elasticsearch';
-import type { StoredAnomaly } from '../jobs/types';
+import type { StoredAnomaly } from '../contract/results';
 
 const anomaly: StoredAnomaly = {
   id: 'a-1',

@@ -1,7 +1,7 @@
 import { SourceError } from '../core/errors';
 import { HttpEndpoint, type HttpAuth, type HttpServices, defaultHttpServices } from '../sources/http';
 import type { AnomalySink } from '../jobs/runner';
-import type { StoredAnomaly } from '../jobs/types';
+import type { StoredAnomaly } from '../contract/results';
 
 export interface EsSinkOptions {
   url: string;

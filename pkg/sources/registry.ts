@@ -1,5 +1,6 @@
 import { InputError } from '../core/errors';
-import type { SeriesSource, SourceQuery } from './types';
+import type { SeriesSource } from './types';
+import type { SourceQuery } from '../contract/sources';
 
 /**
  * The configured sources, looked up by a query's `type` and optional instance name. Clients are added by the

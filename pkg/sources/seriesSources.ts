@@ -9,7 +9,8 @@ import { ElasticsearchHttpClient, type EsAggregation } from './elasticsearch';
 import type { HttpAuth } from './http';
 import { PrometheusHttpClient } from './prometheus';
 import { readSeriesFile } from './file';
-import type { EsMetric, SeriesSource, SourceQuery } from './types';
+import type { SeriesSource } from './types';
+import type { EsMetric, SourceQuery } from '../contract/sources';
 
 /**
  * The configured sources as the service sees them: each `*SeriesSource` implements `SeriesSource` over the

@@ -1,38 +1,5 @@
+import type { SourceQuery, SourceType } from '../contract/sources';
 import type { Series } from '../core/series';
-
-/** Metric pushed down to Elasticsearch/OpenSearch as a `date_histogram` sub-aggregation. */
-export interface EsMetric {
-  type: 'count' | 'cardinality' | 'avg' | 'sum' | 'min' | 'max' | 'percentile' | 'error_rate';
-  field?: string;
-  percentile?: number;
-}
-
-/**
- * What to read and from where. `source` optionally names a configured instance (default: the first one of
- * that type).
- */
-export type SourceQuery =
-  | { type: 'prometheus'; query: string; source?: string }
-  | {
-      type: 'elasticsearch';
-      index: string;
-      timeField: string;
-      metric: EsMetric;
-      filter?: string;
-      splitBy?: string;
-      size?: number;
-      source?: string;
-    }
-  | {
-      type: 'file';
-      path: string;
-      timeField?: string;
-      valueField?: string;
-      labelFields?: string[];
-      source?: string;
-    };
-
-export type SourceType = SourceQuery['type'];
 
 /**
  * A source as the service sees it. Implementations (`seriesSources.ts`) wrap the HTTP clients and the file reader; tests use fakes.

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { formatLabels, type Labels } from '../core/series';
-import type { AnomalyEvent, ResultPoint } from '../ensemble/types';
-import type {
-  DriftStatus,
-  Feedback,
-  FeedbackVerdict,
-  Job,
-  JobSpec,
-  JobState,
-  LastRun,
-  StoredAnomaly,
-} from '../jobs/types';
+import type { AnomalyEvent, ResultPoint } from '../contract/results';
+import type { DriftStatus, Feedback, FeedbackVerdict, StoredAnomaly } from '../contract/results';
+import type { Job, JobSpec, LastRun } from '../contract/jobs';
 import type { Store } from './store';
+
+/** Scheduler bookkeeping per job (persisted so a restart resumes incrementally). */
+export interface JobState {
+  /** newest point already scored, epoch ms */
+  lastProcessed?: number;
+  /** consecutive failures */
+  failures: number;
+  /** the next run may not start before this (backoff) */
+  backoffUntil?: number;
+}
 
 /** One scored point as the scheduler writes it: the ResultPoint plus direction (1 above, -1 below, 0). */
 export interface StoredPoint extends ResultPoint {

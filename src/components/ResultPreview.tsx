@@ -4,7 +4,7 @@ import { dateTime, FieldConfigSource, getDefaultTimeRange, LoadingState, PanelDa
 import { detectionToFrames } from '../datasource/transforms';
 import { DEFAULT_OPTIONS, VigilPanelOptions } from '../panel/options';
 import { VigilPanel } from '../panel/VigilPanel';
-import type { AnomalyEvent, SeriesResult } from '../types';
+import type { AnomalyEvent, SeriesResult } from '../../pkg/contract';
 
 const noop = () => {};
 const FIELD_CONFIG: FieldConfigSource = { defaults: {}, overrides: [] };

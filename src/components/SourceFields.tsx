@@ -2,7 +2,7 @@ import React, { ChangeEvent } from 'react';
 import { SelectableValue } from '@grafana/data';
 import { Field, Input, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 
-import type { ElasticsearchSource, EsMetricType, SourceQuery } from '../types';
+import type { ElasticsearchQuery, EsMetricType, SourceQuery } from '../../pkg/contract';
 
 const METRICS: Array<SelectableValue<EsMetricType>> = (
   ['count', 'cardinality', 'avg', 'sum', 'min', 'max', 'percentile', 'error_rate'] as EsMetricType[]
@@ -10,7 +10,7 @@ const METRICS: Array<SelectableValue<EsMetricType>> = (
 
 /** Form fields for a job's source query (Prometheus or Elasticsearch). */
 export function SourceFields({ value, onChange }: { value: SourceQuery; onChange: (s: SourceQuery) => void }) {
-  const es: ElasticsearchSource =
+  const es: ElasticsearchQuery =
     value.type === 'elasticsearch'
       ? value
       : { type: 'elasticsearch', index: '', timeField: '@timestamp', metric: { type: 'count' } };

@@ -13,20 +13,16 @@ import { getTemplateSrv } from '@grafana/runtime';
 import { of } from 'rxjs';
 
 import { EngineClient, EngineError, toEngineError } from '../api';
+import type { AnomalyMarker, DetectResponse, VigilDataSourceOptions, VigilQuery, VigilVariableQuery } from '../types';
 import type {
-  DetectResponse,
-  DriftResponse,
-  FeedbackEntry,
+  DriftList,
+  Feedback,
+  FeedbackVerdict,
   ForecastResponse,
   HealthResponse,
   Job,
   SourceQuery,
-  StoredAnomaly,
-  Verdict,
-  VigilDataSourceOptions,
-  VigilQuery,
-  VigilVariableQuery,
-} from '../types';
+} from '../../pkg/contract';
 import { DEFAULT_QUERY, migrateQuery, migrateVariableQuery, validateQuery } from './migrations';
 import {
   annotationFramesToEvents,
@@ -137,7 +133,7 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
         const id = encodeURIComponent(q.jobId!);
         const [res, stored] = await Promise.all([
           this.client.get<DetectResponse>(`/api/jobs/${id}/results`, { from, to }, `Results of job ${q.jobId}`),
-          this.client.get<{ anomalies: StoredAnomaly[] }>(
+          this.client.get<{ anomalies: AnomalyMarker[] }>(
             `/api/jobs/${id}/anomalies`,
             { from, to },
             `Anomalies of job ${q.jobId}`
@@ -157,7 +153,7 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
         return forecastToFrames(res, q.refId);
       }
       case 'drift': {
-        const res = await this.client.get<DriftResponse>('/api/drift', undefined, 'Drift status');
+        const res = await this.client.get<DriftList>('/api/drift', undefined, 'Drift status');
         const jobs = q.jobId ? res.jobs.filter((j) => j.jobId === q.jobId || j.name === q.jobId) : res.jobs;
         return [driftToFrame({ jobs }, q.refId)];
       }
@@ -235,15 +231,15 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
   }
 
   /** Send a verdict on an anomaly; returns the anomaly with its feedback. */
-  sendFeedback(anomalyId: string, verdict: Verdict, comment?: string): Promise<StoredAnomaly> {
-    return this.client.post<StoredAnomaly>(
+  sendFeedback(anomalyId: string, verdict: FeedbackVerdict, comment?: string): Promise<AnomalyMarker> {
+    return this.client.post<AnomalyMarker>(
       `/api/anomalies/${encodeURIComponent(anomalyId)}/feedback`,
       { verdict, comment },
       `Feedback on anomaly ${anomalyId}`
     );
   }
 
-  listFeedback(): Promise<{ feedback: FeedbackEntry[] }> {
-    return this.client.get<{ feedback: FeedbackEntry[] }>('/api/feedback', undefined, 'Feedback');
+  listFeedback(): Promise<{ feedback: Feedback[] }> {
+    return this.client.get<{ feedback: Feedback[] }>('/api/feedback', undefined, 'Feedback');
   }
 }

@@ -9,7 +9,9 @@
  * - v2 (current): `VigilQuery` (`source` object, `detectors` array, `sensitivity` 1-10).
  */
 import { DEFAULT_HORIZON, DEFAULT_SENSITIVITY } from '../constants';
-import { EsMetricType, QUERY_SCHEMA_VERSION, QueryType, SourceQuery, VigilQuery, VigilVariableQuery } from '../types';
+import { ES_METRIC_TYPES, esMetricProblem } from '../../pkg/contract/rules';
+import { QUERY_SCHEMA_VERSION, QueryType, VigilQuery, VigilVariableQuery } from '../types';
+import type { EsMetricType, SourceQuery } from '../../pkg/contract';
 
 /** The query a user sees when adding a Vigil query: ad-hoc detection on a Prometheus query. */
 export const DEFAULT_QUERY: Omit<VigilQuery, 'refId'> = {
@@ -30,7 +32,7 @@ const LEGACY_TYPES: Record<string, QueryType> = {
   forecast: 'forecast',
   drift: 'drift',
 };
-const ES_METRICS: EsMetricType[] = ['count', 'cardinality', 'avg', 'sum', 'min', 'max', 'percentile', 'error_rate'];
+const ES_METRICS: readonly EsMetricType[] = ES_METRIC_TYPES;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -139,12 +141,9 @@ export function validateQuery(q: VigilQuery): string | undefined {
     if (s.type === 'elasticsearch') {
       if (!s.index.trim()) return 'Enter an Elasticsearch index or pattern';
       if (!s.timeField.trim()) return 'Enter the time field of the index';
-      if (s.metric.type !== 'count' && s.metric.type !== 'error_rate' && !s.metric.field) {
-        return `The ${s.metric.type} metric needs a field`;
-      }
-      if (s.metric.type === 'percentile' && !(s.metric.percentile! > 0 && s.metric.percentile! < 100)) {
-        return 'The percentile metric needs a percentile between 0 and 100';
-      }
+      const problem = esMetricProblem(s.metric);
+      if (problem === 'field') return `The ${s.metric.type} metric needs a field`;
+      if (problem === 'percentile') return 'The percentile metric needs a percentile between 0 and 100';
     }
   }
   if (q.horizon !== undefined && !(Number.isInteger(q.horizon) && q.horizon > 0)) {

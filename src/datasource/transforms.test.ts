@@ -1,6 +1,6 @@
 import { DataTopic, FieldType } from '@grafana/data';
 
-import type { AnomalyEvent, SeriesResult } from '../types';
+import type { AnomalyEvent, SeriesResult } from '../../pkg/contract';
 import {
   annotationFramesToEvents,
   detectionToFrames,
@@ -15,8 +15,8 @@ import {
   frameToEvents,
   seriesName,
   seriesResultToFrame,
-  severityOf,
 } from './transforms';
+import { severityOf } from '../../pkg/contract/rules';
 
 const series: SeriesResult = {
   labels: { __name__: 'requests', host: 'a' },

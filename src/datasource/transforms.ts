@@ -13,27 +13,19 @@
 import { AnnotationEvent, createDataFrame, DataFrame, DataTopic, FieldConfig, FieldType } from '@grafana/data';
 
 import { DEFAULT_SEVERITY_COLORS } from '../constants';
+import { severityOf } from '../../pkg/contract/rules';
+import type { AnomalyMarker, DetectResponse } from '../types';
 import type {
   AnomalyEvent,
-  DetectResponse,
-  DriftResponse,
+  DriftList,
   ForecastResponse,
   ForecastSeries,
   SeriesResult,
   Severity,
-  StoredAnomaly,
-} from '../types';
+} from '../../pkg/contract';
 
 /** Marker of the kind of frame, in `frame.meta.custom.vigil`, so the panel can tell frames apart. */
 export type VigilFrameKind = 'series' | 'anomalies' | 'forecast' | 'drift';
-
-/** Severity band of a 0-100 anomaly score: 75+ critical, 50+ major, 25+ minor, else warning. */
-export function severityOf(score: number): Severity {
-  if (score >= 75) return 'critical';
-  if (score >= 50) return 'major';
-  if (score >= 25) return 'minor';
-  return 'warning';
-}
 
 /**
  * Display name of a series from its labels: `__name__{a="1", b="2"}` (labels sorted), the metric
@@ -145,7 +137,7 @@ export function eventText(event: AnomalyEvent): string {
 }
 
 /** Annotation tags: `vigil`, the severity, the job (when known) and the series' labels as `name=value`. */
-export function eventTags(event: StoredAnomaly): string[] {
+export function eventTags(event: AnomalyMarker): string[] {
   const tags = ['vigil', event.severity];
   if (event.jobId) tags.push(`job=${event.jobId}`);
   for (const k of Object.keys(event.labels).sort()) tags.push(`${k}=${event.labels[k]}`);
@@ -162,7 +154,7 @@ export function eventTags(event: StoredAnomaly): string[] {
  * @param colors colour per severity (Grafana colour names or CSS colours)
  */
 export function eventsToAnnotationFrame(
-  events: StoredAnomaly[],
+  events: AnomalyMarker[],
   refId: string,
   colors: Record<Severity, string> = DEFAULT_SEVERITY_COLORS
 ): DataFrame {
@@ -251,7 +243,10 @@ export function detectionToFrames(resp: DetectResponse, refId: string): DataFram
 }
 
 /** Drift status of jobs -> one frame with a row per job (`drifting` boolean, `p-value`, `state` text). */
-export function driftToFrame(resp: DriftResponse, refId: string): DataFrame {
+export function driftToFrame(
+  resp: { jobs: Array<Omit<DriftList['jobs'][number], 'labels'>> },
+  refId: string
+): DataFrame {
   const jobs = resp.jobs ?? [];
   return createDataFrame({
     name: 'drift',

@@ -6,12 +6,12 @@ import type { EngineClient } from '../api';
 import { getPageStyles } from '../components/styles';
 import { useEngineData } from '../components/useEngine';
 import { formatValue } from '../datasource/transforms';
-import type { DriftResponse } from '../types';
+import type { DriftList } from '../../pkg/contract';
 
 /** Drift overview: every job's two-sample KS test of recent against reference data (drifting when p < 0.01). */
 export function DriftPage({ client }: { client: EngineClient }) {
   const styles = useStyles2(getPageStyles);
-  const { data, error, loading } = useEngineData(client, (c) => c.get<DriftResponse>('/api/drift'), []);
+  const { data, error, loading } = useEngineData(client, (c) => c.get<DriftList>('/api/drift'), []);
   const jobs = data
     ? [...data.jobs].sort((a, b) => Number(b.drifting) - Number(a.drifting) || a.name.localeCompare(b.name))
     : [];

@@ -5,7 +5,7 @@ import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import type { EngineClient } from '../api';
 import { getPageStyles } from '../components/styles';
 import { useEngineData } from '../components/useEngine';
-import type { FeedbackEntry, Job } from '../types';
+import type { Feedback, Job } from '../../pkg/contract';
 
 const VERDICT_TEXT: Record<string, string> = {
   false_positive: 'false positive',
@@ -20,7 +20,7 @@ export function FeedbackPage({ client }: { client: EngineClient }) {
     client,
     async (c) => {
       const [fb, jobs] = await Promise.all([
-        c.get<{ feedback: FeedbackEntry[] }>('/api/feedback'),
+        c.get<{ feedback: Feedback[] }>('/api/feedback'),
         c.get<{ jobs: Job[] }>('/api/jobs').catch(() => ({ jobs: [] as Job[] })),
       ]);
       return {
@@ -44,7 +44,7 @@ export function FeedbackPage({ client }: { client: EngineClient }) {
           <thead>
             <tr>
               <th>When</th>
-              <th>Verdict</th>
+              <th>FeedbackVerdict</th>
               <th>Job</th>
               <th>Anomaly</th>
               <th>Comment</th>

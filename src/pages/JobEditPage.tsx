@@ -21,7 +21,7 @@ import { getPageStyles } from '../components/styles';
 import { KNOWN_DETECTORS } from '../constants';
 import { validateQuery } from '../datasource/migrations';
 import { formatValue, seriesName } from '../datasource/transforms';
-import type { BacktestResponse, Job, JobSpec } from '../types';
+import type { BacktestResponse, Job, JobSpec } from '../../pkg/contract';
 import type { Route } from './routes';
 
 export const NEW_JOB: JobSpec = {
@@ -40,8 +40,9 @@ export function validateJobSpec(spec: JobSpec): string | undefined {
   if (!spec.name.trim()) return 'Give the job a name';
   const sourceProblem = validateQuery({ refId: 'job', queryType: 'detect', source: spec.source });
   if (sourceProblem) return sourceProblem;
-  if (!DURATION.test(spec.interval)) return `Interval "${spec.interval}" is not a duration like 1m or 5m`;
-  if (!DURATION.test(spec.trainingWindow)) return `Training window "${spec.trainingWindow}" is not a duration like 7d`;
+  if (!DURATION.test(spec.interval ?? '1m')) return `Interval "${spec.interval}" is not a duration like 1m or 5m`;
+  if (!DURATION.test(spec.trainingWindow ?? '7d'))
+    return `Training window "${spec.trainingWindow}" is not a duration like 7d`;
   if (spec.threshold !== undefined && !(spec.threshold >= 0 && spec.threshold <= 100)) return 'Threshold must be 0-100';
   return undefined;
 }

@@ -5,7 +5,7 @@ import { Alert, Button, ConfirmButton, LoadingPlaceholder, useStyles2 } from '@g
 import type { EngineClient } from '../api';
 import { getPageStyles } from '../components/styles';
 import { useEngineData } from '../components/useEngine';
-import type { Job } from '../types';
+import type { Job } from '../../pkg/contract';
 import type { Route } from './routes';
 
 /** Describe a job's source in one line. */

@@ -15,7 +15,7 @@ import {
   MarkerEvent,
   SeriesColumns,
 } from '../datasource/transforms';
-import type { Verdict } from '../types';
+import type { FeedbackVerdict } from '../../pkg/contract';
 import {
   bandPath,
   linePath,
@@ -88,14 +88,14 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
   const styles = useStyles2(getStyles);
   const parsed = useMemo(() => parseFrames(data.series, data.annotations ?? []), [data.series, data.annotations]);
   const [active, setActive] = useState<{ geom: MarkerGeometry; pinned: boolean } | undefined>();
-  const [verdicts, setVerdicts] = useState<Record<string, Verdict>>({});
+  const [verdicts, setVerdicts] = useState<Record<string, FeedbackVerdict>>({});
   const [feedbackState, setFeedbackState] = useState<{ busy?: boolean; error?: string; done?: string }>({});
 
   const color = (c: string) => theme.visualization.getColorByName(c);
   const palette = theme.visualization.palette;
 
   const sendFeedback = useCallback(
-    async (event: MarkerEvent, verdict: Verdict) => {
+    async (event: MarkerEvent, verdict: FeedbackVerdict) => {
       setFeedbackState({ busy: true });
       try {
         const dsUid = data.request?.targets.find((t) => t.datasource?.type === DATASOURCE_ID)?.datasource?.uid;
@@ -332,7 +332,7 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
           geom={active.geom}
           left={tooltipLeft(MARGIN.left + active.geom.cx, width)}
           top={Math.max(0, Math.min(top + active.geom.cy - 40, height - 230))}
-          verdict={verdicts[active.geom.event.id] ?? (active.geom.event.feedback as Verdict | '') ?? ''}
+          verdict={verdicts[active.geom.event.id] ?? (active.geom.event.feedback as FeedbackVerdict | '') ?? ''}
           fmtTime={fmtTime}
           state={feedbackState}
           onFeedback={(v) => sendFeedback(active.geom.event, v)}
@@ -383,10 +383,10 @@ interface TooltipProps {
   geom: MarkerGeometry;
   left: number;
   top: number;
-  verdict: Verdict | '';
+  verdict: FeedbackVerdict | '';
   fmtTime: (t: number) => string;
   state: { busy?: boolean; error?: string; done?: string };
-  onFeedback: (v: Verdict) => void;
+  onFeedback: (v: FeedbackVerdict) => void;
   onClose: () => void;
   pinned: boolean;
   styles: ReturnType<typeof getStyles>;

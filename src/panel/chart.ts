@@ -5,7 +5,7 @@
  */
 import { SEVERITY_RANK } from '../constants';
 import type { MarkerEvent, SeriesColumns } from '../datasource/transforms';
-import type { Severity } from '../types';
+import type { Severity } from '../../pkg/contract';
 
 export interface Scale {
   /** domain [min, max] */

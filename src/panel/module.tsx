@@ -1,6 +1,6 @@
 import { PanelPlugin } from '@grafana/data';
 
-import { SEVERITIES } from '../constants';
+import { SEVERITIES } from '../../pkg/contract/rules';
 import { DEFAULT_OPTIONS, migrateOptions, VigilPanelOptions } from './options';
 import { VigilPanel } from './VigilPanel';
 

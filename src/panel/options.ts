@@ -2,8 +2,9 @@
  * Options of the Vigil overlay panel, their defaults, and the migration of options saved by older
  * versions of the panel. Pure: inputs are never mutated.
  */
-import { DEFAULT_SEVERITY_COLORS, SEVERITIES } from '../constants';
-import type { Severity } from '../types';
+import { SEVERITIES } from '../../pkg/contract/rules';
+import { DEFAULT_SEVERITY_COLORS } from '../constants';
+import type { Severity } from '../../pkg/contract';
 
 export const OPTIONS_VERSION = 2;
 
@@ -46,7 +47,7 @@ export const DEFAULT_OPTIONS: VigilPanelOptions = {
 };
 
 function isSeverity(v: unknown): v is Severity {
-  return typeof v === 'string' && (SEVERITIES as string[]).includes(v);
+  return typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v);
 }
 
 const bool = (v: unknown, dflt: boolean) => (typeof v === 'boolean' ? v : dflt);

@@ -1,4 +1,4 @@
-import type { DriftResponse, Job } from '../../src/types';
+import type { DriftList as DriftResponse, Job } from '../../pkg/contract';
 import { createSyntheticJob, engineApi } from './engine';
 import { expect, pickRadio, snap, test } from './fixtures';
 import { fmt } from './geometry';

@@ -1,4 +1,5 @@
-import type { DetectResponse, DriftResponse, StoredAnomaly } from '../../src/types';
+import type { DriftList as DriftResponse, StoredAnomaly } from '../../pkg/contract';
+import type { DetectResponse } from '../../src/types';
 import { engineApi } from './engine';
 import { expect, env, proxied, resetDataSource, snap, test } from './fixtures';
 import { bandPoints, fmt, pathPoints, utc } from './geometry';

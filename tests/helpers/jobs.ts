@@ -1,6 +1,7 @@
 import { createSeries, type Labels, type Series } from '../../pkg/core/series';
 import type { Clock } from '../../pkg/core/clock';
-import type { SeriesSource, SourceQuery } from '../../pkg/sources/types';
+import type { SourceQuery } from '../../pkg/contract/sources';
+import type { SeriesSource } from '../../pkg/sources/types';
 
 /**
  * Test helpers for the service: a manual clock whose timers fire when time is advanced, and an in-memory source.

@@ -1,17 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { BaselineResponse, LatestRequest, LatestResponse, SeriesParams, TrainRequest } from '../../contract/legacy';
+import { severityOf } from '../../contract/rules';
+import type { SourceQuery } from '../../contract/sources';
 import { InputError } from '../../core/errors';
-import { formatLabels, type Labels, type Series } from '../../core/series';
+import { formatLabels, type Labels } from '../../core/series';
 import { probabilityToScore } from '../../ensemble/calibration';
-import { severityOf } from '../../ensemble/ensemble';
 import type { EnsembleModel } from '../../ensemble/types';
 import { CONTEXT_POINTS } from '../../jobs/runner';
-import type { SourceQuery } from '../../sources/types';
-import type { Services } from '../app';
-import { HttpError, chooseInterval, requestOptions } from '../util';
-import { errorSchema, sourceQuerySchema } from '../schemas';
+import { errorResponses, HttpError } from '../errors';
+import type { RouteOptions } from '../services';
+import { chooseInterval, requestOptions } from '../util';
 
 /**
- * The seed API, kept for users migrating from the service Vigil grew out of: train a model on one series'
+ * The legacy (sysmon-style) API, kept for users migrating from the service Vigil grew out of: train a model on one series'
  * history (`POST /api/train`), detect on the latest value with per-method results, consensus and confidence
  * (`POST /api/detect/latest`), read the learned baseline and its thresholds (`GET /api/baseline/:series`).
  * Forecasting a horizon is `POST /api/forecast` (shared with the main API).
@@ -29,12 +30,8 @@ interface BaselineInfo {
   tail: { t: number[]; v: (number | null)[] };
 }
 
-type FetchSeries = (source: SourceQuery, from: number, to: number, intervalMs: number) => Promise<Series[]>;
-
-const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 502: errorSchema };
-const seriesName = { type: 'string', minLength: 1, maxLength: 300, pattern: '^[^/]+$' } as const;
-
-export function registerLegacyApi(app: FastifyInstance, s: Services, fetchSeries: FetchSeries): void {
+/** The legacy sysmon-style API: `POST /api/train`, `GET /api/baseline/:series`, `POST /api/detect/latest`. */
+export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
   const bandAt = (model: EnsembleModel, info: BaselineInfo, intervalMs: number) => {
     const input = {
       timestamps: Float64Array.from(info.tail.t),
@@ -48,41 +45,16 @@ export function registerLegacyApi(app: FastifyInstance, s: Services, fetchSeries
     '/api/train',
     {
       schema: {
-        tags: ['seed'],
+        tags: ['legacy'],
         summary: "Train a model (baseline) on one series' history",
-        body: {
-          type: 'object',
-          required: ['series', 'source', 'from', 'to'],
-          additionalProperties: false,
-          properties: {
-            series: seriesName,
-            source: sourceQuerySchema,
-            from: { type: 'number' },
-            to: { type: 'number' },
-            interval: { type: 'string' },
-            detectors: { type: 'array', items: { type: 'string' }, minItems: 1 },
-            mode: { enum: ['majority', 'any'] },
-            threshold: { type: 'number', minimum: 0, maximum: 100 },
-            sensitivity: { type: 'number', minimum: 0, maximum: 1 },
-          },
-        },
-        response: errors,
+        body: TrainRequest,
+        response: { 200: BaselineResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const b = req.body as {
-        series: string;
-        source: SourceQuery;
-        from: number;
-        to: number;
-        interval?: string;
-        detectors?: string[];
-        mode?: 'majority' | 'any';
-        threshold?: number;
-        sensitivity?: number;
-      };
+      const b = req.body;
       const intervalMs = chooseInterval(b.interval, b.from, b.to);
-      const got = await fetchSeries(b.source, b.from, b.to, intervalMs);
+      const got = await s.fetchSeries(b.source, b.from, b.to, intervalMs);
       if (got.length !== 1) {
         throw new InputError(`the query returned ${got.length} series; train needs exactly one (narrow the query)`, {
           field: 'source',
@@ -165,14 +137,14 @@ export function registerLegacyApi(app: FastifyInstance, s: Services, fetchSeries
     '/api/baseline/:series',
     {
       schema: {
-        tags: ['seed'],
+        tags: ['legacy'],
         summary: 'The learned baseline of a trained series: expected value, band and thresholds',
-        params: { type: 'object', required: ['series'], properties: { series: { type: 'string' } } },
-        response: errors,
+        params: SeriesParams,
+        response: { 200: BaselineResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const bl = load((req.params as { series: string }).series);
+      const bl = load(req.params.series);
       return describeBaseline(bl.key, bl.labels, bl.intervalMs, bl.trainedAt, bl.info, bl.model);
     }
   );
@@ -181,26 +153,14 @@ export function registerLegacyApi(app: FastifyInstance, s: Services, fetchSeries
     '/api/detect/latest',
     {
       schema: {
-        tags: ['seed'],
+        tags: ['legacy'],
         summary: 'Detect on the latest value of a trained series: per-method results, consensus and confidence',
-        body: {
-          type: 'object',
-          required: ['series'],
-          additionalProperties: false,
-          properties: {
-            series: seriesName,
-            value: { type: 'number', description: 'the new value; omit to read the newest point from the source' },
-            timestamp: {
-              type: 'number',
-              description: 'epoch ms of `value` (default: one interval after the last point)',
-            },
-          },
-        },
-        response: errors,
+        body: LatestRequest,
+        response: { 200: LatestResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const b = req.body as { series: string; value?: number; timestamp?: number };
+      const b = req.body;
       const bl = load(b.series);
       const info = bl.info;
       const lastT = info.tail.t[info.tail.t.length - 1];
@@ -221,7 +181,7 @@ export function registerLegacyApi(app: FastifyInstance, s: Services, fetchSeries
       } else {
         if (!info.source) throw new InputError('this baseline has no source; send "value"', { field: 'value' });
         const now = s.clock.now();
-        const fresh = (await fetchSeries(info.source, lastT + 1, now, bl.intervalMs)).find(
+        const fresh = (await s.fetchSeries(info.source, lastT + 1, now, bl.intervalMs)).find(
           (x) => formatLabels(x.labels) === formatLabels(bl.labels)
         );
         if (!fresh || fresh.timestamps.length === 0) {
@@ -255,11 +215,12 @@ export function registerLegacyApi(app: FastifyInstance, s: Services, fetchSeries
         timestamp: input.timestamps[i],
         value: nul(input.values[i]),
         anomalous: out.anomalous[i] === 1,
-        consensus: out.anomalous[i] === 1 ? 'anomaly' : 'normal',
+        consensus: out.anomalous[i] === 1 ? ('anomaly' as const) : ('normal' as const),
         confidence: nul(out.confidence[i]),
         score,
         severity: score === null ? null : severityOf(score),
-        direction: out.direction[i] > 0 ? 'above' : out.direction[i] < 0 ? 'below' : 'none',
+        direction:
+          out.direction[i] > 0 ? ('above' as const) : out.direction[i] < 0 ? ('below' as const) : ('none' as const),
         expected: nul(out.expected[i]),
         lower: nul(out.lower[i]),
         upper: nul(out.upper[i]),
@@ -267,7 +228,7 @@ export function registerLegacyApi(app: FastifyInstance, s: Services, fetchSeries
       };
     }
   );
-}
+};
 
 function nul(v: number): number | null {
   return Number.isFinite(v) ? v : null;

@@ -3,16 +3,8 @@ import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Alert, InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGroup, Select } from '@grafana/ui';
 
 import { DEFAULT_HORIZON, KNOWN_DETECTORS } from '../../constants';
-import type {
-  ElasticsearchSource,
-  EsMetricType,
-  ForecastMethod,
-  Job,
-  QueryType,
-  SourceQuery,
-  VigilDataSourceOptions,
-  VigilQuery,
-} from '../../types';
+import type { QueryType, VigilDataSourceOptions, VigilQuery } from '../../types';
+import type { ElasticsearchQuery, EsMetricType, ForecastMethod, Job, SourceQuery } from '../../../pkg/contract';
 import type { VigilDataSource } from '../datasource';
 import { migrateQuery, validateQuery } from '../migrations';
 
@@ -43,7 +35,7 @@ const SENSITIVITY: Array<SelectableValue<number>> = Array.from({ length: 10 }, (
   description: i + 1 <= 3 ? 'only strong anomalies' : i + 1 >= 8 ? 'flags more' : undefined,
 }));
 
-const DEFAULT_ES: ElasticsearchSource = {
+const DEFAULT_ES: ElasticsearchQuery = {
   type: 'elasticsearch',
   index: '',
   timeField: '@timestamp',
@@ -79,7 +71,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
     if (run) onRunQuery();
   };
   const setSource = (source: SourceQuery, run = false) => change({ source }, run);
-  const es: ElasticsearchSource = query.source?.type === 'elasticsearch' ? query.source : DEFAULT_ES;
+  const es: ElasticsearchQuery = query.source?.type === 'elasticsearch' ? query.source : DEFAULT_ES;
   const problem = validateQuery(query);
 
   const jobOptions: Array<SelectableValue<string>> = (jobs ?? []).map((j) => ({

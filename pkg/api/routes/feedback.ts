@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DriftList, FeedbackList, FeedbackRequest, IdParams } from '../../contract/api';
+import { StoredAnomaly } from '../../contract/results';
+import { errorResponses, HttpError } from '../errors';
+import type { RouteOptions } from '../services';
+
+/** Feedback on anomalies and the drift status of every job series. */
+export const feedbackRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
+  app.post(
+    '/api/anomalies/:id/feedback',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Judge an anomaly; a false positive suppresses the same pattern on that series from then on',
+        params: IdParams,
+        body: FeedbackRequest,
+        response: { 200: StoredAnomaly, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const anomaly = s.repo.getAnomaly(id);
+      if (!anomaly) throw new HttpError(404, 'not_found', `no anomaly with id "${id}"`);
+      s.repo.addFeedback(anomaly, req.body.verdict, req.body.comment, s.clock.now());
+      return s.repo.getAnomaly(id)!;
+    }
+  );
+  app.get(
+    '/api/feedback',
+    { schema: { tags: ['feedback'], summary: 'All feedback, newest first', response: { 200: FeedbackList } } },
+    async () => ({ feedback: s.repo.listFeedback() })
+  );
+  app.get(
+    '/api/drift',
+    {
+      schema: {
+        tags: ['drift'],
+        summary: 'Drift status of every job series (KS test, p < 0.01 drifting)',
+        response: { 200: DriftList },
+      },
+    },
+    async () => ({ jobs: s.repo.listDrift() })
+  );
+};

@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ForecastRequest, JobForecastQuery } from '../../contract/api';
+import type { ForecastMethod } from '../../contract/rules';
+import { ForecastResponse } from '../../contract/results';
+import type { Series } from '../../core/series';
+import { jobTiming } from '../../jobs/runner';
+import { errorResponses } from '../errors';
+import type { RouteOptions, Services } from '../services';
+import { chooseInterval } from '../util';
+import { getJobOr404 } from './jobs';
+
+/** Forecast each series `horizon` points past its end; non-finite values travel as null. */
+function forecastSeries(
+  s: Services,
+  series: Series[],
+  horizon: number,
+  method: ForecastMethod,
+  intervalMs: number,
+  level?: number
+): ForecastResponse {
+  return {
+    series: series.map((x) => {
+      const f = s.forecast(x, { horizon, method, intervalMs, ...(level ? { level } : {}) });
+      return {
+        labels: x.labels,
+        method: f.method,
+        points: Array.from(f.timestamps, (t, i) => ({
+          t,
+          mean: num(f.mean[i]),
+          lower: num(f.lower[i]),
+          upper: num(f.upper[i]),
+        })),
+      };
+    }),
+  };
+}
+
+/** Forecasts of a source query or of a saved job's stored series. */
+export const forecastRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
+  app.post(
+    '/api/forecast',
+    {
+      schema: {
+        tags: ['forecast'],
+        summary: 'Forecast a source query `horizon` points past `to`',
+        body: ForecastRequest,
+        response: { 200: ForecastResponse, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const intervalMs = chooseInterval(b.interval, b.from, b.to);
+      const series = await s.fetchSeries(b.source, b.from, b.to, intervalMs);
+      return forecastSeries(s, series, b.horizon ?? 48, b.method ?? 'ets', intervalMs, b.level);
+    }
+  );
+  app.get(
+    '/api/forecast',
+    {
+      schema: {
+        tags: ['forecast'],
+        summary: "Forecast a saved job's series from its stored values",
+        querystring: JobForecastQuery,
+        response: { 200: ForecastResponse, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const job = getJobOr404(s, q.jobId);
+      const { intervalMs, trainMs } = jobTiming(job);
+      const now = s.clock.now();
+      const series: Series[] = s.repo.readResults(job.id, now - trainMs, now).map((r) => ({
+        labels: r.labels,
+        timestamps: Float64Array.from(r.points, (p) => p.t),
+        values: Float64Array.from(r.points, (p) => p.value ?? NaN),
+      }));
+      return forecastSeries(
+        s,
+        series.filter((x) => x.timestamps.length > 0),
+        q.horizon ?? 48,
+        q.method ?? 'ets',
+        intervalMs
+      );
+    }
+  );
+};
+
+function num(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}

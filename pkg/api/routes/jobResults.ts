@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AnomaliesQuery, AnomalyList, IdParams, RangeQuery } from '../../contract/api';
+import { BacktestRange, BacktestResponse, BacktestSpec, type JobSpec } from '../../contract/jobs';
+import { JobResults } from '../../contract/results';
+import { ensembleOptions, jobTiming } from '../../jobs/runner';
+import { errorResponses } from '../errors';
+import { checkRange, type RouteOptions, type Services } from '../services';
+import { getJobOr404 } from './jobs';
+
+const DAY = 86_400_000;
+
+/** Run `spec` over [from, to] as its scheduled runs would: the events it raises and the scored series. */
+async function backtest(s: Services, spec: JobSpec, from: number, to: number): Promise<BacktestResponse> {
+  checkRange(from, to);
+  const { intervalMs, trainMs } = jobTiming(spec);
+  const series = await s.fetchSeries(spec.source, from, to, intervalMs);
+  const res = s.detect(series, { ...ensembleOptions(spec), intervalMs, trainPoints: Math.round(trainMs / intervalMs) });
+  return { events: res.anomalies, count: res.anomalies.length, series: res.series };
+}
+
+/** A job's history: backtests (saved or unsaved spec), stored results, anomaly events. */
+export const jobResultRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
+  app.post(
+    '/api/jobs/:id/backtest',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Run a saved job over history: how many anomaly events, and when',
+        params: IdParams,
+        body: BacktestRange,
+        response: { 200: BacktestResponse, ...errorResponses },
+      },
+    },
+    async (req) => backtest(s, getJobOr404(s, req.params.id), req.body.from, req.body.to)
+  );
+  app.post(
+    '/api/backtest',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Backtest a job spec that is not saved yet',
+        body: BacktestSpec,
+        response: { 200: BacktestResponse, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { from, to, ...spec } = req.body;
+      return backtest(s, spec, from, to);
+    }
+  );
+  app.get(
+    '/api/jobs/:id/results',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: "A job's stored results (DetectionResult) in [from, to]",
+        params: IdParams,
+        querystring: RangeQuery,
+        response: { 200: JobResults, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const job = getJobOr404(s, req.params.id);
+      const to = req.query.to ?? s.clock.now();
+      const from = req.query.from ?? to - DAY;
+      const { intervalMs } = jobTiming(job);
+      const series = s.repo.readResults(job.id, from, to).map((r) => ({
+        labels: r.labels,
+        intervalMs,
+        points: r.points.map(({ direction: _d, ...p }) => p),
+      }));
+      const anomalies = s.repo.listAnomalies(job.id, from, to).reverse();
+      return { series, anomalies };
+    }
+  );
+  app.get(
+    '/api/jobs/:id/anomalies',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: "A job's anomaly events in [from, to], newest first",
+        params: IdParams,
+        querystring: AnomaliesQuery,
+        response: { 200: AnomalyList, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const job = getJobOr404(s, req.params.id);
+      const to = req.query.to ?? s.clock.now();
+      const from = req.query.from ?? to - 7 * DAY;
+      return { anomalies: s.repo.listAnomalies(job.id, from, to, req.query.includeSuppressed ?? false) };
+    }
+  );
+};

@@ -1,0 +1,114 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams } from '../../contract/api';
+import { Job, JobList, JobSpec } from '../../contract/jobs';
+import { resolveEnsembleOptions } from '../../ensemble/ensemble';
+import { ensembleOptions, jobTiming } from '../../jobs/runner';
+import { errorResponses, HttpError } from '../errors';
+import type { RouteOptions, Services } from '../services';
+
+/** A job by id. @throws HttpError 404 naming the id */
+export function getJobOr404(s: Services, id: string): Job {
+  const job = s.repo.getJob(id, s.clock.now());
+  if (!job) throw new HttpError(404, 'not_found', `no job with id "${id}"`);
+  return job;
+}
+
+/**
+ * Fail early on a bad interval, an unconfigured source, unknown detectors or bad ensemble options.
+ * @throws InputError, ParameterError naming the problem
+ */
+function validateSpec(s: Services, spec: JobSpec): void {
+  jobTiming(spec);
+  s.sources.get(spec.source);
+  resolveEnsembleOptions(ensembleOptions(spec));
+}
+
+/** Jobs: list, create, read, replace, delete, enable and disable. */
+export const jobRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
+  app.get('/api/jobs', { schema: { tags: ['jobs'], summary: 'List jobs', response: { 200: JobList } } }, async () => ({
+    jobs: s.repo.listJobs(s.clock.now()),
+  }));
+  app.post(
+    '/api/jobs',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Create a job (enabled; the scheduler runs it every interval)',
+        body: JobSpec,
+        response: { 201: Job, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      validateSpec(s, req.body);
+      const job = s.repo.createJob(req.body, s.clock.now());
+      s.scheduler?.refresh(job.id);
+      return reply.code(201).send(job);
+    }
+  );
+  app.get(
+    '/api/jobs/:id',
+    { schema: { tags: ['jobs'], summary: 'Get a job', params: IdParams, response: { 200: Job, ...errorResponses } } },
+    async (req) => getJobOr404(s, req.params.id)
+  );
+  app.put(
+    '/api/jobs/:id',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Replace a job spec (refits its model)',
+        params: IdParams,
+        body: JobSpec,
+        response: { 200: Job, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      getJobOr404(s, id);
+      validateSpec(s, req.body);
+      const job = s.repo.updateJob(id, req.body, s.clock.now())!;
+      s.scheduler?.refresh(id);
+      return job;
+    }
+  );
+  app.delete(
+    '/api/jobs/:id',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Delete a job and its results',
+        params: IdParams,
+        response: { 204: { type: 'null', description: 'deleted' }, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      getJobOr404(s, id);
+      s.repo.deleteJob(id);
+      s.scheduler?.refresh(id);
+      return reply.code(204).send();
+    }
+  );
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    app.post(
+      `/api/jobs/:id/${action}`,
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: `${action[0].toUpperCase()}${action.slice(1)} a job`,
+          params: IdParams,
+          response: { 200: Job, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const { id } = req.params;
+        getJobOr404(s, id);
+        const job = s.repo.setEnabled(id, enabled, s.clock.now())!;
+        s.scheduler?.refresh(id);
+        return job;
+      }
+    );
+  }
+};

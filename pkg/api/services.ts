@@ -1,0 +1,83 @@
+import packageJson from '../../package.json';
+import { systemClock, type Clock } from '../core/clock';
+import { InputError } from '../core/errors';
+import type { Series } from '../core/series';
+import type { SourceQuery } from '../contract/sources';
+import { detect as realDetect } from '../ensemble/detect';
+import { forecast as realForecast } from '../forecast/forecast';
+import { defaultEngine, type DetectionEngine } from '../jobs/engine';
+import type { Scheduler } from '../jobs/scheduler';
+import { EngineMetrics } from '../promapi/metrics';
+import { SourceRegistry } from '../sources/registry';
+import type { Repo } from '../store/repo';
+import { HealthChecker } from './health';
+
+export const VERSION: string = packageJson.version;
+
+/** Services the app uses; every one but `repo` and `apiToken` has a default. */
+export interface AppDeps {
+  apiToken: string;
+  repo: Repo;
+  sources?: SourceRegistry;
+  engine?: DetectionEngine;
+  detect?: typeof realDetect;
+  forecast?: typeof realForecast;
+  scheduler?: Scheduler;
+  metrics?: EngineMetrics;
+  clock?: Clock;
+  version?: string;
+  /** fastify logger option (pino); default off */
+  logger?: import('fastify').FastifyServerOptions['logger'];
+  /** ms to wait for a source's health check (default 5000) */
+  healthTimeoutMs?: number;
+}
+
+/** The resolved services every route plugin receives. */
+export type Services = Required<Omit<AppDeps, 'scheduler' | 'logger'>> & {
+  scheduler?: Scheduler;
+  health: HealthChecker;
+  /** Series of `source` over [from, to] on a grid of `intervalMs` (epoch ms), from the configured source. */
+  fetchSeries(source: SourceQuery, from: number, to: number, intervalMs: number): Promise<Series[]>;
+};
+
+/** Options of every route plugin. */
+export interface RouteOptions {
+  services: Services;
+}
+
+/**
+ * Fill in the defaults of `deps`.
+ * @throws nothing; a bad range given to `fetchSeries` later throws InputError
+ */
+export function resolveServices(deps: AppDeps): Services {
+  const clock = deps.clock ?? systemClock;
+  const sources = deps.sources ?? new SourceRegistry();
+  const healthTimeoutMs = deps.healthTimeoutMs ?? 5000;
+  return {
+    apiToken: deps.apiToken,
+    repo: deps.repo,
+    sources,
+    engine: deps.engine ?? defaultEngine,
+    detect: deps.detect ?? realDetect,
+    forecast: deps.forecast ?? realForecast,
+    scheduler: deps.scheduler,
+    metrics: deps.metrics ?? new EngineMetrics(deps.repo, () => clock.now(), false),
+    clock,
+    version: deps.version ?? VERSION,
+    healthTimeoutMs,
+    health: new HealthChecker(healthTimeoutMs),
+    fetchSeries: async (source, from, to, intervalMs) => {
+      checkRange(from, to);
+      return sources.get(source).fetch(source, from, to, intervalMs);
+    },
+  };
+}
+
+/**
+ * Check a request's time range.
+ * @throws InputError when from/to are not finite epoch ms or `to` is not after `from`
+ */
+export function checkRange(from: number, to: number): void {
+  if (!(Number.isFinite(from) && Number.isFinite(to))) throw new InputError('from and to must be epoch milliseconds');
+  if (to <= from) throw new InputError(`"to" (${to}) must be after "from" (${from})`, { field: 'to' });
+}

@@ -1,0 +1,67 @@
+/**
+ * The small pure rules the engine and the Grafana plugin share: the value sets of the contract's enums, the
+ * severity bands of the anomaly score, and the checks on a source query that a JSON Schema cannot say. No
+ * dependencies, so the plugin imports this file at run time without pulling in the schemas.
+ */
+
+/** Metrics an Elasticsearch/OpenSearch query can compute per time bucket. */
+export const ES_METRIC_TYPES = [
+  'count',
+  'cardinality',
+  'avg',
+  'sum',
+  'min',
+  'max',
+  'percentile',
+  'error_rate',
+] as const;
+
+/** Severity bands of the 0-100 anomaly score, worst first. */
+export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** How detector votes combine: `majority` needs more than half the weight to vote, `any` needs one. */
+export const VOTE_MODES = ['majority', 'any'] as const;
+export type VoteMode = (typeof VOTE_MODES)[number];
+
+/** Forecast methods: Prophet, AutoETS, MSTL (seasonal decomposition with an ETS trend). */
+export const FORECAST_METHODS = ['prophet', 'ets', 'mstl'] as const;
+export type ForecastMethod = (typeof FORECAST_METHODS)[number];
+
+/** A user's verdict on an anomaly. */
+export const FEEDBACK_VERDICTS = ['false_positive', 'expected', 'confirmed'] as const;
+export type FeedbackVerdict = (typeof FEEDBACK_VERDICTS)[number];
+
+/**
+ * Severity band of a 0-100 anomaly score: 75+ critical, 50+ major, 25+ minor, else warning (NaN: warning).
+ * @example severityOf(80) // 'critical'
+ */
+export function severityOf(score: number): Severity {
+  if (score >= 75) return 'critical';
+  if (score >= 50) return 'major';
+  if (score >= 25) return 'minor';
+  return 'warning';
+}
+
+/**
+ * What an Elasticsearch metric lacks, or undefined when it can run: every metric but `count` and `error_rate`
+ * needs a `field` (error_rate reads `status` unless told), and a `percentile` given must lie in (0, 100)
+ * (default 95). Each side words the problem for its reader (the API's error, the query editor's hint).
+ *
+ * @returns `'field'` or `'percentile'`: the member of the metric that is missing or out of range
+ */
+export function esMetricProblem(metric: {
+  type: string;
+  field?: string;
+  percentile?: number;
+}): 'field' | 'percentile' | undefined {
+  if (metric.type !== 'count' && metric.type !== 'error_rate' && !metric.field) return 'field';
+  if (
+    metric.type === 'percentile' &&
+    metric.percentile !== undefined &&
+    !(metric.percentile > 0 && metric.percentile < 100)
+  ) {
+    return 'percentile';
+  }
+  return undefined;
+}
