@@ -22,10 +22,22 @@ export const DEFAULT_SEVERITY_COLORS: Record<Severity, string> = {
   warning: 'blue',
 };
 
+/** Display names of detectors in the editors (presentation only; a detector without one shows its name). */
+const DETECTOR_LABELS: Record<string, string> = {
+  zscore: 'Rolling z-score',
+  mad: 'Robust MAD',
+  iqr: 'IQR fences',
+  spike: 'Spike',
+  seasonal: 'Seasonal (MSTL)',
+  ets: 'ETS forecast',
+  prophet: 'Prophet forecast',
+  isolationForest: 'Isolation Forest',
+};
+
 /** Detectors the editors offer: the engine's registry, through the contract's generated catalogue. */
 export const KNOWN_DETECTORS = DETECTOR_CATALOG.map((d) => ({
   value: d.name,
-  label: d.name,
+  label: DETECTOR_LABELS[d.name] ?? d.name,
   description: d.description,
 }));
 
