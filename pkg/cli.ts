@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json';
 import { InputError, ParameterError, SourceError } from './core/errors';
-import { benchLogParseCommand } from './cli/benchLogs';
+import { benchLogAnomaliesCommand, benchLogParseCommand } from './cli/benchLogs';
 import { benchNabCommand } from './cli/benchNab';
 import { detectCommand } from './cli/detect';
 import { demoCommand } from './cli/demo';
@@ -19,7 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(detectCommand());
   program.addCommand(demoCommand());
   program.addCommand(serveCommand());
-  program.addCommand(benchNabCommand().addCommand(benchLogParseCommand()));
+  program.addCommand(benchNabCommand().addCommand(benchLogParseCommand()).addCommand(benchLogAnomaliesCommand()));
   program.addCommand(forecastCommand());
   return program;
 }

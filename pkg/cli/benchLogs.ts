@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { benchLogAnomalies, formatLogBenchTable, logBenchSummary } from '../bench/loghub/logAnomalyBench';
 import { benchLogParse, formatLogParseTable, logParseSummary } from '../bench/loghub/logparse';
 
 /**
@@ -23,5 +24,23 @@ export function benchLogParseCommand(): Command {
         `${Object.keys(result.systems).length} systems in ${((performance.now() - started) / 1000).toFixed(1)} s\n`
       );
       process.stdout.write(`${logParseSummary(result)}\n`);
+    });
+}
+
+/**
+ * `vigil bench logs --data DIR`: line-level precision, recall and F1 of the log anomaly detection (default
+ * configuration) on the labelled systems of a loghub-style corpus; a table, then one JSON line.
+ */
+export function benchLogAnomaliesCommand(): Command {
+  return new Command('logs')
+    .exitOverride()
+    .description('log anomaly detection: line-level precision/recall/F1 on labelled systems (a Label column, as BGL)')
+    .requiredOption('--data <dir>', 'corpus folder, one sub-folder per system')
+    .action((o: { data: string }) => {
+      const result = benchLogAnomalies(path.resolve(o.data), {}, (name, r) =>
+        process.stderr.write(`${name}: ${r.lines} lines, ${r.events} events, ${r.seconds.toFixed(2)} s\n`)
+      );
+      process.stdout.write(`${formatLogBenchTable(result)}\n`);
+      process.stdout.write(`${logBenchSummary(result)}\n`);
     });
 }
