@@ -6,6 +6,7 @@ import { benchNabCommand } from './cli/benchNab';
 import { detectCommand } from './cli/detect';
 import { demoCommand } from './cli/demo';
 import { forecastCommand } from './cli/forecast';
+import { reportCommand } from './cli/report';
 import { serveCommand } from './cli/serve';
 
 /** Build the `vigil` program with every command. */
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand());
   program.addCommand(benchNabCommand().addCommand(benchLogParseCommand()).addCommand(benchLogAnomaliesCommand()));
   program.addCommand(forecastCommand());
+  program.addCommand(reportCommand());
   return program;
 }
 

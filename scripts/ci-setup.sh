@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Install what Vigil's integration tests need on a fresh Debian machine, idempotently:
 #   - Debian's prometheus package (prometheus + promtool) for the Prometheus test server;
-#   - the Maven artifacts of the OpenSearch test launcher (tests/servers/opensearch), compiled once.
-# Java 17 and Maven are expected on the machine. Usage: bash scripts/ci-setup.sh [prometheus|opensearch|all]
+#   - the Maven artifacts of the OpenSearch test launcher (tests/servers/opensearch), compiled once;
+#   - Debian's prometheus-alertmanager for the notification suites (tests/notify/);
+#   - Debian's poppler-utils (pdftoppm, pdftotext) to render and read report PDFs in tests/report/.
+# Java 17 and Maven are expected on the machine.
+# Usage: bash scripts/ci-setup.sh [prometheus|opensearch|alertmanager|poppler|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -36,4 +39,29 @@ if [ "$what" = all ] || [ "$what" = opensearch ]; then
   (cd tests/servers/opensearch && timeout 900 mvn -q -B compile dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt)
   echo "ci-setup: OpenSearch launcher ready"
+fi
+
+# Debian packages installed only when their command is missing: apt_install <command> <package> <what for>
+apt_install() {
+  if command -v "$1" >/dev/null 2>&1; then
+    echo "ci-setup: $2 already installed"
+    return
+  fi
+  echo "ci-setup: installing Debian's $2 ($3)"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "$2" >/dev/null
+}
+
+if [ "$what" = all ] || [ "$what" = alertmanager ]; then
+  apt_install prometheus-alertmanager prometheus-alertmanager "the Alertmanager test server"
+  # The package may start a system service on :9093; the tests run their own instance on a free port.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus-alertmanager 2>/dev/null; then
+    as_root systemctl stop prometheus-alertmanager || true
+  fi
+  echo "ci-setup: $(prometheus-alertmanager --version 2>&1 | head -1)"
+fi
+
+if [ "$what" = all ] || [ "$what" = poppler ]; then
+  apt_install pdftoppm poppler-utils "rendering report PDFs in tests"
 fi

@@ -1,15 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { detect } from '../ensemble/detect';
+import { detect, type DetectReport } from '../ensemble/detect';
 import { parseInterval } from '../core/interval';
 import { DETECTORS } from '../detectors/registry';
 import { ACCESS_LOG_METRICS, type AccessLogMetric } from '../sources/accessLogs';
 import { formatCsv, formatJson, formatTable } from './format';
-import { loadInput } from './input';
+import { loadInput, type LoadedInput } from './input';
 import { Progress } from './progress';
 
-interface DetectFlags {
+/** The input and detection flags `vigil detect` and `vigil report` share. */
+export interface DetectionFlags {
   timeField?: string;
   valueField?: string[];
   labelFields?: string[];
@@ -26,9 +27,12 @@ interface DetectFlags {
   mode?: 'majority' | 'any';
   threshold?: number;
   train?: string;
+  quiet?: boolean;
+}
+
+interface DetectFlags extends DetectionFlags {
   format: 'table' | 'json' | 'csv';
   out?: string;
-  quiet?: boolean;
 }
 
 const list = (v: string) =>
@@ -37,11 +41,9 @@ const list = (v: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** `vigil detect <file>`: run detection on a file and print a summary, JSON or CSV. */
-export function detectCommand(): Command {
-  return new Command('detect')
-    .description('run anomaly detection on a CSV or NDJSON file (optionally gzipped): metric series or access logs')
-    .argument('<file>', 'CSV (e.g. NAB timestamp,value) or NDJSON file, optionally .gz')
+/** Add the input and detection options (`--interval`, `--status-field`, `--detectors`, ...) to a command. */
+export function addDetectionOptions(command: Command): Command {
+  return command
     .option('--time-field <name>', 'time field (default: timestamp, @timestamp, time, ts or date)')
     .option('--value-field <names>', 'value field(s), comma-separated (default: value, or every numeric field)', list)
     .option('--label-fields <names>', 'fields that split rows into separate series (metrics files)', list)
@@ -61,7 +63,65 @@ export function detectCommand(): Command {
     .option('--detectors <names>', `detectors to run (${Object.keys(DETECTORS).join(', ')})`, list)
     .addOption(new Option('--mode <mode>', 'vote rule: majority of detectors, or any one').choices(['majority', 'any']))
     .option('--threshold <score>', 'minimum anomaly score (0-100) of an anomalous point', parseScore)
-    .option('--train <duration>', 'fit on this much of the start of each series (default: all of it)')
+    .option('--train <duration>', 'fit on this much of the start of each series (default: all of it)');
+}
+
+/** A file read and judged: what was read and the detection result. */
+export interface FileDetection {
+  input: LoadedInput;
+  report: DetectReport;
+}
+
+/**
+ * Read a file and run detection on it with the shared flags (the path `vigil detect` and `vigil report` take).
+ * @throws InputError for an unreadable file or bad field; InvalidArgumentError for a bad flag value
+ */
+export async function detectFile(file: string, flags: DetectionFlags): Promise<FileDetection> {
+  const intervalMs = flags.interval ? parseInterval(flags.interval, '--interval') : undefined;
+  const metrics = flags.metrics?.map((m) => {
+    if (!(ACCESS_LOG_METRICS as readonly string[]).includes(m)) {
+      throw new InvalidArgumentError(`--metrics: unknown metric "${m}"; known: ${ACCESS_LOG_METRICS.join(', ')}`);
+    }
+    return m as AccessLogMetric;
+  });
+  const input = await loadInput(file, {
+    kind: flags.kind,
+    timeField: flags.timeField,
+    valueFields: flags.valueField,
+    labelFields: flags.labelFields,
+    intervalMs,
+    statusField: flags.statusField,
+    clientField: flags.clientField,
+    agentField: flags.agentField,
+    bytesField: flags.bytesField,
+    splitBy: flags.splitBy,
+    sessionGapMs: flags.sessionGap ? parseInterval(flags.sessionGap, '--session-gap') : undefined,
+    metrics,
+    quiet: flags.quiet,
+  });
+  const progress = new Progress('detecting', process.stderr, !flags.quiet);
+  const trainMs = flags.train ? parseInterval(flags.train, '--train') : undefined;
+  const intervalForTrain = intervalMs ?? input.series[0]?.timestamps[1] - input.series[0]?.timestamps[0];
+  const report = detect(input.series, {
+    intervalMs,
+    detectors: flags.detectors,
+    mode: flags.mode,
+    threshold: flags.threshold,
+    trainPoints: trainMs && intervalForTrain > 0 ? Math.floor(trainMs / intervalForTrain) : undefined,
+    onProgress: (done, total) => progress.update(`${done}/${total} series`),
+  });
+  progress.done(`${input.series.length} series`);
+  report.warnings.unshift(...input.warnings);
+  return { input, report };
+}
+
+/** `vigil detect <file>`: run detection on a file and print a summary, JSON or CSV. */
+export function detectCommand(): Command {
+  return addDetectionOptions(
+    new Command('detect')
+      .description('run anomaly detection on a CSV or NDJSON file (optionally gzipped): metric series or access logs')
+      .argument('<file>', 'CSV (e.g. NAB timestamp,value) or NDJSON file, optionally .gz')
+  )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--out <path>', 'write the output to a file instead of stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -75,41 +135,7 @@ Examples:
     )
     .action(async (file: string, flags: DetectFlags) => {
       const started = Date.now();
-      const intervalMs = flags.interval ? parseInterval(flags.interval, '--interval') : undefined;
-      const metrics = flags.metrics?.map((m) => {
-        if (!(ACCESS_LOG_METRICS as readonly string[]).includes(m)) {
-          throw new InvalidArgumentError(`--metrics: unknown metric "${m}"; known: ${ACCESS_LOG_METRICS.join(', ')}`);
-        }
-        return m as AccessLogMetric;
-      });
-      const input = await loadInput(file, {
-        kind: flags.kind,
-        timeField: flags.timeField,
-        valueFields: flags.valueField,
-        labelFields: flags.labelFields,
-        intervalMs,
-        statusField: flags.statusField,
-        clientField: flags.clientField,
-        agentField: flags.agentField,
-        bytesField: flags.bytesField,
-        splitBy: flags.splitBy,
-        sessionGapMs: flags.sessionGap ? parseInterval(flags.sessionGap, '--session-gap') : undefined,
-        metrics,
-        quiet: flags.quiet,
-      });
-      const progress = new Progress('detecting', process.stderr, !flags.quiet);
-      const trainMs = flags.train ? parseInterval(flags.train, '--train') : undefined;
-      const intervalForTrain = intervalMs ?? input.series[0]?.timestamps[1] - input.series[0]?.timestamps[0];
-      const report = detect(input.series, {
-        intervalMs,
-        detectors: flags.detectors,
-        mode: flags.mode,
-        threshold: flags.threshold,
-        trainPoints: trainMs && intervalForTrain > 0 ? Math.floor(trainMs / intervalForTrain) : undefined,
-        onProgress: (done, total) => progress.update(`${done}/${total} series`),
-      });
-      progress.done(`${input.series.length} series`);
-      report.warnings.unshift(...input.warnings);
+      const { input, report } = await detectFile(file, flags);
       const seconds = (Date.now() - started) / 1000;
       const text =
         flags.format === 'json'
