@@ -1,5 +1,13 @@
 # The Vigil engine (`vigil serve`) and the compose stack's traffic generator (same image, other command).
 # Build: docker build -t vigil-engine .   Run: docker run -e VIGIL_API_TOKEN=... -p 8080:8080 vigil-engine
+# The store (better-sqlite3) is compiled from source at install, so dependencies are installed in a build stage
+# with a C++ toolchain; the runtime image only gets node_modules.
+FROM node:20-bookworm-slim AS deps
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json .prebuild-installrc ./
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -8,9 +16,7 @@ ENV VIGIL_HOST=0.0.0.0 \
     VIGIL_DATA_DIR=/data
 
 COPY package.json package-lock.json ./
-# Full install: the engine imports a few packages listed as devDependencies (ajv, yaml, ...) at run time;
-# switch to `npm ci --omit=dev` once they are in "dependencies". No install scripts are needed.
-RUN npm ci --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=deps /app/node_modules ./node_modules
 ENV NODE_ENV=production
 
 COPY bin ./bin

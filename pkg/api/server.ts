@@ -20,7 +20,7 @@ export interface RunningServer {
   url: string;
   repo: Repo;
   scheduler: Scheduler;
-  /** stop the scheduler, the HTTP server, and flush the store */
+  /** stop the scheduler and the HTTP server, and close the store */
   close(): Promise<void>;
 }
 
@@ -29,8 +29,6 @@ export interface StartOptions {
   sources?: SeriesSource[];
   engine?: DetectionEngine;
   clock?: Clock;
-  /** store flush delay in ms (default 2000) */
-  flushDelayMs?: number;
 }
 
 /**
@@ -41,7 +39,7 @@ export interface StartOptions {
  */
 export async function startServer(config: VigilConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
-  const store = await Store.open({ dataDir: config.dataDir, flushDelayMs: opts.flushDelayMs });
+  const store = await Store.open({ dataDir: config.dataDir });
   const repo = new Repo(store);
   const sources = new SourceRegistry(opts.sources ?? (await createSeriesSources(config.sources)));
   const metrics = new EngineMetrics(repo, () => clock.now());

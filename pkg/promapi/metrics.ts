@@ -52,7 +52,7 @@ export class EngineMetrics {
     });
     new Gauge({
       name: 'vigil_store_bytes',
-      help: 'Size of the SQLite store (held in memory and written to <dataDir>/vigil.db).',
+      help: 'Size of the store in bytes (SQLite: <dataDir>/vigil.db and its write-ahead log).',
       registers: [this.registry],
       collect() {
         this.set(repoRef.store.sizeBytes());

@@ -39,7 +39,7 @@ const DAY = 86_400_000;
 
 /**
  * Typed access to the store's tables: jobs, models, baselines, results, forecasts, anomalies, feedback, drift.
- * Every method is synchronous (sql.js runs in-process); writes are flushed to disk by the store.
+ * Every method is synchronous (better-sqlite3 runs in-process); a write is committed to disk when it returns.
  */
 export class Repo {
   private seriesIds = new Map<string, number>();

@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import initSqlJs from 'sql.js';
 import { InputError } from '../core/errors';
 import { Repo } from './repo';
 import { MIGRATIONS, Store } from './store';
@@ -40,8 +41,8 @@ describe('Store', () => {
     store.close();
   });
 
-  it('keeps everything across a restart and leaves no temp file', async () => {
-    const store = await Store.open({ dataDir: dir, flushDelayMs: 50 });
+  it('keeps everything across a restart', async () => {
+    const store = await Store.open({ dataDir: dir });
     const repo = new Repo(store);
     const job = repo.createJob({ name: 'cpu', source: { type: 'prometheus', query: 'up' } }, 1000);
     repo.writeResults(job.id, { instance: 'a' }, [
@@ -49,7 +50,6 @@ describe('Store', () => {
       { t: 120_000, value: 9, expected: 1, lower: 0, upper: 2, score: 90, anomaly: true, direction: 1 },
     ]);
     store.close();
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const again = new Repo(await Store.open({ dataDir: dir }));
     expect(again.listJobs(2000).map((j) => j.name)).toEqual(['cpu']);
     const res = again.readResults(job.id, 0, 200_000);
@@ -59,6 +59,46 @@ describe('Store', () => {
       [120_000, 9, true, 1],
     ]);
     again.store.close();
+  });
+
+  it('runs in WAL mode with a full sync at every commit', async () => {
+    const store = await Store.open({ dataDir: dir });
+    expect(store.get<{ journal_mode: string }>('PRAGMA journal_mode')?.journal_mode).toBe('wal');
+    expect(store.get<{ synchronous: number }>('PRAGMA synchronous')?.synchronous).toBe(2);
+    store.close();
+  });
+
+  it('opens a database written by sql.js (earlier Vigil versions) and migrates it', async () => {
+    const wasm = readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'));
+    const SQL = await initSqlJs({
+      wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer,
+    });
+    const old = new SQL.Database();
+    old.exec(MIGRATIONS[0]);
+    old.exec('PRAGMA user_version = 1');
+    old.run('INSERT INTO jobs (id, spec, enabled, created_at, updated_at, state) VALUES (?, ?, ?, ?, ?, ?)', [
+      'j1',
+      JSON.stringify({ name: 'from sql.js', source: { type: 'prometheus', query: 'up' } }),
+      1,
+      5,
+      5,
+      JSON.stringify({ failures: 0, lastProcessed: 120_000 }),
+    ]);
+    old.run("INSERT INTO series (id, job_id, key, labels) VALUES (1, 'j1', '{}', '{}')");
+    old.run('INSERT INTO results VALUES (1, 60000, 1.5, 1, 0, 2, 10, 0, 0)');
+    writeFileSync(path.join(dir, 'vigil.db'), old.export());
+    old.close();
+
+    const store = await Store.open({ dataDir: dir });
+    expect(store.version()).toBe(MIGRATIONS.length);
+    const repo = new Repo(store);
+    expect(repo.getJob('j1', 10)?.name).toBe('from sql.js');
+    expect(repo.getState('j1')).toEqual({ failures: 0, lastProcessed: 120_000 });
+    expect(repo.readResults('j1', 0, 100_000)[0].points).toEqual([
+      { t: 60_000, value: 1.5, expected: 1, lower: 0, upper: 2, score: 10, anomaly: false, direction: 0 },
+    ]);
+    expect(store.get<{ journal_mode: string }>('PRAGMA journal_mode')?.journal_mode).toBe('wal');
+    store.close();
   });
 
   it('refuses a file that is not a SQLite database, naming it', async () => {

@@ -1,27 +1,17 @@
-import {
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-  existsSync,
-} from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
+import Database from 'better-sqlite3';
 import { InputError } from '../core/errors';
 
 /**
- * Vigil's embedded store: SQLite compiled to WebAssembly (`sql.js`), persisted to `<dataDir>/vigil.db`.
+ * Vigil's embedded store: SQLite through `better-sqlite3` (the SQLite C library, compiled from source at
+ * install), in `<dataDir>/vigil.db` with a write-ahead log.
  *
- * Why sql.js and not better-sqlite3: better-sqlite3 needs an install script (blocked by default in npm 11)
- * and either a prebuilt binary downloaded from GitHub or a node-gyp build with a C++ toolchain and Node
- * headers; sql.js is pure npm (JS + .wasm), so a fresh machine or CI runner installs it with no network
- * beyond the registry and no compiler. The price: the database lives in memory and is written to disk as a
- * whole. Writes are therefore atomic (temp file + fsync + rename), so a crash leaves either the old or the
- * new file, never a torn one; `flushSync()` runs after each batch of writes (debounced by `flushDelayMs`, and by
- * ten times the last write's duration so a large database is not rewritten continuously) and on close.
+ * Durability: every statement runs synchronously and commits before it returns (`synchronous = FULL`: the WAL
+ * is fsynced at each commit), so a write the API has acknowledged is on disk; `kill -9` at any moment loses
+ * nothing acknowledged, and a crash mid-transaction leaves the database as it was before that transaction.
+ * Databases written by earlier Vigil versions (sql.js wrote ordinary SQLite files in rollback-journal mode) open
+ * as they are: the store switches them to WAL and applies the pending schema migrations.
  */
 
 /** Schema migrations, applied in order; `PRAGMA user_version` holds how many have run. Never edit one. */
@@ -54,77 +44,69 @@ export const MIGRATIONS: string[] = [
      p_value REAL, statistic REAL, checked_at INTEGER NOT NULL, PRIMARY KEY (job_id, series_key));`,
 ];
 
-let sqlPromise: Promise<SqlJsStatic> | undefined;
-function loadSql(): Promise<SqlJsStatic> {
-  if (!sqlPromise) {
-    const wasmPath = path.join(path.dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
-    const wasmBinary = readFileSync(wasmPath);
-    sqlPromise = initSqlJs({
-      wasmBinary: wasmBinary.buffer.slice(
-        wasmBinary.byteOffset,
-        wasmBinary.byteOffset + wasmBinary.byteLength
-      ) as ArrayBuffer,
-    });
-  }
-  return sqlPromise;
-}
-
 export interface StoreOptions {
   /** directory holding `vigil.db`; omit for an in-memory store (tests) */
   dataDir?: string;
-  /** ms to wait after a write before writing the file (default 2000); 0 writes synchronously after each write */
-  flushDelayMs?: number;
   /** run only the first N migrations (tests of the migration path) */
   migrateTo?: number;
 }
 
+/** A value bound to a statement parameter. */
+export type SqlValue = number | string | bigint | Buffer | null;
 type Row = Record<string, SqlValue>;
 
-/** Thin typed wrapper over the sql.js database with migrations and atomic persistence. */
+/** Thin typed wrapper over a better-sqlite3 database with migrations; every write is durable when it returns. */
 export class Store {
   readonly file: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private dirty = false;
+  private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
-  /** duration of the last file write, ms */
-  private lastFlushMs = 0;
 
   private constructor(
-    private readonly db: Database,
-    file: string | undefined,
-    private readonly flushDelayMs: number
+    private readonly db: Database.Database,
+    file: string | undefined
   ) {
     this.file = file;
   }
 
   /**
-   * Open (or create) the store and apply pending migrations.
-   * @throws InputError when the file exists but is not a Vigil SQLite database, or is newer than this version
+   * Open (or create) the store, switch it to WAL and apply pending migrations.
+   * @throws InputError when the file exists but is not a SQLite database, or is newer than this version
    */
   static async open(opts: StoreOptions = {}): Promise<Store> {
-    const SQL = await loadSql();
     let file: string | undefined;
-    let db: Database;
+    let db: Database.Database;
     if (opts.dataDir) {
       mkdirSync(opts.dataDir, { recursive: true });
       file = path.join(opts.dataDir, 'vigil.db');
-      if (existsSync(file)) {
-        try {
-          db = new SQL.Database(readFileSync(file));
-          db.exec('PRAGMA schema_version');
-        } catch (err) {
-          throw new InputError(`${file} is not a readable SQLite database: ${(err as Error).message}`);
-        }
-      } else db = new SQL.Database();
-    } else db = new SQL.Database();
-    const store = new Store(db, file, opts.flushDelayMs ?? 2000);
-    store.migrate(opts.migrateTo ?? MIGRATIONS.length);
+      try {
+        db = new Database(file);
+        db.pragma('schema_version');
+      } catch (err) {
+        throw new InputError(`${file} is not a readable SQLite database: ${(err as Error).message}`);
+      }
+      try {
+        // WAL: readers never block the writer; FULL: the log is fsynced at every commit (durable on return)
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma('busy_timeout = 5000');
+      } catch (err) {
+        db.close();
+        throw new InputError(`${file} cannot be opened for writing: ${(err as Error).message}`);
+      }
+    } else db = new Database(':memory:');
+    const store = new Store(db, file);
+    try {
+      store.migrate(opts.migrateTo ?? MIGRATIONS.length);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     return store;
   }
 
   /** Schema version (number of migrations applied). */
   version(): number {
-    return Number(this.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0);
+    return Number(this.db.pragma('user_version', { simple: true }) ?? 0);
   }
 
   private migrate(target: number): void {
@@ -134,75 +116,54 @@ export class Store {
         `${this.file ?? 'store'}: schema version ${current} is newer than this Vigil (${MIGRATIONS.length}); upgrade Vigil`
       );
     }
-    if (current >= target) return;
     for (let v = current; v < target; v++) {
-      this.db.exec('BEGIN');
       try {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.exec(`PRAGMA user_version = ${v + 1}`);
-        this.db.exec('COMMIT');
+        this.db.transaction(() => {
+          this.db.exec(MIGRATIONS[v]);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })();
       } catch (err) {
-        this.db.exec('ROLLBACK');
         throw new Error(`store migration ${v + 1} failed: ${(err as Error).message}`, { cause: err });
       }
     }
-    this.dirty = true;
-    this.flushSync();
   }
 
-  /** Run a statement that changes data; schedules a flush. */
-  run(sql: string, params: SqlValue[] = []): void {
-    this.db.run(sql, params.map(clean));
-    this.touch();
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
-  /** Run many parameter sets through one prepared statement inside a transaction. */
+  /** Run a statement that changes data; committed (on disk) when it returns. Returns the number of rows changed. */
+  run(sql: string, params: SqlValue[] = []): number {
+    return this.prepare(sql).run(params.map(clean)).changes;
+  }
+
+  /** Run many parameter sets through one prepared statement inside one transaction. */
   runMany(sql: string, rows: SqlValue[][]): void {
     if (rows.length === 0) return;
-    this.db.exec('BEGIN');
-    const stmt = this.db.prepare(sql);
-    try {
+    const stmt = this.prepare(sql);
+    this.db.transaction(() => {
       for (const r of rows) stmt.run(r.map(clean));
-      stmt.free();
-      this.db.exec('COMMIT');
-    } catch (err) {
-      stmt.free();
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
-    this.touch();
+    })();
   }
 
-  /** Run `fn` in one transaction. */
+  /** Run `fn` in one transaction (nested calls become savepoints); rolled back when `fn` throws. */
   transaction<T>(fn: () => T): T {
-    this.db.exec('BEGIN');
-    try {
-      const out = fn();
-      this.db.exec('COMMIT');
-      this.touch();
-      return out;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    return this.db.transaction(fn)();
   }
 
   /** All rows of a query as objects. */
   all<T = Row>(sql: string, params: SqlValue[] = []): T[] {
-    const stmt = this.db.prepare(sql);
-    try {
-      stmt.bind(params.map(clean));
-      const out: T[] = [];
-      while (stmt.step()) out.push(stmt.getAsObject() as T);
-      return out;
-    } finally {
-      stmt.free();
-    }
+    return this.prepare(sql).all(params.map(clean)) as T[];
   }
 
   /** The first row of a query, or undefined. */
   get<T = Row>(sql: string, params: SqlValue[] = []): T | undefined {
-    return this.all<T>(sql, params)[0];
+    return this.prepare(sql).get(params.map(clean)) as T | undefined;
   }
 
   /** A cheap query proving the database answers (for health). */
@@ -210,57 +171,37 @@ export class Store {
     this.get('SELECT 1 AS ok');
   }
 
-  private touch(): void {
-    this.dirty = true;
-    if (!this.file || this.closed) return;
-    if (this.flushDelayMs === 0) {
-      this.flushSync();
-      return;
-    }
-    if (!this.timer) {
-      // a large database takes long to export: keep writing it at most ~10% of the time
-      const delay = Math.max(this.flushDelayMs, 10 * this.lastFlushMs);
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.flushSync();
-      }, delay);
-      this.timer.unref();
-    }
-  }
-
-  /** Write the database file now if anything changed (atomic: temp file, fsync, rename). */
-  flushSync(): void {
-    if (!this.file || !this.dirty) return;
-    const started = performance.now();
-    const bytes = this.db.export();
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes);
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    this.dirty = false;
-    this.lastFlushMs = performance.now() - started;
-  }
-
-  /** Size of the database image in bytes (as last written, or now when in memory only). */
+  /** Size of the database on disk in bytes (main file plus write-ahead log; pages in use when in memory). */
   sizeBytes(): number {
+    if (this.file) {
+      let n = 0;
+      for (const f of [this.file, `${this.file}-wal`]) {
+        try {
+          n += statSync(f).size;
+        } catch {
+          /* no log yet */
+        }
+      }
+      return n;
+    }
     const r = this.get<{ n: number }>(
       'SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'
     );
     return Number(r?.n ?? 0);
   }
 
-  /** Flush and release the database. */
+  /** Checkpoint the write-ahead log into the database file and release it. */
   close(): void {
     if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.flushSync();
     this.closed = true;
+    this.statements.clear();
+    if (this.file) {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        /* the log stays and is replayed at the next open */
+      }
+    }
     this.db.close();
   }
 }

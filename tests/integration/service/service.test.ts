@@ -116,7 +116,7 @@ describe('vigil serve against real Prometheus and OpenSearch', () => {
       { type: 'prometheus', name: 'prometheus', url: urls.prometheus, timeout: '20s' },
       { type: 'prometheus', name: 'down', url: `http://127.0.0.1:${downPort}`, timeout: '2s' },
     ]);
-    server = await startServer(cfg, { clock, flushDelayMs: 100 });
+    server = await startServer(cfg, { clock });
     const s = server;
     const query = `${NAB_METRIC}{series="ec2_cpu_utilization_24ae8d"}`;
     const job = (
@@ -233,7 +233,7 @@ describe('vigil serve against real Prometheus and OpenSearch', () => {
     const anomalies = (await call(s, 'GET', `/api/jobs/${job.id}/anomalies?from=0&to=${now}`)).body.anomalies;
     const before = (await call(s, 'GET', `/api/jobs/${job.id}/results?from=0&to=${now}`)).body;
     await s.close();
-    server = await startServer({ ...cfg, port: await freePort() }, { clock, flushDelayMs: 100 });
+    server = await startServer({ ...cfg, port: await freePort() }, { clock });
     await server.scheduler.stop(); // compare a still picture
     const after = (await call(server, 'GET', `/api/jobs/${job.id}/results?from=0&to=${now}`)).body;
     expect(after.series[0].points.length).toBeGreaterThanOrEqual(before.series[0].points.length);
@@ -273,7 +273,7 @@ describe('vigil serve against real Prometheus and OpenSearch', () => {
         ],
         { type: 'elasticsearch', url: urls.opensearch, index: sinkIndex }
       );
-      server = await startServer(cfg, { clock, flushDelayMs: 100 });
+      server = await startServer(cfg, { clock });
       const s = server;
       const source = { type: 'elasticsearch', index: WEBLOGS_INDEX, timeField: 'timestamp', metric: { type: 'count' } };
       const job = (
