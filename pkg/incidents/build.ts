@@ -65,6 +65,10 @@ export function buildIncident(
   const jobOf = (id: string): IncidentJob | undefined =>
     jobs instanceof Map ? jobs.get(id) : (jobs as Record<string, IncidentJob>)[id];
   const sorted = [...events].sort((a, b) => a.start - b.start || b.score - a.score);
+  const shared = sharedLabels(sorted);
+  /** a series named without the labels every event shares (they are the incident's `labels`) */
+  const nameOf = (labels: Labels) =>
+    seriesName(Object.fromEntries(Object.entries(labels).filter(([k]) => k === '__name__' || !(k in shared))));
   const start = sorted[0].start;
   const end = Math.max(...sorted.map(eventEnd));
 
@@ -96,7 +100,7 @@ export function buildIncident(
     peakScore = Math.max(peakScore, e.score);
     const sKey = `${e.jobId}|${formatLabels(e.labels)}`;
     add(seriesW, sKey, w, e, () => ({
-      name: jobIds.length > 1 ? `${jobName(e.jobId)} / ${seriesName(e.labels)}` : seriesName(e.labels),
+      name: jobIds.length > 1 ? `${jobName(e.jobId)} / ${nameOf(e.labels)}` : nameOf(e.labels),
       share: 0,
       peakScore: 0,
       labels: { ...e.labels },
@@ -133,7 +137,7 @@ export function buildIncident(
     .map((e) => ({
       t: e.peak,
       jobId: e.jobId,
-      series: seriesName(e.labels),
+      series: nameOf(e.labels),
       labels: { ...e.labels },
       actual: e.actual,
       expected: e.expected,
@@ -151,9 +155,9 @@ export function buildIncident(
   const severity = incidentSeverity(peakScore, criticality);
   const kind = incidentKind(sorted);
   const jobNames = jobIds.map(jobName);
-  const title = `${joinWords(jobNames)}: ${headline(kind, sorted)}`;
+  const title = `${joinWords(jobNames)}: ${headline(kind, sorted, nameOf)}`;
   const summary =
-    `${formatTime(start)} to ${formatTime(end)} UTC (${formatDuration(end - start)}): ${figures(sorted)}; ` +
+    `${formatTime(start)} to ${formatTime(end)} UTC (${formatDuration(end - start)}): ${figures(sorted, nameOf)}; ` +
     `seen by ${joinWords(detectors.slice(0, 5).map((d) => d.name)) || 'no detector above 50'}. ` +
     `Triage ${triage.toFixed(2)}, ${severity}${criticality !== 'medium' ? ` (${criticality} asset)` : ''}.`;
 
@@ -174,7 +178,7 @@ export function buildIncident(
     peakScore: r1(peakScore),
     criticality,
     jobs: jobIds.map((id) => ({ id, name: jobName(id) })),
-    labels: sharedLabels(sorted),
+    labels: shared,
     series,
     metrics,
     detectors,
@@ -203,7 +207,7 @@ export function incidentKind(events: readonly IncidentEvent[]): IncidentKind {
   return 'mixed';
 }
 
-function headline(kind: IncidentKind, events: readonly IncidentEvent[]): string {
+function headline(kind: IncidentKind, events: readonly IncidentEvent[], seriesName: (l: Labels) => string): string {
   const bySeries = strongestPerSeries(events);
   const names = [...new Set(bySeries.map((e) => seriesName(e.labels)))];
   const listed = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : joinWords(names);
@@ -232,7 +236,7 @@ function headline(kind: IncidentKind, events: readonly IncidentEvent[]): string 
 }
 
 /** `errors 102 vs 1 expected, requests 124 vs 25` for the strongest event of each series (at most 4). */
-function figures(events: readonly IncidentEvent[]): string {
+function figures(events: readonly IncidentEvent[], seriesName: (l: Labels) => string): string {
   const bySeries = strongestPerSeries(events);
   const parts = bySeries
     .slice(0, 4)
