@@ -6,6 +6,7 @@ import { benchNabCommand } from './cli/benchNab';
 import { detectCommand } from './cli/detect';
 import { demoCommand } from './cli/demo';
 import { forecastCommand } from './cli/forecast';
+import { logsCommand, rulesCommand } from './cli/logs';
 import { reportCommand } from './cli/report';
 import { serveCommand } from './cli/serve';
 
@@ -23,6 +24,8 @@ export function buildProgram(): Command {
   program.addCommand(benchNabCommand().addCommand(benchLogParseCommand()).addCommand(benchLogAnomaliesCommand()));
   program.addCommand(forecastCommand());
   program.addCommand(reportCommand());
+  program.addCommand(logsCommand());
+  program.addCommand(rulesCommand());
   return program;
 }
 

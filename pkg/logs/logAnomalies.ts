@@ -50,7 +50,7 @@ export interface LogAnomalyOptions {
   minSeriesLines?: number;
   /** most count series judged, most frequent templates first (default 50) */
   maxSeries?: number;
-  /** Isolation Forest score (0-1) from which a window is unusual (default 0.6, Liu et al.'s rule of thumb) */
+  /** Isolation Forest score (0-1) from which a window is unusual (default 0.7: clearly isolated, Liu et al. 2008) */
   windowThreshold?: number;
   /** example lines per event (default 5) */
   examples?: number;
@@ -240,7 +240,7 @@ export function detectLogAnomalies(records: readonly LogRecord[], options: LogAn
   const windows: string[][] = Array.from({ length: buckets }, () => []);
   for (const i of timed) windows[bucketOf(records[i].time)].push(lineTemplates[i]);
   const { scores, matrix } = windowOutliers(windows);
-  const threshold = options.windowThreshold ?? 0.6;
+  const threshold = options.windowThreshold ?? 0.7;
   const idf = new Map(matrix.terms.map((t, c) => [t, matrix.idf[c]]));
   for (let b = 0; b < buckets; b++) {
     if (!(scores[b] >= threshold)) continue;

@@ -1,5 +1,9 @@
 import { SourceError } from '../core/errors';
 import {
+  buildLogCountRequest,
+  buildLogPageRequest,
+  buildLogSampleRequest,
+  logHitsToMessages,
   ElasticsearchHttpClient,
   accessLogHistogramQuery,
   bucketGrid,
@@ -336,5 +340,69 @@ describe('ElasticsearchHttpClient', () => {
     await expect(
       new ElasticsearchHttpClient({ url: 'http://es:9200', timeoutMs: 30 }, { fetch: slow }).info()
     ).rejects.toThrow('elasticsearch: GET http://es:9200/ timed out after 30 ms');
+  });
+});
+
+describe('log message requests', () => {
+  const q = {
+    index: 'logs-*',
+    timeField: '@timestamp',
+    messageField: 'message',
+    levelField: 'log.level',
+    fields: ['client.ip'],
+    startMs: 1000,
+    endMs: 2000,
+    query: 'service:api',
+  };
+
+  it('counts, pages in time order and samples with a seed, over the same filter', () => {
+    const filter = {
+      bool: {
+        filter: [
+          { range: { '@timestamp': { gte: 1000, lt: 2000, format: 'epoch_millis' } } },
+          { query_string: { query: 'service:api', analyze_wildcard: true } },
+        ],
+      },
+    };
+    expect(buildLogCountRequest(q)).toEqual({ size: 0, track_total_hits: true, query: filter });
+    expect(buildLogPageRequest(q, 1000, 500)).toEqual({
+      from: 1000,
+      size: 500,
+      track_total_hits: false,
+      _source: ['@timestamp', 'message', 'log.level', 'client.ip'],
+      query: filter,
+      sort: [{ '@timestamp': { order: 'asc' } }],
+    });
+    expect(buildLogSampleRequest({ ...q, seed: 7 }, 300)).toMatchObject({
+      size: 300,
+      query: { function_score: { query: filter, random_score: { seed: 7, field: '_seq_no' }, boost_mode: 'replace' } },
+    });
+  });
+
+  it('rejects a bound above the result window and a missing field, naming them', () => {
+    expect(() => buildLogCountRequest({ ...q, maxDocs: 10_001 })).toThrow(/maxDocs must be an integer in \[1, 10000\]/);
+    expect(() => buildLogCountRequest({ ...q, messageField: '' })).toThrow(/messageField is required/);
+    expect(() => buildLogCountRequest({ ...q, endMs: 1000 })).toThrow(/must be before end/);
+  });
+
+  it('reads messages, times, levels and fields from hits, in time order', () => {
+    const got = logHitsToMessages(q, [
+      {
+        _source: {
+          '@timestamp': '2024-01-01T00:00:02Z',
+          message: 'b',
+          log: { level: 'error' },
+          client: { ip: '1.1.1.1' },
+        },
+      },
+      { _source: { '@timestamp': 1704067201000, message: 'a' } },
+      { _source: { '@timestamp': '1704067200', message: 'c' } },
+      { _source: { '@timestamp': 'x' } },
+    ]);
+    expect(got).toEqual([
+      { time: 1704067200000, message: 'c', fields: { 'client.ip': undefined } },
+      { time: 1704067201000, message: 'a', fields: { 'client.ip': undefined } },
+      { time: 1704067202000, message: 'b', level: 'error', fields: { 'client.ip': '1.1.1.1' } },
+    ]);
   });
 });

@@ -127,6 +127,34 @@ export class ElasticsearchHttpClient {
     return histogramResponseToSeries(q, res);
   }
 
+  /**
+   * Log messages of the documents in a time range, a bounded sample when more match: every matching document
+   * (time order) when at most `maxDocs` match, otherwise `maxDocs` drawn uniformly at random with a fixed seed
+   * (`function_score` / `random_score` on `_seq_no`, so the same query draws the same sample), sorted by time.
+   *
+   * @returns the messages and how many documents matched
+   * @throws SourceError for a bad query (names the field), a server error or a transport failure
+   */
+  async logMessages(q: EsLogQuery): Promise<EsLogSample> {
+    const counted = await this.search(q.index, buildLogCountRequest(q));
+    const total = hitsTotal(counted);
+    const maxDocs = q.maxDocs ?? DEFAULT_LOG_SAMPLE;
+    const hits: EsHit[] = [];
+    if (total <= maxDocs) {
+      for (let from = 0; from < total; from += LOG_PAGE) {
+        const res = await this.search(q.index, buildLogPageRequest(q, from, Math.min(LOG_PAGE, total - from)));
+        const page = res.hits?.hits ?? [];
+        hits.push(...page);
+        if (page.length === 0) break;
+      }
+    } else {
+      const res = await this.search(q.index, buildLogSampleRequest(q, maxDocs));
+      hits.push(...(res.hits?.hits ?? []));
+    }
+    const messages = logHitsToMessages(q, hits);
+    return { messages, total, sampled: total > maxDocs };
+  }
+
   /** Release sockets held by a custom-CA dispatcher. */
   close(): Promise<void> {
     return this.http.close();
@@ -152,7 +180,59 @@ export interface EsSearchResponse {
   timed_out?: boolean;
   _shards?: { total?: number; failed?: number; failures?: { reason?: { type?: string; reason?: string } }[] };
   aggregations?: Record<string, unknown>;
+  hits?: { total?: number | { value?: number; relation?: string }; hits?: EsHit[] };
 }
+
+/** One document of a `_search` answer. */
+export interface EsHit {
+  _id?: string;
+  _source?: Record<string, unknown>;
+}
+
+/** A query for log messages (`ElasticsearchHttpClient.logMessages`). */
+export interface EsLogQuery {
+  index: string;
+  /** date field, e.g. `@timestamp` */
+  timeField: string;
+  /** field holding the message, e.g. `message` (dotted paths read nested objects) */
+  messageField: string;
+  /** field holding the level, if any, e.g. `log.level` */
+  levelField?: string;
+  /** more fields to bring back with each message (client address, agent, status...) */
+  fields?: string[];
+  /** start (inclusive) and end (exclusive), epoch ms */
+  startMs: number;
+  endMs: number;
+  /** Lucene query string applied to every document */
+  query?: string;
+  /** most documents brought back (default 10 000, at most 10 000: `index.max_result_window`) */
+  maxDocs?: number;
+  /** seed of the random sample (default 1) */
+  seed?: number;
+}
+
+/** One log message read from a document. */
+export interface EsLogMessage {
+  /** epoch ms (NaN when the document has no parsable time) */
+  time: number;
+  message: string;
+  level?: string;
+  /** the requested fields, by name */
+  fields: Record<string, unknown>;
+}
+
+/** What `logMessages` returns. */
+export interface EsLogSample {
+  messages: EsLogMessage[];
+  /** documents that matched the query */
+  total: number;
+  /** true when `messages` is a random sample of them */
+  sampled: boolean;
+}
+
+/** Default and largest sample size of `logMessages` (Elasticsearch's default `index.max_result_window`). */
+export const DEFAULT_LOG_SAMPLE = 10_000;
+const LOG_PAGE = 1000;
 
 /**
  * Check an Elasticsearch/OpenSearch answer and return its parsed body.
@@ -549,6 +629,101 @@ function emptyValue(m: EsAggregation): number {
 
 function numberOrNaN(x: unknown): number {
   return typeof x === 'number' ? x : NaN;
+}
+
+function logFilter(q: EsLogQuery): Record<string, unknown> {
+  checkIndex(q.index);
+  if (!q.timeField) throw new SourceError(ELASTICSEARCH_SOURCE, 'log query: timeField is required');
+  if (!q.messageField) throw new SourceError(ELASTICSEARCH_SOURCE, 'log query: messageField is required');
+  if (!(Number.isFinite(q.startMs) && Number.isFinite(q.endMs) && q.startMs < q.endMs)) {
+    throw new SourceError(ELASTICSEARCH_SOURCE, `log query: start ${q.startMs} must be before end ${q.endMs}`);
+  }
+  const max = q.maxDocs ?? DEFAULT_LOG_SAMPLE;
+  if (!Number.isInteger(max) || max < 1 || max > DEFAULT_LOG_SAMPLE) {
+    throw new SourceError(
+      ELASTICSEARCH_SOURCE,
+      `log query: maxDocs must be an integer in [1, ${DEFAULT_LOG_SAMPLE}], got ${max}`
+    );
+  }
+  const filter: unknown[] = [{ range: { [q.timeField]: { gte: q.startMs, lt: q.endMs, format: 'epoch_millis' } } }];
+  if (q.query && q.query.trim()) filter.push({ query_string: { query: q.query, analyze_wildcard: true } });
+  return { bool: { filter } };
+}
+
+function logSourceFields(q: EsLogQuery): string[] {
+  return [...new Set([q.timeField, q.messageField, ...(q.levelField ? [q.levelField] : []), ...(q.fields ?? [])])];
+}
+
+/** `_search` body counting the documents of a log query. @throws SourceError for an invalid query */
+export function buildLogCountRequest(q: EsLogQuery): Record<string, unknown> {
+  return { size: 0, track_total_hits: true, query: logFilter(q) };
+}
+
+/** `_search` body of one page of a log query, in time order. @throws SourceError for an invalid query */
+export function buildLogPageRequest(q: EsLogQuery, from: number, size: number): Record<string, unknown> {
+  return {
+    from,
+    size,
+    track_total_hits: false,
+    _source: logSourceFields(q),
+    query: logFilter(q),
+    sort: [{ [q.timeField]: { order: 'asc' } }],
+  };
+}
+
+/** `_search` body of a seeded uniform random sample of a log query. @throws SourceError for an invalid query */
+export function buildLogSampleRequest(q: EsLogQuery, size: number): Record<string, unknown> {
+  return {
+    size,
+    track_total_hits: false,
+    _source: logSourceFields(q),
+    query: {
+      function_score: {
+        query: logFilter(q),
+        random_score: { seed: q.seed ?? 1, field: '_seq_no' },
+        boost_mode: 'replace',
+      },
+    },
+  };
+}
+
+function hitsTotal(res: EsSearchResponse): number {
+  const t = res.hits?.total;
+  if (typeof t === 'number') return t;
+  return t?.value ?? 0;
+}
+
+function pathValue(doc: Record<string, unknown> | undefined, field: string): unknown {
+  if (!doc) return undefined;
+  if (field in doc) return doc[field];
+  let cur: unknown = doc;
+  for (const part of field.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/**
+ * Messages of `_search` hits, sorted by time (documents without the message field are skipped).
+ * Times: epoch ms numbers, numeric strings (seconds below 1e11) or ISO 8601 strings.
+ */
+export function logHitsToMessages(q: EsLogQuery, hits: EsHit[]): EsLogMessage[] {
+  const out: EsLogMessage[] = [];
+  for (const h of hits) {
+    const message = pathValue(h._source, q.messageField);
+    if (message === undefined || message === null) continue;
+    const t = pathValue(h._source, q.timeField);
+    const num = typeof t === 'number' ? t : typeof t === 'string' && /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
+    const time = Number.isFinite(num) ? (num < 1e11 ? num * 1000 : num) : typeof t === 'string' ? Date.parse(t) : NaN;
+    const fields: Record<string, unknown> = {};
+    for (const f of q.fields ?? []) fields[f] = pathValue(h._source, f);
+    const m: EsLogMessage = { time: Number.isFinite(time) ? time : NaN, message: String(message), fields };
+    const level = q.levelField ? pathValue(h._source, q.levelField) : undefined;
+    if (level !== undefined && level !== null) m.level = String(level);
+    out.push(m);
+  }
+  return out.sort((a, b) => Number(Number.isNaN(a.time)) - Number(Number.isNaN(b.time)) || a.time - b.time);
 }
 
 function checkIndex(index: string): void {

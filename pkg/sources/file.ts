@@ -66,6 +66,63 @@ export async function* readRecords(file: string, options: ReadOptions = {}): Asy
   }
 }
 
+/** One line of a text file and its 1-based number. */
+export interface TextLine {
+  line: number;
+  text: string;
+}
+
+/**
+ * Stream the lines of a text file, optionally gzipped (detected by its magic bytes), without reading the whole
+ * file into memory. Empty lines are yielded too (their numbers count).
+ *
+ * @throws InputError naming the file for a missing or empty file and a truncated or corrupt gzip stream
+ */
+export async function* readTextLines(
+  file: string,
+  options: Pick<ReadOptions, 'onBytes'> = {}
+): AsyncGenerator<TextLine> {
+  const name = path.basename(file);
+  const stat = await fsp.stat(file).catch((e: NodeJS.ErrnoException) => {
+    throw new InputError(e.code === 'ENOENT' ? 'file not found' : `cannot read: ${e.message}`, { file: name });
+  });
+  if (!stat.isFile()) throw new InputError('not a regular file', { file: name });
+  if (stat.size === 0) throw new InputError('file is empty', { file: name });
+  const head = await readHead(file, 2);
+  const gzipped = head[0] === 0x1f && head[1] === 0x8b;
+  const raw = createReadStream(file);
+  let read = 0;
+  if (options.onBytes) {
+    raw.on('data', (chunk) => {
+      read += chunk.length;
+      options.onBytes?.(read, stat.size);
+    });
+  }
+  let stream: Readable = raw;
+  if (gzipped) {
+    const gunzip = createGunzip();
+    raw.on('error', (e) => gunzip.destroy(e));
+    stream = raw.pipe(gunzip);
+  }
+  try {
+    const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
+    let line = 0;
+    for await (const text of rl) yield { line: ++line, text };
+  } catch (e) {
+    throw wrapStreamError(e, name, gzipped);
+  } finally {
+    stream.destroy();
+    raw.destroy();
+  }
+}
+
+/** True when a file (optionally gzipped) starts with `{` after whitespace: NDJSON rather than text or CSV. */
+export async function looksLikeNdjson(file: string): Promise<boolean> {
+  const head = await readHead(file, 64);
+  const gzipped = head[0] === 0x1f && head[1] === 0x8b;
+  return (await sniffFormat(gzipped, head, file)) === 'ndjson';
+}
+
 function formatFromName(file: string): FileFormat | undefined {
   const base = file.toLowerCase().replace(/\.gz$/, '');
   if (base.endsWith('.csv')) return 'csv';
