@@ -21,14 +21,19 @@ module.exports = {
         '/node_modules/',
         '<rootDir>/tests/integration/sources/',
         '<rootDir>/tests/integration/service/',
+        '<rootDir>/tests/integration/store/',
       ],
     },
-    // Suites against real Prometheus and OpenSearch (tests/servers/), started once per run, only when a suite
+    // Suites against real Prometheus, OpenSearch and PostgreSQL (tests/servers/), started once per run, only when a suite
     // of this project (tests/integration/sources/) is selected.
     {
       ...base,
       displayName: 'servers',
-      roots: ['<rootDir>/tests/integration/sources', '<rootDir>/tests/integration/service'],
+      roots: [
+        '<rootDir>/tests/integration/sources',
+        '<rootDir>/tests/integration/service',
+        '<rootDir>/tests/integration/store',
+      ],
       testMatch: ['**/*.test.ts'],
       globalSetup: '<rootDir>/tests/servers/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/servers/globalTeardown.ts',

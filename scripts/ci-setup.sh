@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install what Vigil's integration tests need on a fresh Debian machine, idempotently:
 #   - Debian's prometheus package (prometheus + promtool) for the Prometheus test server;
+#   - Debian's postgresql package (initdb + postgres) for the PostgreSQL test server;
 #   - the Maven artifacts of the OpenSearch test launcher (tests/servers/opensearch), compiled once;
 #   - Debian's prometheus-alertmanager for the notification suites (tests/notify/);
 #   - Debian's poppler-utils (pdftoppm, pdftotext) to render and read report PDFs in tests/report/.
 # Java 17 and Maven are expected on the machine.
-# Usage: bash scripts/ci-setup.sh [prometheus|opensearch|alertmanager|poppler|all]
+# Usage: bash scripts/ci-setup.sh [prometheus|postgres|opensearch|alertmanager|poppler|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -28,6 +29,24 @@ if [ "$what" = all ] || [ "$what" = prometheus ]; then
       as_root systemctl stop prometheus || true
     fi
     echo "ci-setup: $(prometheus --version 2>&1 | head -1)"
+  fi
+fi
+
+if [ "$what" = all ] || [ "$what" = postgres ]; then
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  if [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] && [ -x "$pg_bin/postgres" ]; then
+    echo "ci-setup: postgresql already installed ($("$pg_bin/postgres" --version))"
+  else
+    echo "ci-setup: installing Debian's postgresql package"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    # The package may start a cluster on :5432; the tests run their own on a free port.
+    if command -v pg_ctlcluster >/dev/null 2>&1; then
+      as_root bash -c 'for d in /etc/postgresql/*/*; do [ -d "$d" ] || continue; v=$(basename "$(dirname "$d")"); n=$(basename "$d"); pg_ctlcluster "$v" "$n" stop 2>/dev/null || true; done'
+    fi
+    pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+    echo "ci-setup: $("$pg_bin/postgres" --version)"
   fi
 fi
 

@@ -7,7 +7,7 @@ import { Scheduler } from '../jobs/scheduler';
 import { SourceRegistry } from '../sources/registry';
 import { ManualClock, MemorySeriesSource } from '../../tests/helpers/jobs';
 import { Repo } from '../store/repo';
-import { Store } from '../store/store';
+import { SqliteStore } from '../store/sqlite';
 import { buildApp } from './app';
 
 const MIN = 60_000;
@@ -40,7 +40,7 @@ const spec = {
 };
 
 beforeAll(async () => {
-  repo = new Repo(await Store.open());
+  repo = new Repo(await SqliteStore.open());
   clock = new ManualClock(T0 + 10_000);
   prom = new MemorySeriesSource(
     'prometheus',
@@ -65,7 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await scheduler.stop();
   await app.close();
-  repo.store.close();
+  await repo.store.close();
 });
 
 const get = (url: string, headers: Record<string, string> = auth) => app.inject({ method: 'GET', url, headers });

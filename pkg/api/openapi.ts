@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Repo } from '../store/repo';
-import { Store } from '../store/store';
+import { SqliteStore } from '../store/sqlite';
 import { buildApp } from './app';
 
 /**
@@ -9,12 +9,12 @@ import { buildApp } from './app';
  * `npx tsx pkg/api/openapi.ts [file]` writes it (default `docs/openapi.json`).
  */
 export async function openApiDocument(): Promise<Record<string, unknown>> {
-  const store = await Store.open();
+  const store = await SqliteStore.open();
   const app = await buildApp({ apiToken: 'openapi-generation', repo: new Repo(store) });
   await app.ready();
   const doc = app.swagger() as unknown as Record<string, unknown>;
   await app.close();
-  store.close();
+  await store.close();
   return doc;
 }
 

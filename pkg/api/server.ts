@@ -11,7 +11,7 @@ import { SourceRegistry } from '../sources/registry';
 import { systemClock, type Clock } from '../core/clock';
 import type { SeriesSource } from '../sources/types';
 import { Repo } from '../store/repo';
-import { Store } from '../store/store';
+import { openStore } from '../store/store';
 import { buildApp } from './app';
 
 export interface RunningServer {
@@ -32,14 +32,14 @@ export interface StartOptions {
 }
 
 /**
- * Start `vigil serve`: open the store (migrating it), build the sources, the scheduler and the app, listen, and
+ * Start `vigil serve`: open the store (SQLite in the data directory, or the configured PostgreSQL; migrating it), build the sources, the scheduler and the app, listen, and
  * prune results past the retention once an hour.
  *
  * @throws ConfigError / SourceError for unusable sources; InputError for an unreadable store
  */
 export async function startServer(config: VigilConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
-  const store = await Store.open({ dataDir: config.dataDir });
+  const store = await openStore({ store: config.store, dataDir: config.dataDir });
   const repo = new Repo(store);
   const sources = new SourceRegistry(opts.sources ?? (await createSeriesSources(config.sources)));
   const metrics = new EngineMetrics(repo, () => clock.now());
@@ -82,10 +82,12 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     logger: { level: config.logLevel },
   });
   const url = await app.listen({ port: config.port, host: config.host });
-  scheduler.start();
+  await scheduler.start();
   const retentionMs = parseInterval(config.scheduler.retention, 'scheduler.retention');
-  repo.prune(clock.now() - retentionMs);
-  const prune = setInterval(() => repo.prune(clock.now() - retentionMs), 3_600_000);
+  const pruneNow = () =>
+    repo.prune(clock.now() - retentionMs).catch((err: Error) => log.warn({ err: err.message }, 'pruning failed'));
+  await pruneNow();
+  const prune = setInterval(() => void pruneNow(), 3_600_000);
   prune.unref();
   let closed = false;
   return {
@@ -99,7 +101,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
       clearInterval(prune);
       await scheduler.stop();
       await app!.close();
-      store.close();
+      await store.close();
     },
   };
 }

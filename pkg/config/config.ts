@@ -31,6 +31,11 @@ export interface VigilConfig {
   port: number;
   host: string;
   dataDir: string;
+  /**
+   * Where jobs, models and results are kept: unset (or `sqlite`) for the embedded SQLite file `<dataDir>/vigil.db`,
+   * or a `postgres://user:password@host:5432/db` URL for PostgreSQL, shared by several replicas
+   */
+  store?: string;
   apiToken: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sources: SourceConfig[];
@@ -79,6 +84,7 @@ export const CONFIG_SCHEMA = {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
     dataDir: { type: 'string', minLength: 1 },
+    store: { type: 'string', pattern: '^(sqlite|postgres(ql)?://.+)$' },
     apiToken: { type: 'string', minLength: 8 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     sources: {
@@ -144,7 +150,7 @@ export interface ConfigInputs {
 
 /**
  * Load the config: defaults, then the YAML file, then environment variables (`VIGIL_API_TOKEN`, `VIGIL_PORT`,
- * `VIGIL_HOST`, `VIGIL_DATA_DIR`, `VIGIL_LOG_LEVEL`, `VIGIL_PROMETHEUS_URL` (+ `_USERNAME`/`_PASSWORD` or
+ * `VIGIL_HOST`, `VIGIL_DATA_DIR`, `VIGIL_STORE`, `VIGIL_LOG_LEVEL`, `VIGIL_PROMETHEUS_URL` (+ `_USERNAME`/`_PASSWORD` or
  * `_TOKEN`), `VIGIL_ELASTICSEARCH_URL` (+ `_USERNAME`/`_PASSWORD` or `_API_KEY`), `VIGIL_SINK_ELASTICSEARCH_URL`),
  * then flags; validated against `CONFIG_SCHEMA`.
  *
@@ -194,6 +200,7 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
   if (env.VIGIL_PORT !== undefined && env.VIGIL_PORT !== '') cfg.port = envInt('VIGIL_PORT', env.VIGIL_PORT);
   if (env.VIGIL_HOST) cfg.host = env.VIGIL_HOST;
   if (env.VIGIL_DATA_DIR) cfg.dataDir = env.VIGIL_DATA_DIR;
+  if (env.VIGIL_STORE) cfg.store = env.VIGIL_STORE;
   if (env.VIGIL_LOG_LEVEL) cfg.logLevel = env.VIGIL_LOG_LEVEL;
   const sources = Array.isArray(cfg.sources) ? (cfg.sources as Record<string, unknown>[]) : [];
   if (env.VIGIL_PROMETHEUS_URL) {
@@ -291,5 +298,6 @@ function describe(e: ErrorObject | undefined): string {
   if (e.keyword === 'pattern' && /timeout|maxBackoff|retention/.test(key))
     return `${key}: must be a duration such as 30s, 5m, 1h`;
   if (e.keyword === 'pattern' && /url/.test(key)) return `${key}: must be an http:// or https:// URL`;
+  if (e.keyword === 'pattern' && key === 'store') return 'store: must be "sqlite" or a postgres:// URL';
   return `${key || '(top level)'}: ${e.message ?? 'is invalid'}`;
 }

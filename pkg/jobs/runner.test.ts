@@ -1,5 +1,5 @@
 import { Repo } from '../store/repo';
-import { Store } from '../store/store';
+import { SqliteStore } from '../store/sqlite';
 import { defaultEngine } from './engine';
 import {
   CONTEXT_POINTS,
@@ -31,11 +31,11 @@ function setupRunner(spikes: Map<number, number>) {
 
 describe('JobRunner', () => {
   it('fits on the training window, then scores incrementally (new points plus context only)', async () => {
-    const repo = new Repo(await Store.open());
+    const repo = new Repo(await SqliteStore.open());
     const clock = new ManualClock(T0 + 30_000);
     const source = setupRunner(new Map());
     const runner = new JobRunner({ repo, sources: new SourceRegistry([source]), engine: defaultEngine, clock });
-    const job = repo.createJob(
+    const job = await repo.createJob(
       {
         name: 'cpu',
         source: { type: 'prometheus', query: 'cpu' },
@@ -50,8 +50,8 @@ describe('JobRunner', () => {
     expect(first.lastProcessed).toBe(end);
     expect(first.points).toBe(2 * 1440);
     expect(source.fetches[0]).toEqual({ from: end - 2 * 1440 * MIN, to: end + MIN - 1, intervalMs: MIN });
-    expect(repo.getModel(job.id)).toBeDefined();
-    repo.setLastRun(
+    expect(await repo.getModel(job.id)).toBeDefined();
+    await repo.setLastRun(
       job.id,
       { at: clock.now(), ok: true, durationMs: 1 },
       { failures: 0, lastProcessed: first.lastProcessed }
@@ -66,19 +66,19 @@ describe('JobRunner', () => {
     expect(source.fetches).toEqual([
       { from: end + MIN - CONTEXT_POINTS * MIN, to: end + 6 * MIN - 1, intervalMs: MIN },
     ]);
-    const stored = repo.readResults(job.id, end + MIN, end + 5 * MIN);
+    const stored = await repo.readResults(job.id, end + MIN, end + 5 * MIN);
     expect(stored[0].points.map((p) => p.t)).toEqual([1, 2, 3, 4, 5].map((k) => end + k * MIN));
     expect(stored[0].points.every((p) => p.expected !== null && p.score !== null)).toBe(true);
-    repo.store.close();
+    await repo.store.close();
   });
 
   it('suppresses a repeat of a false-positive pattern but still reports a bigger excursion', async () => {
-    const repo = new Repo(await Store.open());
+    const repo = new Repo(await SqliteStore.open());
     const clock = new ManualClock(T0 + 30_000);
     const spikes = new Map<number, number>();
     const source = setupRunner(spikes);
     const runner = new JobRunner({ repo, sources: new SourceRegistry([source]), engine: defaultEngine, clock });
-    const job = repo.createJob(
+    const job = await repo.createJob(
       {
         name: 'cpu',
         source: { type: 'prometheus', query: 'cpu' },
@@ -91,49 +91,49 @@ describe('JobRunner', () => {
     const step = async (minutes: number) => {
       clock.t += minutes * MIN;
       const r = await runner.run(job);
-      repo.setLastRun(
+      await repo.setLastRun(
         job.id,
         { at: clock.now(), ok: true, durationMs: 1 },
         { failures: 0, lastProcessed: r.lastProcessed }
       );
     };
     await step(0);
-    const before = repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER).length;
+    const before = (await repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER)).length;
 
     const spikeAt = (k: number) => T0 - MIN + k * MIN;
     spikes.set(spikeAt(3), 8);
     await step(5);
-    const first = repo.listAnomalies(job.id, spikeAt(1), spikeAt(5));
+    const first = await repo.listAnomalies(job.id, spikeAt(1), spikeAt(5));
     expect(first).toHaveLength(1);
     expect(first[0]).toMatchObject({ direction: 'above', peak: spikeAt(3) });
-    repo.addFeedback(first[0], 'false_positive', 'deploy spike', clock.now());
+    await repo.addFeedback(first[0], 'false_positive', 'deploy spike', clock.now());
 
     // the same pattern an hour later (same series, same direction, no bigger) is suppressed
     spikes.set(spikeAt(63), 7.5);
     clock.t += 60 * MIN;
     const tuned = await runner.run(job);
-    repo.setLastRun(
+    await repo.setLastRun(
       job.id,
       { at: clock.now(), ok: true, durationMs: 1 },
       { failures: 0, lastProcessed: tuned.lastProcessed }
     );
     // one false positive raised the threshold by 10% of the default (25)
     expect(tuned.threshold).toBeCloseTo(27.5);
-    expect(repo.listAnomalies(job.id, spikeAt(60), spikeAt(65))).toHaveLength(0);
-    const hidden = repo.listAnomalies(job.id, spikeAt(60), spikeAt(65), true);
+    expect(await repo.listAnomalies(job.id, spikeAt(60), spikeAt(65))).toHaveLength(0);
+    const hidden = await repo.listAnomalies(job.id, spikeAt(60), spikeAt(65), true);
     expect(hidden).toHaveLength(1);
     expect(hidden[0].suppressedBy).toBeDefined();
-    const pts = repo.readResults(job.id, spikeAt(63), spikeAt(63))[0].points;
+    const pts = (await repo.readResults(job.id, spikeAt(63), spikeAt(63)))[0].points;
     expect(pts[0]).toMatchObject({ anomaly: false, direction: 0 });
 
     // a much bigger spike is still reported
     spikes.set(spikeAt(123), 30);
     await step(60);
-    const big = repo.listAnomalies(job.id, spikeAt(120), spikeAt(125));
+    const big = await repo.listAnomalies(job.id, spikeAt(120), spikeAt(125));
     expect(big).toHaveLength(1);
     expect(big[0].suppressedBy).toBeUndefined();
-    expect(repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER).length).toBe(before + 2);
-    repo.store.close();
+    expect((await repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER)).length).toBe(before + 2);
+    await repo.store.close();
   });
 });
 

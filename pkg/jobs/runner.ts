@@ -135,10 +135,10 @@ export class JobRunner {
     const now = clock.now();
     // score complete buckets only: the bucket holding `now` is still filling
     const end = Math.floor(now / intervalMs) * intervalMs - intervalMs;
-    const state = repo.getState(job.id);
+    const state = await repo.getState(job.id);
     const source = sources.get(job.source);
 
-    const stored = repo.getModel<JobModels>(job.id);
+    const stored = await repo.getModel<JobModels>(job.id);
     let models = stored?.model;
     if (!models || !stored || now - stored.trainedAt > REFIT_AFTER_MS) {
       const trainFrom = end - trainMs;
@@ -154,15 +154,15 @@ export class JobRunner {
           reference: lastPresent(reg.values, DRIFT_REFERENCE_POINTS),
         };
       }
-      repo.saveModel(job.id, models, now, trainFrom, end);
+      await repo.saveModel(job.id, models, now, trainFrom, end);
     }
 
     const lastProcessed = state.lastProcessed ?? end - trainMs;
     if (lastProcessed >= end) return { points: 0, lastProcessed, threshold: undefined };
     const fetchFrom = Math.max(lastProcessed + intervalMs - contextPoints(models) * intervalMs, end - trainMs);
     const data = await source.fetch(job.source, fetchFrom, end + intervalMs - 1, intervalMs);
-    const fps = repo.falsePositives(job.id);
-    const counts = repo.feedbackCounts(job.id);
+    const fps = await repo.falsePositives(job.id);
+    const counts = await repo.feedbackCounts(job.id);
     let threshold: number | undefined;
     let newest = lastProcessed;
     let count = 0;
@@ -182,7 +182,7 @@ export class JobRunner {
       const suppressed: [number, number][] = [];
       for (const ev of events) {
         const fp = fps.find((f) => matchesFalsePositive(ev, { ...f.anomaly, labels: { ...f.anomaly.labels } }));
-        const a = repo.recordAnomaly(job.id, ev, now, intervalMs * 2, fp?.feedbackId);
+        const a = await repo.recordAnomaly(job.id, ev, now, intervalMs * 2, fp?.feedbackId);
         if (fp) suppressed.push([ev.start, ev.end]);
         else
           for (const sink of this.deps.sinks ?? [])
@@ -205,26 +205,29 @@ export class JobRunner {
         });
         if (t > newest) newest = t;
       }
-      repo.writeResults(job.id, labels, points);
+      await repo.writeResults(job.id, labels, points);
       count += points.length;
       if (job.forecastHorizon && job.forecastHorizon > 0 && points.length > 0) {
+        let f: ReturnType<DetectionEngine['forecast']> | undefined;
         try {
           const history: Series = { labels, timestamps: input.timestamps, values: input.values };
-          const f = engine.forecast(history, job.forecastHorizon, intervalMs);
-          repo.writeForecast(
+          f = engine.forecast(history, job.forecastHorizon, intervalMs);
+        } catch (err) {
+          // a series the forecaster cannot fit keeps its previous forecast; detection results still count
+          this.deps.logger?.warn({ err: (err as Error).message, job: job.name }, 'forecast failed');
+        }
+        if (f) {
+          await repo.writeForecast(
             job.id,
             labels,
             f.map((p) => ({ t: p.t, mean: num(p.mean), lower: num(p.lower), upper: num(p.upper) }))
           );
-        } catch (err) {
-          // a series the forecaster cannot fit keeps its previous forecast; detection results still count
-          this.deps.logger?.warn({ err: (err as Error).message, job: job.name }, 'forecast failed');
         }
       }
       const recent = lastPresent(input.values, DRIFT_RECENT_POINTS);
       if (m.reference.length >= 20 && recent.length >= 20) {
         const d = engine.drift(m.reference, recent);
-        repo.setDrift(job.id, labels, d.drifting, d.pValue, d.statistic, now);
+        await repo.setDrift(job.id, labels, d.drifting, d.pValue, d.statistic, now);
       }
     }
     return { points: count, lastProcessed: newest, threshold };

@@ -1,6 +1,6 @@
 import { SourceError } from '../core/errors';
 import { Repo } from '../store/repo';
-import { Store } from '../store/store';
+import { SqliteStore } from '../store/sqlite';
 import type { JobRunner } from './runner';
 import { Scheduler } from './scheduler';
 import { ManualClock, settle } from '../../tests/helpers/jobs';
@@ -13,7 +13,7 @@ async function setup(
   maxBackoffMs = 10 * MIN,
   concurrency = 4
 ) {
-  const repo = new Repo(await Store.open());
+  const repo = new Repo(await SqliteStore.open());
   const clock = new ManualClock(1_700_000_000_000);
   const runner: Pick<JobRunner, 'run'> = { run };
   const scheduler = new Scheduler({ repo, runner, clock, maxBackoffMs, concurrency });
@@ -34,12 +34,16 @@ describe('Scheduler', () => {
       active--;
       return { points: 1, lastProcessed: clock.now() };
     });
-    const job = repo.createJob(
+    const job = await repo.createJob(
       { name: 'slow', source: { type: 'prometheus', query: 'up' }, interval: '1m' },
       clock.now()
     );
-    repo.createJob({ name: 'off', source: { type: 'prometheus', query: 'up' }, interval: '1m' }, clock.now(), false);
-    scheduler.start();
+    await repo.createJob(
+      { name: 'off', source: { type: 'prometheus', query: 'up' }, interval: '1m' },
+      clock.now(),
+      false
+    );
+    await scheduler.start();
     await clock.advance(0);
     expect(starts).toHaveLength(1);
     // a slow run: five intervals pass, a manual run is refused, nothing else starts
@@ -59,7 +63,7 @@ describe('Scheduler', () => {
     await clock.advance(MIN);
     expect(starts).toHaveLength(3);
     expect(maxActive).toBe(1);
-    expect(repo.getJob(job.id, clock.now())?.lastRun).toMatchObject({ ok: true, points: 1 });
+    expect((await repo.getJob(job.id, clock.now()))?.lastRun).toMatchObject({ ok: true, points: 1 });
     release();
     await scheduler.stop();
   });
@@ -74,7 +78,7 @@ describe('Scheduler', () => {
     }, 10 * MIN);
     ref.clock = clock;
     const t0 = clock.now();
-    const bad = repo.createJob(
+    const bad = await repo.createJob(
       {
         name: 'bad',
         source: { type: 'elasticsearch', index: 'x', timeField: 't', metric: { type: 'count' } },
@@ -82,17 +86,17 @@ describe('Scheduler', () => {
       },
       t0
     );
-    repo.createJob({ name: 'good', source: { type: 'prometheus', query: 'up' }, interval: '1m' }, t0);
-    scheduler.start();
+    await repo.createJob({ name: 'good', source: { type: 'prometheus', query: 'up' }, interval: '1m' }, t0);
+    await scheduler.start();
     await clock.advance(40 * MIN);
     const badRuns = runs.filter((r) => r.name === 'bad').map((r) => (r.at - t0) / MIN);
     // failures back off 2, 4, 8 minutes, then the 10-minute cap
     expect(badRuns).toEqual([0, 2, 6, 14, 24, 34]);
     const goodRuns = runs.filter((r) => r.name === 'good');
     expect(goodRuns.length).toBe(41);
-    const state = repo.getState(bad.id);
+    const state = await repo.getState(bad.id);
     expect(state.failures).toBe(6);
-    expect(repo.getJob(bad.id, clock.now())?.lastRun).toMatchObject({
+    expect((await repo.getJob(bad.id, clock.now()))?.lastRun).toMatchObject({
       ok: false,
       error: 'elasticsearch: connection refused',
     });
@@ -100,7 +104,7 @@ describe('Scheduler', () => {
       elasticsearch: { ok: false, error: 'elasticsearch: connection refused' },
       prometheus: { ok: true },
     });
-    expect(scheduler.failingJobs()).toBe(1);
+    expect(await scheduler.failingJobs()).toBe(1);
     await scheduler.stop();
   });
 
@@ -110,13 +114,13 @@ describe('Scheduler', () => {
       runs.push(clock.now());
       return { points: 0, lastProcessed: 0 };
     });
-    const job = repo.createJob({ name: 'j', source: { type: 'prometheus', query: 'up' } }, clock.now());
-    repo.setLastRun(
+    const job = await repo.createJob({ name: 'j', source: { type: 'prometheus', query: 'up' } }, clock.now());
+    await repo.setLastRun(
       job.id,
       { at: clock.now(), ok: false, error: 'x', durationMs: 1 },
       { failures: 2, backoffUntil: clock.now() + 3 * MIN }
     );
-    scheduler.start();
+    await scheduler.start();
     await clock.advance(3 * MIN - 1);
     expect(runs).toHaveLength(0);
     await clock.advance(1);
@@ -140,8 +144,8 @@ describe('Scheduler', () => {
       2
     );
     for (let i = 0; i < 5; i++)
-      repo.createJob({ name: `j${i}`, source: { type: 'prometheus', query: 'up' } }, clock.now());
-    scheduler.start();
+      await repo.createJob({ name: `j${i}`, source: { type: 'prometheus', query: 'up' } }, clock.now());
+    await scheduler.start();
     await clock.advance(0);
     expect(active).toBe(2);
     expect(scheduler.load()).toEqual({ active: 2, queued: 3 });
@@ -150,7 +154,7 @@ describe('Scheduler', () => {
       await settle();
     }
     expect(maxActive).toBe(2);
-    expect(repo.listJobs(clock.now()).every((j) => j.lastRun?.ok)).toBe(true);
+    expect((await repo.listJobs(clock.now())).every((j) => j.lastRun?.ok)).toBe(true);
     await scheduler.stop();
   });
 
@@ -160,12 +164,12 @@ describe('Scheduler', () => {
       runs.push(clock.now());
       return { points: 0, lastProcessed: 0 };
     });
-    const job = repo.createJob({ name: 'j', source: { type: 'prometheus', query: 'up' } }, clock.now());
-    scheduler.start();
+    const job = await repo.createJob({ name: 'j', source: { type: 'prometheus', query: 'up' } }, clock.now());
+    await scheduler.start();
     await clock.advance(2 * MIN);
     expect(runs).toHaveLength(3);
-    repo.setEnabled(job.id, false, clock.now());
-    scheduler.refresh(job.id);
+    await repo.setEnabled(job.id, false, clock.now());
+    await scheduler.refresh(job.id);
     await clock.advance(5 * MIN);
     expect(runs).toHaveLength(3);
     expect(clock.pending()).toBe(0);

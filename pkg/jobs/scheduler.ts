@@ -65,9 +65,9 @@ export class Scheduler {
   }
 
   /** Schedule every enabled job (first run right away, or when its backoff ends). */
-  start(): void {
+  async start(): Promise<void> {
     this.stopped = false;
-    for (const job of this.opts.repo.listJobs(this.opts.clock.now())) this.refresh(job.id);
+    for (const job of await this.opts.repo.listJobs(this.opts.clock.now())) await this.refresh(job.id);
   }
 
   /** Cancel all timers and wait for runs in flight. */
@@ -79,14 +79,17 @@ export class Scheduler {
   }
 
   /** (Re)schedule a job after it was created, changed, enabled, disabled or deleted. */
-  refresh(jobId: string): void {
+  async refresh(jobId: string): Promise<void> {
     const t = this.timers.get(jobId);
     if (t !== undefined) this.opts.clock.clearTimeout(t);
     this.timers.delete(jobId);
     if (this.stopped) return;
-    const job = this.opts.repo.getJob(jobId, this.opts.clock.now());
+    const job = await this.opts.repo.getJob(jobId, this.opts.clock.now());
     if (!job || !job.enabled) return;
-    const state = this.opts.repo.getState(jobId);
+    const state = await this.opts.repo.getState(jobId);
+    // a newer refresh of the same job may have scheduled it while this one read the store
+    const again = this.timers.get(jobId);
+    if (again !== undefined) this.opts.clock.clearTimeout(again);
     const wait = Math.max(0, (state.backoffUntil ?? 0) - this.opts.clock.now());
     this.schedule(jobId, wait);
   }
@@ -115,8 +118,9 @@ export class Scheduler {
   }
 
   /** Number of enabled jobs whose last run failed. */
-  failingJobs(): number {
-    return this.opts.repo.listJobs(this.opts.clock.now()).filter((j) => j.enabled && j.lastRun && !j.lastRun.ok).length;
+  async failingJobs(): Promise<number> {
+    return (await this.opts.repo.listJobs(this.opts.clock.now())).filter((j) => j.enabled && j.lastRun && !j.lastRun.ok)
+      .length;
   }
 
   private schedule(jobId: string, delayMs: number): void {
@@ -131,9 +135,10 @@ export class Scheduler {
     if (this.stopped) return;
     await this.runNow(jobId);
     if (this.stopped || this.timers.has(jobId)) return;
-    const job = this.opts.repo.getJob(jobId, this.opts.clock.now());
-    if (!job || !job.enabled) return;
-    const state = this.opts.repo.getState(jobId);
+    const job = await this.opts.repo.getJob(jobId, this.opts.clock.now());
+    if (this.stopped || this.timers.has(jobId) || !job || !job.enabled) return;
+    const state = await this.opts.repo.getState(jobId);
+    if (this.stopped || this.timers.has(jobId)) return;
     let delay: number;
     try {
       delay = jobTiming(job).intervalMs;
@@ -146,16 +151,16 @@ export class Scheduler {
 
   private async execute(jobId: string): Promise<void> {
     const { repo, clock } = this.opts;
-    const job = repo.getJob(jobId, clock.now());
+    const job = await repo.getJob(jobId, clock.now());
     if (!job) return;
     const started = clock.now();
-    const state = repo.getState(jobId);
+    const state = await repo.getState(jobId);
     let intervalMs = 60_000;
     try {
       intervalMs = jobTiming(job).intervalMs;
       const res = await this.opts.runner.run(job);
       const durationMs = clock.now() - started;
-      repo.setLastRun(
+      await repo.setLastRun(
         jobId,
         {
           at: started,
@@ -173,7 +178,7 @@ export class Scheduler {
       const failures = state.failures + 1;
       const backoff = Math.min(intervalMs * 2 ** failures, this.maxBackoffMs);
       const message = err instanceof Error ? err.message : String(err);
-      repo.setLastRun(
+      await repo.setLastRun(
         jobId,
         { at: started, ok: false, error: message, durationMs },
         { ...state, failures, backoffUntil: clock.now() + backoff }

@@ -22,7 +22,7 @@ interface CatalogEntry {
   labels: Labels;
   /** group key of the stored series it comes from */
   storeKey: string;
-  read: (from: number, to: number) => Point[];
+  read: (from: number, to: number) => Promise<Point[]>;
 }
 
 /**
@@ -42,37 +42,35 @@ export function resultLabels(name: string, jobName: string, jobId: string, sourc
 
 /**
  * The catalogue of Vigil's result series built from the store, and sample selection with Prometheus' lookback.
- * Built per request: listing series is cheap; points are read only for series a selector matches, once per
- * stored series and request.
+ * Built per request (`ResultCatalog.load`): listing series is cheap; points are read (`preload`) only for series a
+ * selector matches, once per stored series and request, before the expression is evaluated.
  */
 export class ResultCatalog {
   private entries: CatalogEntry[] = [];
   private cache = new Map<string, Map<string, Point[]>>();
 
-  constructor(private readonly repo: Repo) {
-    const resultRows = new Map<string, ReturnType<Repo['readResults']>[number]['points']>();
-    const readResultSeries = (jobId: string, labels: Labels, from: number, to: number) => {
-      const k = `${jobId}|${labelKey(labels)}|${from}|${to}`;
-      let pts = resultRows.get(k);
-      if (!pts) {
-        const all = repo.readResults(jobId, from, to);
-        for (const s of all) resultRows.set(`${s.jobId}|${labelKey(s.labels)}|${from}|${to}`, s.points);
-        pts = resultRows.get(k) ?? [];
-      }
-      return pts;
+  private constructor() {}
+
+  /** The catalogue of every result, forecast and drift series in the store. */
+  static async load(repo: Repo): Promise<ResultCatalog> {
+    const c = new ResultCatalog();
+    type Rows = Awaited<ReturnType<Repo['readResults']>>;
+    const resultRows = new Map<string, Promise<Rows>>();
+    const readResultSeries = async (jobId: string, labels: Labels, from: number, to: number) => {
+      const k = `${jobId}|${from}|${to}`;
+      let rows = resultRows.get(k);
+      if (!rows) resultRows.set(k, (rows = repo.readResults(jobId, from, to)));
+      const key = labelKey(labels);
+      return (await rows).find((s) => labelKey(s.labels) === key)?.points ?? [];
     };
-    for (const s of repo.listResultSeries()) {
+    for (const s of await repo.listResultSeries()) {
       const base = `${s.jobId}|${labelKey(s.labels)}`;
-      const add = (
-        name: string,
-        extra: Labels,
-        pick: (p: ReturnType<typeof readResultSeries>[number]) => number | null
-      ) =>
-        this.entries.push({
+      const add = (name: string, extra: Labels, pick: (p: Rows[number]['points'][number]) => number | null) =>
+        c.entries.push({
           labels: resultLabels(name, s.jobName, s.jobId, s.labels, extra),
           storeKey: `${base}|${name}|${extra.bound ?? ''}`,
-          read: (from, to) =>
-            readResultSeries(s.jobId, s.labels, from, to)
+          read: async (from, to) =>
+            (await readResultSeries(s.jobId, s.labels, from, to))
               .map((p): [number, number | null] => [p.t, pick(p)])
               .filter((p): p is Point => p[1] !== null),
         });
@@ -82,42 +80,45 @@ export class ResultCatalog {
       add('vigil_expected', { bound: 'mean' }, (p) => p.expected);
       add('vigil_expected', { bound: 'upper' }, (p) => p.upper);
     }
-    const forecasts = new Map<string, { from: number; to: number; rows: ReturnType<Repo['readForecasts']> }>();
+    type Forecasts = Awaited<ReturnType<Repo['readForecasts']>>;
+    const forecasts = new Map<string, Promise<Forecasts>>();
     const readForecast = (from: number, to: number) => {
       const k = `${from}|${to}`;
       let f = forecasts.get(k);
-      if (!f) forecasts.set(k, (f = { from, to, rows: repo.readForecasts(from, to) }));
-      return f.rows;
+      if (!f) forecasts.set(k, (f = repo.readForecasts(from, to)));
+      return f;
     };
-    for (const s of repo.readForecasts(-8.64e15, 8.64e15)) {
+    for (const s of await repo.readForecasts(-8.64e15, 8.64e15)) {
       for (const bound of ['lower', 'mean', 'upper'] as const) {
-        this.entries.push({
+        c.entries.push({
           labels: resultLabels('vigil_forecast', s.jobName, s.jobId, s.labels, { bound }),
           storeKey: `${s.jobId}|${labelKey(s.labels)}|vigil_forecast|${bound}`,
-          read: (from, to) =>
+          read: async (from, to) =>
             (
-              readForecast(from, to).find((x) => x.jobId === s.jobId && labelKey(x.labels) === labelKey(s.labels))
-                ?.points ?? []
+              (await readForecast(from, to)).find(
+                (x) => x.jobId === s.jobId && labelKey(x.labels) === labelKey(s.labels)
+              )?.points ?? []
             )
               .map((p): [number, number | null] => [p.t, p[bound]])
               .filter((p): p is Point => p[1] !== null),
         });
       }
     }
-    for (const d of repo.listDrift()) {
-      const point = (v: number) => (from: number, to: number) =>
+    for (const d of await repo.listDrift()) {
+      const point = (v: number) => async (from: number, to: number) =>
         d.checkedAt >= from && d.checkedAt <= to ? [[d.checkedAt, v] as Point] : [];
-      this.entries.push({
+      c.entries.push({
         labels: resultLabels('vigil_drift', d.name, d.jobId, d.labels),
         storeKey: `${d.jobId}|${labelKey(d.labels)}|vigil_drift`,
         read: point(d.drifting ? 1 : 0),
       });
-      this.entries.push({
+      c.entries.push({
         labels: resultLabels('vigil_drift_p_value', d.name, d.jobId, d.labels),
         storeKey: `${d.jobId}|${labelKey(d.labels)}|vigil_drift_p_value`,
         read: point(d.pValue),
       });
     }
+    return c;
   }
 
   /** Label sets of every series matching any of the selectors (all series when none given). */
@@ -128,28 +129,30 @@ export class ResultCatalog {
   }
 
   /**
-   * Preload points of series matching `matchers` over [from - lookback, to] so `select` can answer any t in
-   * [from, to].
+   * Read the points of every series matching one of `selectorSets` over [from - lookback, to], so the `selector`
+   * of the same range can answer any t in [from, to] (call it with `selectors(expr)` before evaluating `expr`).
    */
-  private points(e: CatalogEntry, from: number, to: number): Point[] {
+  async preload(selectorSets: Matcher[][], from: number, to: number): Promise<void> {
     const rangeKey = `${from}|${to}`;
-    let byRange = this.cache.get(e.storeKey);
-    if (!byRange) this.cache.set(e.storeKey, (byRange = new Map()));
-    let pts = byRange.get(rangeKey);
-    if (!pts) byRange.set(rangeKey, (pts = e.read(from - LOOKBACK_MS, to)));
-    return pts;
+    for (const e of this.entries) {
+      if (!selectorSets.some((m) => matchesAll(m, e.labels))) continue;
+      let byRange = this.cache.get(e.storeKey);
+      if (!byRange) this.cache.set(e.storeKey, (byRange = new Map()));
+      if (!byRange.has(rangeKey)) byRange.set(rangeKey, await e.read(from - LOOKBACK_MS, to));
+    }
   }
 
   /**
    * A `SelectFn` for evaluations at timestamps within [from, to]: for each matching series, the newest sample
-   * in (t - 5m, t].
+   * in (t - 5m, t]. Reads only what `preload` read for the same range.
    */
   selector(from: number, to: number): (matchers: Matcher[], t: number) => Sample[] {
+    const rangeKey = `${from}|${to}`;
     return (matchers, t) => {
       const out: Sample[] = [];
       for (const e of this.entries) {
         if (!matchesAll(matchers, e.labels)) continue;
-        const pts = this.points(e, from, to);
+        const pts = this.cache.get(e.storeKey)?.get(rangeKey) ?? [];
         const i = lastAtOrBefore(pts, t);
         if (i >= 0 && pts[i][0] > t - LOOKBACK_MS) out.push({ labels: e.labels, value: pts[i][1] });
       }

@@ -46,16 +46,16 @@ export class EngineMetrics {
       name: 'vigil_result_series',
       help: 'Number of series the jobs produce results for.',
       registers: [this.registry],
-      collect() {
-        this.set(repoRef.countResultSeries());
+      async collect() {
+        this.set(await repoRef.countResultSeries());
       },
     });
     new Gauge({
       name: 'vigil_store_bytes',
       help: 'Size of the store in bytes (SQLite: <dataDir>/vigil.db and its write-ahead log).',
       registers: [this.registry],
-      collect() {
-        this.set(repoRef.store.sizeBytes());
+      async collect() {
+        this.set(await repoRef.store.sizeBytes());
       },
     });
     this.jobsGauge = new Gauge({
@@ -63,8 +63,8 @@ export class EngineMetrics {
       help: 'Jobs by state (enabled, disabled, failing).',
       labelNames: ['state'],
       registers: [this.registry],
-      collect() {
-        const jobs = repoRef.listJobs(now());
+      async collect() {
+        const jobs = await repoRef.listJobs(now());
         this.set({ state: 'enabled' }, jobs.filter((j) => j.enabled).length);
         this.set({ state: 'disabled' }, jobs.filter((j) => !j.enabled).length);
         this.set({ state: 'failing' }, jobs.filter((j) => j.enabled && j.lastRun && !j.lastRun.ok).length);
@@ -82,8 +82,8 @@ export class EngineMetrics {
   /** The exposition text: engine metrics plus the newest result values. */
   async text(): Promise<string> {
     const results = new Registry();
-    const latest = this.repo.latestResults();
-    const drift = this.repo.listDrift();
+    const latest = await this.repo.latestResults();
+    const drift = await this.repo.listDrift();
     const samples: { name: string; labels: Labels; value: number }[] = [];
     for (const s of latest) {
       const p = s.points[0];

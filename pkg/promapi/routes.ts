@@ -4,7 +4,16 @@ import parseDuration from 'parse-duration';
 import type { Labels } from '../core/series';
 import type { Repo } from '../store/repo';
 import { ResultCatalog, RESULT_METRICS } from './catalog';
-import { evaluate, formatValue, labelKey, parsePromQL, PromQLError, type Matcher, type Sample } from './promql';
+import {
+  evaluate,
+  formatValue,
+  labelKey,
+  parsePromQL,
+  PromQLError,
+  selectors,
+  type Matcher,
+  type Sample,
+} from './promql';
 
 /**
  * Prometheus-compatible read API (`/api/v1/...`) over Vigil's result series, so Grafana's Prometheus data source
@@ -98,7 +107,7 @@ export const promApiRoutes: FastifyPluginAsync<PromApiDeps> = async (app, deps) 
     (fn: (p: Params) => unknown) =>
     async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       try {
-        return { status: 'success', data: fn(params(req)) };
+        return { status: 'success', data: await fn(params(req)) };
       } catch (err) {
         if (err instanceof BadData || err instanceof PromQLError) {
           return reply.code(400).send({ status: 'error', errorType: 'bad_data', error: err.message });
@@ -140,18 +149,19 @@ export const promApiRoutes: FastifyPluginAsync<PromApiDeps> = async (app, deps) 
     }
   };
 
-  route('/api/v1/query', 'Instant query (PromQL subset) over Vigil result series', (p) => {
+  route('/api/v1/query', 'Instant query (PromQL subset) over Vigil result series', async (p) => {
     const query = one(p, 'query');
     if (!query) throw new BadData('invalid parameter "query": missing');
     const expr = parsePromQL(query);
     const t = parseTime(one(p, 'time'), 'time', deps.now());
-    const catalog = new ResultCatalog(deps.repo);
+    const catalog = await ResultCatalog.load(deps.repo);
+    await catalog.preload(selectors(expr), t, t);
     const v = evaluate(expr, t, catalog.selector(t, t));
     if (v.type === 'scalar') return { resultType: 'scalar', result: [t / 1000, formatValue(v.value)] };
     return { resultType: 'vector', result: v.samples.map((s) => sampleJson(s, t)) };
   });
 
-  route('/api/v1/query_range', 'Range query (PromQL subset) over Vigil result series', (p) => {
+  route('/api/v1/query_range', 'Range query (PromQL subset) over Vigil result series', async (p) => {
     const query = one(p, 'query');
     if (!query) throw new BadData('invalid parameter "query": missing');
     const start = parseTime(one(p, 'start'), 'start', NaN);
@@ -166,7 +176,8 @@ export const promApiRoutes: FastifyPluginAsync<PromApiDeps> = async (app, deps) 
       );
     }
     const expr = parsePromQL(query);
-    const catalog = new ResultCatalog(deps.repo);
+    const catalog = await ResultCatalog.load(deps.repo);
+    await catalog.preload(selectors(expr), start, end);
     const select = catalog.selector(start, end);
     const series = new Map<string, { metric: Labels; values: [number, string][] }>();
     for (let t = start; t <= end; t += step) {
@@ -183,25 +194,26 @@ export const promApiRoutes: FastifyPluginAsync<PromApiDeps> = async (app, deps) 
     return { resultType: 'matrix', result };
   });
 
-  route('/api/v1/labels', 'Label names of Vigil result series', (p) => {
+  route('/api/v1/labels', 'Label names of Vigil result series', async (p) => {
     const names = new Set<string>();
-    for (const l of new ResultCatalog(deps.repo).series(parseMatchers(p))) for (const k of Object.keys(l)) names.add(k);
+    for (const l of (await ResultCatalog.load(deps.repo)).series(parseMatchers(p)))
+      for (const k of Object.keys(l)) names.add(k);
     return [...names].sort();
   });
 
-  route('/api/v1/label/:name/values', 'Values of one label over Vigil result series', (p) => {
+  route('/api/v1/label/:name/values', 'Values of one label over Vigil result series', async (p) => {
     const name = one(p, 'name') ?? '';
     const values = new Set<string>();
-    for (const l of new ResultCatalog(deps.repo).series(parseMatchers(p)))
+    for (const l of (await ResultCatalog.load(deps.repo)).series(parseMatchers(p)))
       if (l[name] !== undefined) values.add(l[name]);
     return [...values].sort();
   });
 
-  route('/api/v1/series', 'Label sets of Vigil result series matching match[]', (p) => {
+  route('/api/v1/series', 'Label sets of Vigil result series matching match[]', async (p) => {
     const m = parseMatchers(p);
     if (m.length === 0) throw new BadData('no match[] parameter provided');
     const seen = new Map<string, Labels>();
-    for (const l of new ResultCatalog(deps.repo).series(m)) seen.set(labelKey(l), sortLabels(l));
+    for (const l of (await ResultCatalog.load(deps.repo)).series(m)) seen.set(labelKey(l), sortLabels(l));
     return [...seen.values()];
   });
 

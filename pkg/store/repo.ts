@@ -3,7 +3,7 @@ import { formatLabels, type Labels } from '../core/series';
 import type { AnomalyEvent, ResultPoint } from '../contract/results';
 import type { DriftStatus, Feedback, FeedbackVerdict, StoredAnomaly } from '../contract/results';
 import type { Job, JobSpec, LastRun } from '../contract/jobs';
-import type { Store } from './store';
+import type { Store } from './db';
 
 /** Scheduler bookkeeping per job (persisted so a restart resumes incrementally). */
 export interface JobState {
@@ -39,7 +39,7 @@ const DAY = 86_400_000;
 
 /**
  * Typed access to the store's tables: jobs, models, baselines, results, forecasts, anomalies, feedback, drift.
- * Every method is synchronous (better-sqlite3 runs in-process); a write is committed to disk when it returns.
+ * Every method returns a promise; a write is committed (on disk, or on the PostgreSQL server) when it resolves.
  */
 export class Repo {
   private seriesIds = new Map<string, number>();
@@ -47,124 +47,125 @@ export class Repo {
 
   // ---- jobs -------------------------------------------------------------------------------------------
 
-  createJob(spec: JobSpec, now: number, enabled = true): Job {
+  async createJob(spec: JobSpec, now: number, enabled = true): Promise<Job> {
     const id = randomUUID();
-    this.store.run('INSERT INTO jobs (id, spec, enabled, created_at, updated_at, state) VALUES (?, ?, ?, ?, ?, ?)', [
-      id,
-      JSON.stringify(spec),
-      enabled ? 1 : 0,
-      now,
-      now,
-      JSON.stringify({ failures: 0 }),
-    ]);
-    return this.getJob(id, now) as Job;
+    await this.store.run(
+      'INSERT INTO jobs (id, spec, enabled, created_at, updated_at, state) VALUES (?, ?, ?, ?, ?, ?)',
+      [id, JSON.stringify(spec), enabled ? 1 : 0, now, now, JSON.stringify({ failures: 0 })]
+    );
+    return (await this.getJob(id, now)) as Job;
   }
 
-  listJobs(now: number): Job[] {
+  async listJobs(now: number): Promise<Job[]> {
     const counts = new Map<string, number>();
-    for (const r of this.store.all<{ job_id: string; n: number }>(
-      'SELECT job_id, COUNT(*) AS n FROM anomalies WHERE end >= ? AND suppressed_by IS NULL GROUP BY job_id',
+    for (const r of await this.store.all<{ job_id: string; n: number }>(
+      'SELECT job_id, COUNT(*) AS n FROM anomalies WHERE "end" >= ? AND suppressed_by IS NULL GROUP BY job_id',
       [now - DAY]
     ))
       counts.set(r.job_id, r.n);
-    const drift = this.driftByJob();
-    return this.store
-      .all<JobRow>('SELECT * FROM jobs ORDER BY created_at, id')
-      .map((r) => toJob(r, counts.get(r.id) ?? 0, drift.get(r.id)));
+    const drift = await this.driftByJob();
+    return (await this.store.all<JobRow>('SELECT * FROM jobs ORDER BY created_at, id')).map((r) =>
+      toJob(r, counts.get(r.id) ?? 0, drift.get(r.id))
+    );
   }
 
-  getJob(id: string, now: number): Job | undefined {
-    const r = this.store.get<JobRow>('SELECT * FROM jobs WHERE id = ?', [id]);
+  async getJob(id: string, now: number): Promise<Job | undefined> {
+    const r = await this.store.get<JobRow>('SELECT * FROM jobs WHERE id = ?', [id]);
     if (!r) return undefined;
-    const n = this.store.get<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM anomalies WHERE job_id = ? AND end >= ? AND suppressed_by IS NULL',
+    const n = await this.store.get<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM anomalies WHERE job_id = ? AND "end" >= ? AND suppressed_by IS NULL',
       [id, now - DAY]
     );
-    return toJob(r, n?.n ?? 0, this.driftByJob().get(id));
+    return toJob(r, n?.n ?? 0, (await this.driftByJob(id)).get(id));
   }
 
-  updateJob(id: string, spec: JobSpec, now: number): Job | undefined {
-    if (!this.store.get('SELECT id FROM jobs WHERE id = ?', [id])) return undefined;
+  async updateJob(id: string, spec: JobSpec, now: number): Promise<Job | undefined> {
     // a changed spec invalidates the model and the incremental position
-    this.store.transaction(() => {
-      this.store.run('UPDATE jobs SET spec = ?, updated_at = ?, state = ? WHERE id = ?', [
+    const changed = await this.store.transaction(async (tx) => {
+      const n = await tx.run('UPDATE jobs SET spec = ?, updated_at = ?, state = ? WHERE id = ?', [
         JSON.stringify(spec),
         now,
         JSON.stringify({ failures: 0 }),
         id,
       ]);
-      this.store.run('DELETE FROM models WHERE job_id = ?', [id]);
+      if (n > 0) await tx.run('DELETE FROM models WHERE job_id = ?', [id]);
+      return n > 0;
     });
-    return this.getJob(id, now);
+    return changed ? this.getJob(id, now) : undefined;
   }
 
-  deleteJob(id: string): boolean {
-    if (!this.store.get('SELECT id FROM jobs WHERE id = ?', [id])) return false;
-    this.store.transaction(() => {
-      this.store.run('DELETE FROM results WHERE series_id IN (SELECT id FROM series WHERE job_id = ?)', [id]);
-      this.store.run('DELETE FROM forecasts WHERE series_id IN (SELECT id FROM series WHERE job_id = ?)', [id]);
+  async deleteJob(id: string): Promise<boolean> {
+    const deleted = await this.store.transaction(async (tx) => {
+      if (!(await tx.get('SELECT id FROM jobs WHERE id = ?', [id]))) return false;
+      await tx.run('DELETE FROM results WHERE series_id IN (SELECT id FROM series WHERE job_id = ?)', [id]);
+      await tx.run('DELETE FROM forecasts WHERE series_id IN (SELECT id FROM series WHERE job_id = ?)', [id]);
       for (const t of ['series', 'anomalies', 'feedback', 'models', 'drift']) {
-        this.store.run(`DELETE FROM ${t} WHERE job_id = ?`, [id]);
+        await tx.run(`DELETE FROM ${t} WHERE job_id = ?`, [id]);
       }
-      this.store.run('DELETE FROM jobs WHERE id = ?', [id]);
+      await tx.run('DELETE FROM jobs WHERE id = ?', [id]);
+      return true;
     });
     for (const k of [...this.seriesIds.keys()]) if (k.startsWith(`${id}\u0000`)) this.seriesIds.delete(k);
-    return true;
+    return deleted;
   }
 
-  setEnabled(id: string, enabled: boolean, now: number): Job | undefined {
-    this.store.run('UPDATE jobs SET enabled = ?, updated_at = ? WHERE id = ?', [enabled ? 1 : 0, now, id]);
+  async setEnabled(id: string, enabled: boolean, now: number): Promise<Job | undefined> {
+    await this.store.run('UPDATE jobs SET enabled = ?, updated_at = ? WHERE id = ?', [enabled ? 1 : 0, now, id]);
     return this.getJob(id, now);
   }
 
-  setLastRun(id: string, run: LastRun, state: JobState): void {
-    this.store.run('UPDATE jobs SET last_run = ?, state = ? WHERE id = ?', [
+  async setLastRun(id: string, run: LastRun, state: JobState): Promise<void> {
+    await this.store.run('UPDATE jobs SET last_run = ?, state = ? WHERE id = ?', [
       JSON.stringify(run),
       JSON.stringify(state),
       id,
     ]);
   }
 
-  getState(id: string): JobState {
-    const r = this.store.get<{ state: string | null }>('SELECT state FROM jobs WHERE id = ?', [id]);
+  async getState(id: string): Promise<JobState> {
+    const r = await this.store.get<{ state: string | null }>('SELECT state FROM jobs WHERE id = ?', [id]);
     return r?.state ? (JSON.parse(r.state) as JobState) : { failures: 0 };
   }
 
   // ---- models and baselines ---------------------------------------------------------------------------
 
-  saveModel(jobId: string, model: unknown, trainedAt: number, from: number, to: number): void {
-    this.store.run(
-      'INSERT OR REPLACE INTO models (job_id, model, trained_at, train_from, train_to) VALUES (?, ?, ?, ?, ?)',
+  async saveModel(jobId: string, model: unknown, trainedAt: number, from: number, to: number): Promise<void> {
+    await this.store.run(
+      `INSERT INTO models (job_id, model, trained_at, train_from, train_to) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (job_id) DO UPDATE SET model = excluded.model, trained_at = excluded.trained_at,
+         train_from = excluded.train_from, train_to = excluded.train_to`,
       [jobId, JSON.stringify(model), trainedAt, from, to]
     );
   }
 
-  getModel<M>(jobId: string): { model: M; trainedAt: number; from: number; to: number } | undefined {
-    const r = this.store.get<{ model: string; trained_at: number; train_from: number; train_to: number }>(
+  async getModel<M>(jobId: string): Promise<{ model: M; trainedAt: number; from: number; to: number } | undefined> {
+    const r = await this.store.get<{ model: string; trained_at: number; train_from: number; train_to: number }>(
       'SELECT * FROM models WHERE job_id = ?',
       [jobId]
     );
     return r && { model: JSON.parse(r.model) as M, trainedAt: r.trained_at, from: r.train_from, to: r.train_to };
   }
 
-  saveBaseline(
+  async saveBaseline(
     key: string,
     labels: Labels,
     model: unknown,
     intervalMs: number,
     trainedAt: number,
     info: unknown
-  ): void {
-    this.store.run(
-      'INSERT OR REPLACE INTO baselines (key, labels, model, interval_ms, trained_at, info) VALUES (?, ?, ?, ?, ?, ?)',
+  ): Promise<void> {
+    await this.store.run(
+      `INSERT INTO baselines (key, labels, model, interval_ms, trained_at, info) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET labels = excluded.labels, model = excluded.model,
+         interval_ms = excluded.interval_ms, trained_at = excluded.trained_at, info = excluded.info`,
       [key, JSON.stringify(labels), JSON.stringify(model), intervalMs, trainedAt, JSON.stringify(info)]
     );
   }
 
-  getBaseline<M, I>(
+  async getBaseline<M, I>(
     key: string
-  ): { key: string; labels: Labels; model: M; intervalMs: number; trainedAt: number; info: I } | undefined {
-    const r = this.store.get<{
+  ): Promise<{ key: string; labels: Labels; model: M; intervalMs: number; trainedAt: number; info: I } | undefined> {
+    const r = await this.store.get<{
       key: string;
       labels: string;
       model: string;
@@ -184,99 +185,117 @@ export class Repo {
     );
   }
 
-  listBaselineKeys(): string[] {
-    return this.store.all<{ key: string }>('SELECT key FROM baselines ORDER BY key').map((r) => r.key);
+  async listBaselineKeys(): Promise<string[]> {
+    return (await this.store.all<{ key: string }>('SELECT key FROM baselines ORDER BY key')).map((r) => r.key);
   }
 
   // ---- results ------------------------------------------------------------------------------------------
 
-  private seriesId(jobId: string, labels: Labels): number {
+  private async seriesId(jobId: string, labels: Labels): Promise<number> {
     const key = formatLabels(labels);
     const cacheKey = `${jobId}\u0000${key}`;
     const hit = this.seriesIds.get(cacheKey);
     if (hit !== undefined) return hit;
-    let r = this.store.get<{ id: number }>('SELECT id FROM series WHERE job_id = ? AND key = ?', [jobId, key]);
-    if (!r) {
-      this.store.run('INSERT INTO series (job_id, key, labels) VALUES (?, ?, ?)', [jobId, key, JSON.stringify(labels)]);
-      r = this.store.get<{ id: number }>('SELECT id FROM series WHERE job_id = ? AND key = ?', [jobId, key]);
-    }
+    await this.store.run(
+      'INSERT INTO series (job_id, key, labels) VALUES (?, ?, ?) ON CONFLICT (job_id, key) DO NOTHING',
+      [jobId, key, JSON.stringify(labels)]
+    );
+    const r = await this.store.get<{ id: number }>('SELECT id FROM series WHERE job_id = ? AND key = ?', [jobId, key]);
     this.seriesIds.set(cacheKey, r!.id);
     return r!.id;
   }
 
   /** Insert or replace scored points of one series of a job. */
-  writeResults(jobId: string, labels: Labels, points: StoredPoint[]): void {
-    const sid = this.seriesId(jobId, labels);
-    this.store.runMany(
-      'INSERT OR REPLACE INTO results (series_id, t, value, expected, lower, upper, score, direction, anomalous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  async writeResults(jobId: string, labels: Labels, points: StoredPoint[]): Promise<void> {
+    const sid = await this.seriesId(jobId, labels);
+    await this.store.runMany(
+      `INSERT INTO results (series_id, t, value, expected, lower, upper, score, direction, anomalous)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (series_id, t) DO UPDATE SET value = excluded.value, expected = excluded.expected,
+         lower = excluded.lower, upper = excluded.upper, score = excluded.score, direction = excluded.direction,
+         anomalous = excluded.anomalous`,
       points.map((p) => [sid, p.t, p.value, p.expected, p.lower, p.upper, p.score, p.direction, p.anomaly ? 1 : 0])
     );
   }
 
   /** Replace the forecast of one series of a job. */
-  writeForecast(jobId: string, labels: Labels, points: ForecastPoint[]): void {
-    const sid = this.seriesId(jobId, labels);
-    this.store.run('DELETE FROM forecasts WHERE series_id = ?', [sid]);
-    this.store.runMany(
-      'INSERT OR REPLACE INTO forecasts (series_id, t, mean, lower, upper) VALUES (?, ?, ?, ?, ?)',
-      points.map((p) => [sid, p.t, p.mean, p.lower, p.upper])
-    );
+  async writeForecast(jobId: string, labels: Labels, points: ForecastPoint[]): Promise<void> {
+    const sid = await this.seriesId(jobId, labels);
+    await this.store.transaction(async (tx) => {
+      await tx.run('DELETE FROM forecasts WHERE series_id = ?', [sid]);
+      await tx.runMany(
+        `INSERT INTO forecasts (series_id, t, mean, lower, upper) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (series_id, t) DO UPDATE SET mean = excluded.mean, lower = excluded.lower, upper = excluded.upper`,
+        points.map((p) => [sid, p.t, p.mean, p.lower, p.upper])
+      );
+    });
   }
 
   /** Result series of one job (or all jobs) with points in [from, to]. */
-  readResults(jobId: string | undefined, from: number, to: number): ResultSeriesRows[] {
-    const series = this.store.all<{ id: number; job_id: string; labels: string; spec: string }>(
+  async readResults(jobId: string | undefined, from: number, to: number): Promise<ResultSeriesRows[]> {
+    const series = await this.store.all<{ id: number; job_id: string; labels: string; spec: string }>(
       `SELECT s.id, s.job_id, s.labels, j.spec FROM series s JOIN jobs j ON j.id = s.job_id
        ${jobId ? 'WHERE s.job_id = ?' : ''} ORDER BY s.id`,
       jobId ? [jobId] : []
     );
-    return series.map((s) => ({
-      jobId: s.job_id,
-      jobName: (JSON.parse(s.spec) as JobSpec).name,
-      labels: JSON.parse(s.labels) as Labels,
-      points: this.store
-        .all<ResultRow>('SELECT * FROM results WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t', [s.id, from, to])
-        .map(toPoint),
-    }));
+    const out: ResultSeriesRows[] = [];
+    for (const s of series) {
+      const rows = await this.store.all<ResultRow>(
+        'SELECT * FROM results WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t',
+        [s.id, from, to]
+      );
+      out.push({
+        jobId: s.job_id,
+        jobName: (JSON.parse(s.spec) as JobSpec).name,
+        labels: JSON.parse(s.labels) as Labels,
+        points: rows.map(toPoint),
+      });
+    }
+    return out;
   }
 
   /** Forecast series of all jobs with points in [from, to]. */
-  readForecasts(
+  async readForecasts(
     from: number,
     to: number
-  ): { jobId: string; jobName: string; labels: Labels; points: ForecastPoint[] }[] {
-    const series = this.store.all<{ id: number; job_id: string; labels: string; spec: string }>(
+  ): Promise<{ jobId: string; jobName: string; labels: Labels; points: ForecastPoint[] }[]> {
+    const series = await this.store.all<{ id: number; job_id: string; labels: string; spec: string }>(
       'SELECT s.id, s.job_id, s.labels, j.spec FROM series s JOIN jobs j ON j.id = s.job_id ORDER BY s.id'
     );
-    return series
-      .map((s) => ({
-        jobId: s.job_id,
-        jobName: (JSON.parse(s.spec) as JobSpec).name,
-        labels: JSON.parse(s.labels) as Labels,
-        points: this.store.all<ForecastPoint>(
-          'SELECT t, mean, lower, upper FROM forecasts WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t',
-          [s.id, from, to]
-        ),
-      }))
-      .filter((s) => s.points.length > 0);
+    const out: { jobId: string; jobName: string; labels: Labels; points: ForecastPoint[] }[] = [];
+    for (const s of series) {
+      const points = await this.store.all<ForecastPoint>(
+        'SELECT t, mean, lower, upper FROM forecasts WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t',
+        [s.id, from, to]
+      );
+      if (points.length > 0) {
+        out.push({
+          jobId: s.job_id,
+          jobName: (JSON.parse(s.spec) as JobSpec).name,
+          labels: JSON.parse(s.labels) as Labels,
+          points,
+        });
+      }
+    }
+    return out;
   }
 
   /** Label sets of every result series (for the Prometheus label/series APIs). */
-  listResultSeries(): { jobId: string; jobName: string; labels: Labels }[] {
-    return this.store
-      .all<{ job_id: string; labels: string; spec: string }>(
+  async listResultSeries(): Promise<{ jobId: string; jobName: string; labels: Labels }[]> {
+    return (
+      await this.store.all<{ job_id: string; labels: string; spec: string }>(
         'SELECT s.job_id, s.labels, j.spec FROM series s JOIN jobs j ON j.id = s.job_id ORDER BY s.id'
       )
-      .map((s) => ({
-        jobId: s.job_id,
-        jobName: (JSON.parse(s.spec) as JobSpec).name,
-        labels: JSON.parse(s.labels) as Labels,
-      }));
+    ).map((s) => ({
+      jobId: s.job_id,
+      jobName: (JSON.parse(s.spec) as JobSpec).name,
+      labels: JSON.parse(s.labels) as Labels,
+    }));
   }
 
   /** Newest stored point per result series (for /metrics). */
-  latestResults(): ResultSeriesRows[] {
-    const rows = this.store.all<ResultRow & { job_id: string; labels: string; spec: string }>(
+  async latestResults(): Promise<ResultSeriesRows[]> {
+    const rows = await this.store.all<ResultRow & { job_id: string; labels: string; spec: string }>(
       `SELECT r.*, s.job_id, s.labels, j.spec FROM results r JOIN series s ON s.id = r.series_id JOIN jobs j ON j.id = s.job_id
        WHERE r.t = (SELECT MAX(t) FROM results WHERE series_id = r.series_id)`
     );
@@ -288,15 +307,15 @@ export class Repo {
     }));
   }
 
-  countResultSeries(): number {
-    return this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM series')?.n ?? 0;
+  async countResultSeries(): Promise<number> {
+    return (await this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM series'))?.n ?? 0;
   }
 
-  /** Drop results, forecasts and anomalies older than `before` (epoch ms). */
-  prune(before: number): void {
-    this.store.transaction(() => {
-      this.store.run('DELETE FROM results WHERE t < ?', [before]);
-      this.store.run('DELETE FROM forecasts WHERE t < ?', [before]);
+  /** Drop results and forecasts older than `before` (epoch ms). */
+  async prune(before: number): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await tx.run('DELETE FROM results WHERE t < ?', [before]);
+      await tx.run('DELETE FROM forecasts WHERE t < ?', [before]);
     });
   }
 
@@ -306,55 +325,66 @@ export class Repo {
    * Record an event. If an event of the same job and series ends within `joinGapMs` before this one starts
    * (an anomaly continuing across runs), extend it instead of adding a new one. Returns the stored anomaly.
    */
-  recordAnomaly(jobId: string, ev: AnomalyEvent, now: number, joinGapMs: number, suppressedBy?: string): StoredAnomaly {
+  async recordAnomaly(
+    jobId: string,
+    ev: AnomalyEvent,
+    now: number,
+    joinGapMs: number,
+    suppressedBy?: string
+  ): Promise<StoredAnomaly> {
     const key = formatLabels(ev.labels);
-    const prev = this.store.get<AnomalyRow>(
-      'SELECT * FROM anomalies WHERE job_id = ? AND series_key = ? AND end >= ? AND start <= ? ORDER BY end DESC LIMIT 1',
-      [jobId, key, ev.start - joinGapMs, ev.end]
-    );
-    if (prev) {
-      const old = JSON.parse(prev.event) as AnomalyEvent;
-      const merged: AnomalyEvent = old.score >= ev.score ? { ...old } : { ...ev };
-      merged.start = Math.min(old.start, ev.start);
-      merged.end = Math.max(old.end, ev.end);
-      this.store.run('UPDATE anomalies SET start = ?, end = ?, score = ?, event = ? WHERE id = ?', [
-        merged.start,
-        merged.end,
-        merged.score,
-        JSON.stringify(merged),
-        prev.id,
-      ]);
-      return this.getAnomaly(prev.id)!;
-    }
-    const id = randomUUID();
-    this.store.run(
-      'INSERT INTO anomalies (id, job_id, series_key, start, end, score, event, created_at, suppressed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, jobId, key, ev.start, ev.end, ev.score, JSON.stringify(ev), now, suppressedBy ?? null]
-    );
-    return this.getAnomaly(id)!;
+    const id = await this.store.transaction(async (tx) => {
+      const prev = await tx.get<AnomalyRow>(
+        'SELECT * FROM anomalies WHERE job_id = ? AND series_key = ? AND "end" >= ? AND start <= ? ORDER BY "end" DESC LIMIT 1',
+        [jobId, key, ev.start - joinGapMs, ev.end]
+      );
+      if (prev) {
+        const old = JSON.parse(prev.event) as AnomalyEvent;
+        const merged: AnomalyEvent = old.score >= ev.score ? { ...old } : { ...ev };
+        merged.start = Math.min(old.start, ev.start);
+        merged.end = Math.max(old.end, ev.end);
+        await tx.run('UPDATE anomalies SET start = ?, "end" = ?, score = ?, event = ? WHERE id = ?', [
+          merged.start,
+          merged.end,
+          merged.score,
+          JSON.stringify(merged),
+          prev.id,
+        ]);
+        return prev.id;
+      }
+      const newId = randomUUID();
+      await tx.run(
+        'INSERT INTO anomalies (id, job_id, series_key, start, "end", score, event, created_at, suppressed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [newId, jobId, key, ev.start, ev.end, ev.score, JSON.stringify(ev), now, suppressedBy ?? null]
+      );
+      return newId;
+    });
+    return (await this.getAnomaly(id))!;
   }
 
-  getAnomaly(id: string): StoredAnomaly | undefined {
-    const r = this.store.get<AnomalyRow>('SELECT * FROM anomalies WHERE id = ?', [id]);
+  async getAnomaly(id: string): Promise<StoredAnomaly | undefined> {
+    const r = await this.store.get<AnomalyRow>('SELECT * FROM anomalies WHERE id = ?', [id]);
     return r && this.toAnomaly(r);
   }
 
   /** Anomalies of a job overlapping [from, to], newest first; suppressed ones only when asked. */
-  listAnomalies(jobId: string, from: number, to: number, includeSuppressed = false): StoredAnomaly[] {
-    return this.store
-      .all<AnomalyRow>(
-        `SELECT * FROM anomalies WHERE job_id = ? AND end >= ? AND start <= ? ${includeSuppressed ? '' : 'AND suppressed_by IS NULL'}
-         ORDER BY start DESC`,
-        [jobId, from, to]
-      )
-      .map((r) => this.toAnomaly(r));
+  async listAnomalies(jobId: string, from: number, to: number, includeSuppressed = false): Promise<StoredAnomaly[]> {
+    const rows = await this.store.all<AnomalyRow>(
+      `SELECT * FROM anomalies WHERE job_id = ? AND "end" >= ? AND start <= ? ${includeSuppressed ? '' : 'AND suppressed_by IS NULL'}
+       ORDER BY start DESC`,
+      [jobId, from, to]
+    );
+    const out: StoredAnomaly[] = [];
+    for (const r of rows) out.push(await this.toAnomaly(r));
+    return out;
   }
 
-  private toAnomaly(r: AnomalyRow): StoredAnomaly {
+  private async toAnomaly(r: AnomalyRow): Promise<StoredAnomaly> {
     const ev = JSON.parse(r.event) as AnomalyEvent;
-    const fb = this.store.get<FeedbackRow>('SELECT * FROM feedback WHERE anomaly_id = ? ORDER BY at DESC LIMIT 1', [
-      r.id,
-    ]);
+    const fb = await this.store.get<FeedbackRow>(
+      'SELECT * FROM feedback WHERE anomaly_id = ? ORDER BY at DESC LIMIT 1',
+      [r.id]
+    );
     return {
       ...ev,
       id: r.id,
@@ -368,7 +398,12 @@ export class Repo {
 
   // ---- feedback ----------------------------------------------------------------------------------------------
 
-  addFeedback(anomaly: StoredAnomaly, verdict: FeedbackVerdict, comment: string | undefined, now: number): Feedback {
+  async addFeedback(
+    anomaly: StoredAnomaly,
+    verdict: FeedbackVerdict,
+    comment: string | undefined,
+    now: number
+  ): Promise<Feedback> {
     const fb: Feedback = {
       id: randomUUID(),
       anomalyId: anomaly.id,
@@ -377,19 +412,15 @@ export class Repo {
       comment: comment ?? null,
       at: now,
     };
-    this.store.run('INSERT INTO feedback (id, anomaly_id, job_id, verdict, comment, at) VALUES (?, ?, ?, ?, ?, ?)', [
-      fb.id,
-      fb.anomalyId,
-      fb.jobId,
-      fb.verdict,
-      fb.comment,
-      fb.at,
-    ]);
+    await this.store.run(
+      'INSERT INTO feedback (id, anomaly_id, job_id, verdict, comment, at) VALUES (?, ?, ?, ?, ?, ?)',
+      [fb.id, fb.anomalyId, fb.jobId, fb.verdict, fb.comment, fb.at]
+    );
     return fb;
   }
 
-  listFeedback(): Feedback[] {
-    return this.store.all<FeedbackRow>('SELECT * FROM feedback ORDER BY at DESC').map((r) => ({
+  async listFeedback(): Promise<Feedback[]> {
+    return (await this.store.all<FeedbackRow>('SELECT * FROM feedback ORDER BY at DESC')).map((r) => ({
       id: r.id,
       anomalyId: r.anomaly_id,
       jobId: r.job_id,
@@ -400,9 +431,9 @@ export class Repo {
   }
 
   /** Number of verdicts of each kind on a job's anomalies. */
-  feedbackCounts(jobId: string): Record<FeedbackVerdict, number> {
+  async feedbackCounts(jobId: string): Promise<Record<FeedbackVerdict, number>> {
     const out: Record<FeedbackVerdict, number> = { false_positive: 0, expected: 0, confirmed: 0 };
-    for (const r of this.store.all<{ verdict: FeedbackVerdict; n: number }>(
+    for (const r of await this.store.all<{ verdict: FeedbackVerdict; n: number }>(
       'SELECT verdict, COUNT(*) AS n FROM feedback WHERE job_id = ? GROUP BY verdict',
       [jobId]
     ))
@@ -411,35 +442,37 @@ export class Repo {
   }
 
   /** The false-positive verdicts of a job with the anomaly they judged (the patterns to suppress). */
-  falsePositives(jobId: string): { feedbackId: string; anomaly: AnomalyEvent }[] {
-    return this.store
-      .all<{ id: string; event: string }>(
+  async falsePositives(jobId: string): Promise<{ feedbackId: string; anomaly: AnomalyEvent }[]> {
+    return (
+      await this.store.all<{ id: string; event: string }>(
         `SELECT f.id, a.event FROM feedback f JOIN anomalies a ON a.id = f.anomaly_id
          WHERE f.job_id = ? AND f.verdict = 'false_positive'`,
         [jobId]
       )
-      .map((r) => ({ feedbackId: r.id, anomaly: JSON.parse(r.event) as AnomalyEvent }));
+    ).map((r) => ({ feedbackId: r.id, anomaly: JSON.parse(r.event) as AnomalyEvent }));
   }
 
   // ---- drift ---------------------------------------------------------------------------------------------------
 
-  setDrift(
+  async setDrift(
     jobId: string,
     labels: Labels,
     drifting: boolean,
     pValue: number,
     statistic: number,
     checkedAt: number
-  ): void {
-    this.store.run(
-      'INSERT OR REPLACE INTO drift (job_id, series_key, labels, drifting, p_value, statistic, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ): Promise<void> {
+    await this.store.run(
+      `INSERT INTO drift (job_id, series_key, labels, drifting, p_value, statistic, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (job_id, series_key) DO UPDATE SET labels = excluded.labels, drifting = excluded.drifting,
+         p_value = excluded.p_value, statistic = excluded.statistic, checked_at = excluded.checked_at`,
       [jobId, formatLabels(labels), JSON.stringify(labels), drifting ? 1 : 0, pValue, statistic, checkedAt]
     );
   }
 
-  listDrift(): DriftStatus[] {
-    return this.store
-      .all<{
+  async listDrift(): Promise<DriftStatus[]> {
+    return (
+      await this.store.all<{
         job_id: string;
         labels: string;
         drifting: number;
@@ -448,21 +481,23 @@ export class Repo {
         checked_at: number;
         spec: string;
       }>('SELECT d.*, j.spec FROM drift d JOIN jobs j ON j.id = d.job_id ORDER BY d.job_id, d.series_key')
-      .map((r) => ({
-        jobId: r.job_id,
-        name: (JSON.parse(r.spec) as JobSpec).name,
-        labels: JSON.parse(r.labels) as Labels,
-        drifting: r.drifting === 1,
-        pValue: r.p_value,
-        statistic: r.statistic,
-        checkedAt: r.checked_at,
-      }));
+    ).map((r) => ({
+      jobId: r.job_id,
+      name: (JSON.parse(r.spec) as JobSpec).name,
+      labels: JSON.parse(r.labels) as Labels,
+      drifting: r.drifting === 1,
+      pValue: r.p_value,
+      statistic: r.statistic,
+      checkedAt: r.checked_at,
+    }));
   }
 
-  private driftByJob(): Map<string, { drifting: boolean; pValue: number }> {
+  private async driftByJob(jobId?: string): Promise<Map<string, { drifting: boolean; pValue: number }>> {
     const out = new Map<string, { drifting: boolean; pValue: number }>();
-    for (const d of this.store.all<{ job_id: string; drifting: number; p_value: number }>(
-      'SELECT job_id, MAX(drifting) AS drifting, MIN(p_value) AS p_value FROM drift GROUP BY job_id'
+    for (const d of await this.store.all<{ job_id: string; drifting: number; p_value: number }>(
+      `SELECT job_id, MAX(drifting) AS drifting, MIN(p_value) AS p_value FROM drift
+       ${jobId ? 'WHERE job_id = ?' : ''} GROUP BY job_id`,
+      jobId ? [jobId] : []
     ))
       out.set(d.job_id, { drifting: d.drifting === 1, pValue: d.p_value });
     return out;

@@ -21,9 +21,11 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__vigilServers = { servers: s, runDir };
   const p = s.prometheus?.timings;
   const o = s.opensearch?.timings;
+  const g = s.postgres?.timings;
   process.stdout.write(
     `\n[vigil servers] Prometheus ${s.urls.prometheus}${p ? ` (backfill ${p.backfillMs} ms, start ${p.startMs} ms)` : ' (given)'}; ` +
       `OpenSearch ${s.urls.opensearch}${o ? ` (build ${o.buildMs} ms, start ${o.startMs} ms, load ${s.opensearch?.docs} docs ${o.loadMs} ms)` : ' (given)'}; ` +
+      `PostgreSQL ${s.urls.postgres}${g ? ` (initdb ${g.initMs} ms, start ${g.startMs} ms)` : ' (given)'}; ` +
       `ready in ${s.totalMs} ms\n`
   );
 }

@@ -19,16 +19,16 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
     },
     async (req) => {
       const { id } = req.params;
-      const anomaly = s.repo.getAnomaly(id);
+      const anomaly = await s.repo.getAnomaly(id);
       if (!anomaly) throw new HttpError(404, 'not_found', `no anomaly with id "${id}"`);
-      s.repo.addFeedback(anomaly, req.body.verdict, req.body.comment, s.clock.now());
-      return s.repo.getAnomaly(id)!;
+      await s.repo.addFeedback(anomaly, req.body.verdict, req.body.comment, s.clock.now());
+      return (await s.repo.getAnomaly(id))!;
     }
   );
   app.get(
     '/api/feedback',
     { schema: { tags: ['feedback'], summary: 'All feedback, newest first', response: { 200: FeedbackList } } },
-    async () => ({ feedback: s.repo.listFeedback() })
+    async () => ({ feedback: await s.repo.listFeedback() })
   );
   app.get(
     '/api/drift',
@@ -39,6 +39,6 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
         response: { 200: DriftList },
       },
     },
-    async () => ({ jobs: s.repo.listDrift() })
+    async () => ({ jobs: await s.repo.listDrift() })
   );
 };

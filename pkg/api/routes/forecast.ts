@@ -66,10 +66,10 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
     },
     async (req) => {
       const q = req.query;
-      const job = getJobOr404(s, q.jobId);
+      const job = await getJobOr404(s, q.jobId);
       const { intervalMs, trainMs } = jobTiming(job);
       const now = s.clock.now();
-      const series: Series[] = s.repo.readResults(job.id, now - trainMs, now).map((r) => ({
+      const series: Series[] = (await s.repo.readResults(job.id, now - trainMs, now)).map((r) => ({
         labels: r.labels,
         timestamps: Float64Array.from(r.points, (p) => p.t),
         values: Float64Array.from(r.points, (p) => p.value ?? NaN),

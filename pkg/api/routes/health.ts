@@ -19,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       const now = s.clock.now();
       let store: { ok: boolean; error?: string } = { ok: true };
       try {
-        s.repo.store.check();
+        await s.repo.store.check();
       } catch (err) {
         store = { ok: false, error: (err as Error).message };
       }
@@ -32,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
           sources[c.name] = state.ok && byJobs && !byJobs.ok ? byJobs : state;
         })
       );
-      const jobs = s.repo.listJobs(now);
+      const jobs = await s.repo.listJobs(now);
       const failing = jobs.filter((j) => j.enabled && j.lastRun && !j.lastRun.ok).length;
       const ok = store.ok && Object.values(sources).every((x) => x.ok) && failing === 0;
       return {

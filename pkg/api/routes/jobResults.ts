@@ -31,7 +31,7 @@ export const jobResultRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         response: { 200: BacktestResponse, ...errorResponses },
       },
     },
-    async (req) => backtest(s, getJobOr404(s, req.params.id), req.body.from, req.body.to)
+    async (req) => backtest(s, await getJobOr404(s, req.params.id), req.body.from, req.body.to)
   );
   app.post(
     '/api/backtest',
@@ -60,16 +60,16 @@ export const jobResultRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     async (req) => {
-      const job = getJobOr404(s, req.params.id);
+      const job = await getJobOr404(s, req.params.id);
       const to = req.query.to ?? s.clock.now();
       const from = req.query.from ?? to - DAY;
       const { intervalMs } = jobTiming(job);
-      const series = s.repo.readResults(job.id, from, to).map((r) => ({
+      const series = (await s.repo.readResults(job.id, from, to)).map((r) => ({
         labels: r.labels,
         intervalMs,
         points: r.points.map(({ direction: _d, ...p }) => p),
       }));
-      const anomalies = s.repo.listAnomalies(job.id, from, to).reverse();
+      const anomalies = (await s.repo.listAnomalies(job.id, from, to)).reverse();
       return { series, anomalies };
     }
   );
@@ -85,10 +85,10 @@ export const jobResultRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     async (req) => {
-      const job = getJobOr404(s, req.params.id);
+      const job = await getJobOr404(s, req.params.id);
       const to = req.query.to ?? s.clock.now();
       const from = req.query.from ?? to - 7 * DAY;
-      return { anomalies: s.repo.listAnomalies(job.id, from, to, req.query.includeSuppressed ?? false) };
+      return { anomalies: await s.repo.listAnomalies(job.id, from, to, req.query.includeSuppressed ?? false) };
     }
   );
 };

@@ -7,8 +7,8 @@ import { errorResponses, HttpError } from '../errors';
 import type { RouteOptions, Services } from '../services';
 
 /** A job by id. @throws HttpError 404 naming the id */
-export function getJobOr404(s: Services, id: string): Job {
-  const job = s.repo.getJob(id, s.clock.now());
+export async function getJobOr404(s: Services, id: string): Promise<Job> {
+  const job = await s.repo.getJob(id, s.clock.now());
   if (!job) throw new HttpError(404, 'not_found', `no job with id "${id}"`);
   return job;
 }
@@ -26,7 +26,7 @@ function validateSpec(s: Services, spec: JobSpec): void {
 /** Jobs: list, create, read, replace, delete, enable and disable. */
 export const jobRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
   app.get('/api/jobs', { schema: { tags: ['jobs'], summary: 'List jobs', response: { 200: JobList } } }, async () => ({
-    jobs: s.repo.listJobs(s.clock.now()),
+    jobs: await s.repo.listJobs(s.clock.now()),
   }));
   app.post(
     '/api/jobs',
@@ -40,15 +40,15 @@ export const jobRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { 
     },
     async (req, reply) => {
       validateSpec(s, req.body);
-      const job = s.repo.createJob(req.body, s.clock.now());
-      s.scheduler?.refresh(job.id);
+      const job = await s.repo.createJob(req.body, s.clock.now());
+      await s.scheduler?.refresh(job.id);
       return reply.code(201).send(job);
     }
   );
   app.get(
     '/api/jobs/:id',
     { schema: { tags: ['jobs'], summary: 'Get a job', params: IdParams, response: { 200: Job, ...errorResponses } } },
-    async (req) => getJobOr404(s, req.params.id)
+    async (req) => await getJobOr404(s, req.params.id)
   );
   app.put(
     '/api/jobs/:id',
@@ -63,10 +63,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { 
     },
     async (req) => {
       const { id } = req.params;
-      getJobOr404(s, id);
+      await getJobOr404(s, id);
       validateSpec(s, req.body);
-      const job = s.repo.updateJob(id, req.body, s.clock.now())!;
-      s.scheduler?.refresh(id);
+      const job = (await s.repo.updateJob(id, req.body, s.clock.now()))!;
+      await s.scheduler?.refresh(id);
       return job;
     }
   );
@@ -82,9 +82,9 @@ export const jobRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { 
     },
     async (req, reply) => {
       const { id } = req.params;
-      getJobOr404(s, id);
-      s.repo.deleteJob(id);
-      s.scheduler?.refresh(id);
+      await getJobOr404(s, id);
+      await s.repo.deleteJob(id);
+      await s.scheduler?.refresh(id);
       return reply.code(204).send();
     }
   );
@@ -104,9 +104,9 @@ export const jobRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { 
       },
       async (req) => {
         const { id } = req.params;
-        getJobOr404(s, id);
-        const job = s.repo.setEnabled(id, enabled, s.clock.now())!;
-        s.scheduler?.refresh(id);
+        await getJobOr404(s, id);
+        const job = (await s.repo.setEnabled(id, enabled, s.clock.now()))!;
+        await s.scheduler?.refresh(id);
         return job;
       }
     );

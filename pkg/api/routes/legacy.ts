@@ -78,7 +78,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         tail: { t: Array.from(reg.timestamps.subarray(n - keep)), v: Array.from(reg.values.subarray(n - keep), nul) },
       };
       const now = s.clock.now();
-      s.repo.saveBaseline(b.series, got[0].labels, model, intervalMs, now, info);
+      await s.repo.saveBaseline(b.series, got[0].labels, model, intervalMs, now, info);
       return describeBaseline(b.series, got[0].labels, intervalMs, now, info, model);
     }
   );
@@ -121,13 +121,13 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     };
   };
 
-  const load = (name: string) => {
-    const bl = s.repo.getBaseline<EnsembleModel, BaselineInfo>(name);
+  const load = async (name: string) => {
+    const bl = await s.repo.getBaseline<EnsembleModel, BaselineInfo>(name);
     if (!bl) {
       throw new HttpError(
         404,
         'not_found',
-        `no baseline named "${name}"; train one with POST /api/train (known: ${s.repo.listBaselineKeys().slice(0, 20).join(', ') || 'none'})`
+        `no baseline named "${name}"; train one with POST /api/train (known: ${(await s.repo.listBaselineKeys()).slice(0, 20).join(', ') || 'none'})`
       );
     }
     return bl;
@@ -144,7 +144,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       },
     },
     async (req) => {
-      const bl = load(req.params.series);
+      const bl = await load(req.params.series);
       return describeBaseline(bl.key, bl.labels, bl.intervalMs, bl.trainedAt, bl.info, bl.model);
     }
   );
@@ -161,7 +161,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     },
     async (req) => {
       const b = req.body;
-      const bl = load(b.series);
+      const bl = await load(b.series);
       const info = bl.info;
       const lastT = info.tail.t[info.tail.t.length - 1];
       if (b.value !== undefined) {
@@ -199,7 +199,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         info.tail.t.splice(0, excess);
         info.tail.v.splice(0, excess);
       }
-      s.repo.saveBaseline(bl.key, bl.labels, bl.model, bl.intervalMs, bl.trainedAt, info);
+      await s.repo.saveBaseline(bl.key, bl.labels, bl.model, bl.intervalMs, bl.trainedAt, info);
       const { input, out } = bandAt(bl.model, info, bl.intervalMs);
       const i = input.timestamps.length - 1;
       const voteScore = probabilityToScore(info.voteProbability);
