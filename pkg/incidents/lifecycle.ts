@@ -50,7 +50,7 @@ export interface LifecycleOptions extends GroupOptions {
  * - An event joins every open incident it is `related` to (same job or shared correlation label, overlapping in
  *   time); when it relates to several they merge into the oldest, and the others resolve with `mergedInto`.
  * - An event related to no open incident opens one (its id comes from that first event, see `incidentId`).
- * - An incident whose content changed is `updated` (with its previous version).
+ * - An incident whose content changed is `updated` (with its previous version), unless it also resolves in this step.
  * - An incident resolves when every job in it has scored `quietIntervals` normal points after its last anomalous
  *   one (per the watermarks); it is handed out once as `resolved` and leaves the state.
  *
@@ -116,7 +116,7 @@ export function advanceIncidents(
     const changed = !w.before || contentChanged(w.before, incident);
     if (changed) incident = { ...incident, updatedAt: input.now };
     if (!w.before) opened.push({ type: 'opened', incident });
-    else if (changed) updated.push({ type: 'updated', incident, previous: w.before });
+    else if (changed && !isQuietNow) updated.push({ type: 'updated', incident, previous: w.before });
     if (isQuietNow) {
       resolved.push({
         type: 'resolved',
