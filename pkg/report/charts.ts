@@ -57,6 +57,13 @@ const CONTEXT_AFTER = 12 * 3_600_000;
 export function chartSpecs(report: Report, series: readonly ReportSeries[] = []): ChartSpec[] {
   const out: ChartSpec[] = [];
   const unit = report.period === '1w' ? 'week' : 'day';
+  // whole buckets: from the first bucket's start to the last one's end
+  const step = report.period === '1w' ? 7 * 86_400_000 : 86_400_000;
+  const span = [
+    report.timeline[0]?.start ?? report.from,
+    (report.timeline[report.timeline.length - 1]?.start ?? report.to - step) + step,
+  ];
+  const days = [Math.floor(report.from / 86_400_000) * 86_400_000, Math.ceil(report.to / 86_400_000) * 86_400_000];
   const timeline = report.timeline.flatMap((b) =>
     (['critical', 'major', 'minor', 'warning'] as const)
       .filter((s) => b.bySeverity[s] > 0)
@@ -78,7 +85,7 @@ export function chartSpecs(report: Report, series: readonly ReportSeries[] = [])
           type: 'temporal',
           timeUnit: report.period === '1w' ? 'yearweek' : 'yearmonthdate',
           title: null,
-          scale: { domain: [report.from, report.to] },
+          scale: { domain: span },
           axis: { format: '%d %b', labelAngle: 0, tickCount: 8 },
         },
         y: {
@@ -116,7 +123,7 @@ export function chartSpecs(report: Report, series: readonly ReportSeries[] = [])
   });
   const cells = report.hourCells;
   if (cells.length) {
-    const days = Math.max(1, Math.round((report.to - report.from) / 86_400_000));
+    const dayCount = Math.max(1, Math.round((report.to - report.from) / 86_400_000));
     out.push({
       id: 'heatmap',
       title: 'Anomalies by day and hour (UTC)',
@@ -125,7 +132,7 @@ export function chartSpecs(report: Report, series: readonly ReportSeries[] = [])
       spec: {
         config: CONFIG,
         width: CHART_WIDTH,
-        height: Math.min(260, Math.max(90, days * 4)),
+        height: Math.min(260, Math.max(90, dayCount * 4)),
         data: { values: cells },
         mark: { type: 'rect' },
         encoding: {
@@ -141,8 +148,8 @@ export function chartSpecs(report: Report, series: readonly ReportSeries[] = [])
             type: 'temporal',
             timeUnit: 'yearmonthdate',
             title: null,
-            scale: { domain: [report.from, report.to] },
-            axis: { format: '%d %b', tickCount: Math.min(10, days) },
+            scale: { domain: days },
+            axis: { format: '%d %b', tickCount: Math.min(10, dayCount) },
           },
           color: {
             field: 'score',
