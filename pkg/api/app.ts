@@ -9,6 +9,7 @@ import { detectRoutes } from './routes/detect';
 import { feedbackRoutes } from './routes/feedback';
 import { forecastRoutes } from './routes/forecast';
 import { healthRoutes } from './routes/health';
+import { incidentRoutes } from './routes/incidents';
 import { jobResultRoutes } from './routes/jobResults';
 import { jobRoutes } from './routes/jobs';
 import { legacyRoutes } from './routes/legacy';
@@ -36,7 +37,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         title: 'Vigil engine API',
         version: services.version,
         description:
-          'Anomaly detection for Grafana: ad-hoc detection, jobs, feedback, forecasts, drift, and a Prometheus-compatible read API over the results. Every route but /api/health needs `Authorization: Bearer <token>`.',
+          'Anomaly detection for Grafana: ad-hoc detection, jobs, feedback, forecasts, drift, incidents, notifications and reports, and a Prometheus-compatible read API over the results. Every route but /api/health needs `Authorization: Bearer <token>`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobResultRoutes, options);
   await app.register(feedbackRoutes, options);
   await app.register(forecastRoutes, options);
+  await app.register(incidentRoutes, options);
   await app.register(legacyRoutes, options);
   await app.register(promApiRoutes, {
     repo: services.repo,

@@ -12,7 +12,17 @@ import { systemClock, type Clock } from '../core/clock';
 import type { SeriesSource } from '../sources/types';
 import { Repo } from '../store/repo';
 import { openStore } from '../store/store';
+import { actionConfig } from '../config/action';
+import { IncidentTracker } from '../jobs/incidents';
+import { jobTiming } from '../jobs/runner';
+import { GrafanaAnnotator } from '../notify/grafana';
+import { Notifier } from '../notify/notifier';
+import { jobsReport } from '../report/forJobs';
+import { renderReport } from '../report/render';
+import { ReportScheduler } from '../report/schedule';
+import { IncidentRepo } from '../store/incidents';
 import { buildApp } from './app';
+import { jobReportData } from './reportData';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -20,6 +30,8 @@ export interface RunningServer {
   url: string;
   repo: Repo;
   scheduler: Scheduler;
+  /** incidents of the scheduled runs, and their notifications */
+  incidents: IncidentTracker;
   /** stop the scheduler and the HTTP server, and close the store */
   close(): Promise<void>;
 }
@@ -58,9 +70,51 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   const engine = opts.engine ?? defaultEngine;
   let app: FastifyInstance | undefined = undefined;
   const log = {
-    info: (o: unknown, m?: string) => app?.log.info(o, m),
-    warn: (o: unknown, m?: string) => app?.log.warn(o, m),
+    info: (o: unknown, m?: string) => app?.log.info(o as object, m),
+    warn: (o: unknown, m?: string) => app?.log.warn(o as object, m),
   };
+  // incidents of scheduled runs: stored, notified (Alertmanager, webhook, Slack, PagerDuty), annotated in Grafana
+  const action = config.action ?? actionConfig(config, process.env);
+  const incidents = new IncidentRepo(store);
+  const notifier = action.notify.receivers.length ? new Notifier(action.notify, { clock, logger: log }) : undefined;
+  const annotator = action.annotations
+    ? new GrafanaAnnotator(action.annotations, {
+        clock,
+        logger: log,
+        onAnnotationId: (id, annotationId) => void incidents.setAnnotationId(id, annotationId),
+      })
+    : undefined;
+  annotator?.restore(await incidents.annotationIds());
+  const tracker = new IncidentTracker({
+    persistence: incidents,
+    clock,
+    job: async (id) => {
+      const j = await repo.getJob(id, clock.now());
+      if (!j) return undefined;
+      let intervalMs = 60_000;
+      try {
+        intervalMs = jobTiming(j).intervalMs;
+      } catch {
+        /* a job with a bad interval keeps the default grid for incidents */
+      }
+      return {
+        id: j.id,
+        name: j.name,
+        intervalMs,
+        ...(j.criticality ? { criticality: j.criticality } : {}),
+        ...(j.runbookUrl ? { runbookUrl: j.runbookUrl } : {}),
+        ...(j.dashboardUid ? { dashboardUid: j.dashboardUid } : {}),
+        ...(j.panelId !== undefined ? { panelId: j.panelId } : {}),
+      };
+    },
+    watermark: async (id) => (await repo.getState(id)).lastProcessed,
+    notifier,
+    annotator,
+    options: action.incidents,
+    logger: log,
+  });
+  await tracker.start();
+  sinks.push(tracker);
   const runner = new JobRunner({ repo, sources, engine, clock, sinks, logger: log });
   const scheduler = new Scheduler({
     repo,
@@ -69,7 +123,12 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     maxBackoffMs: parseInterval(config.scheduler.maxBackoff, 'scheduler.maxBackoff'),
     concurrency: config.scheduler.concurrency,
     logger: log,
-    onRun: (job, ok, durationMs) => metrics.observeRun(job.name, ok, durationMs),
+    onRun: (job, ok, durationMs) => {
+      metrics.observeRun(job.name, ok, durationMs);
+      tracker
+        .afterRun(job.id)
+        .catch((err) => log.warn({ err: (err as Error).message, job: job.name }, 'incident step failed'));
+    },
   });
   app = await buildApp({
     apiToken: config.apiToken,
@@ -80,12 +139,44 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     metrics,
     clock,
     logger: { level: config.logLevel },
+    incidents,
+    notifier,
+    annotationsUrl: action.annotations?.url,
   });
   const url = await app.listen({ port: config.port, host: config.host });
   await scheduler.start();
+  // summaries of held-back notifications and Alertmanager re-sends
+  const notifyTick = setInterval(() => {
+    tracker.tick().catch((err) => log.warn({ err: (err as Error).message }, 'notification tick failed'));
+  }, 5000);
+  notifyTick.unref();
+  const reports = new ReportScheduler(action.reports, {
+    clock,
+    runs: incidents,
+    logger: log,
+    render: async (c, from, to) => {
+      const { report, series } = await jobsReport(
+        jobReportData(repo, incidents, () => clock.now()),
+        {
+          jobs: c.jobs,
+          from,
+          to,
+          period: '1d',
+          now: clock.now(),
+          ...(c.title ? { title: c.title } : {}),
+        }
+      );
+      return renderReport(report, c.format ?? 'pdf', { series });
+    },
+  });
+  void reports.start().catch((err) => log.warn({ err: (err as Error).message }, 'report schedule failed'));
   const retentionMs = parseInterval(config.scheduler.retention, 'scheduler.retention');
+  // incidents and delivery records are kept for 90 days at least, whatever the results' retention
+  const incidentRetentionMs = Math.max(retentionMs, 90 * 86_400_000);
   const pruneNow = () =>
-    repo.prune(clock.now() - retentionMs).catch((err: Error) => log.warn({ err: err.message }, 'pruning failed'));
+    Promise.all([repo.prune(clock.now() - retentionMs), incidents.prune(clock.now() - incidentRetentionMs)]).catch(
+      (err: Error) => log.warn({ err: err.message }, 'pruning failed')
+    );
   await pruneNow();
   const prune = setInterval(() => void pruneNow(), 3_600_000);
   prune.unref();
@@ -95,11 +186,16 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     url,
     repo,
     scheduler,
+    incidents: tracker,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(prune);
+      clearInterval(notifyTick);
+      await reports.stop();
       await scheduler.stop();
+      await tracker.idle();
+      await Promise.allSettled([notifier?.close(), annotator?.close()]);
       await app!.close();
       await store.close();
     },

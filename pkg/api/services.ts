@@ -9,6 +9,8 @@ import { defaultEngine, type DetectionEngine } from '../jobs/engine';
 import type { Scheduler } from '../jobs/scheduler';
 import { EngineMetrics } from '../promapi/metrics';
 import { SourceRegistry } from '../sources/registry';
+import type { Notifier } from '../notify/notifier';
+import { IncidentRepo } from '../store/incidents';
 import type { Repo } from '../store/repo';
 import { HealthChecker } from './health';
 
@@ -30,11 +32,19 @@ export interface AppDeps {
   logger?: import('fastify').FastifyServerOptions['logger'];
   /** ms to wait for a source's health check (default 5000) */
   healthTimeoutMs?: number;
+  /** incidents, deliveries and report runs (default: over `repo`'s store) */
+  incidents?: IncidentRepo;
+  /** the notifier, for the receivers the API shows (none when no receiver is configured) */
+  notifier?: Notifier;
+  /** Grafana URL annotations are written to, when they are on */
+  annotationsUrl?: string;
 }
 
 /** The resolved services every route plugin receives. */
-export type Services = Required<Omit<AppDeps, 'scheduler' | 'logger'>> & {
+export type Services = Required<Omit<AppDeps, 'scheduler' | 'logger' | 'notifier' | 'annotationsUrl'>> & {
   scheduler?: Scheduler;
+  notifier?: Notifier;
+  annotationsUrl?: string;
   health: HealthChecker;
   /** Series of `source` over [from, to] on a grid of `intervalMs` (epoch ms), from the configured source. */
   fetchSeries(source: SourceQuery, from: number, to: number, intervalMs: number): Promise<Series[]>;
@@ -61,6 +71,9 @@ export function resolveServices(deps: AppDeps): Services {
     detect: deps.detect ?? realDetect,
     forecast: deps.forecast ?? realForecast,
     scheduler: deps.scheduler,
+    incidents: deps.incidents ?? new IncidentRepo(deps.repo.store),
+    notifier: deps.notifier,
+    annotationsUrl: deps.annotationsUrl,
     metrics: deps.metrics ?? new EngineMetrics(deps.repo, () => clock.now(), false),
     clock,
     version: deps.version ?? VERSION,

@@ -3,6 +3,13 @@ import path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import YAML from 'yaml';
 import { InputError } from '../core/errors';
+import {
+  ACTION_CONFIG_SCHEMA,
+  ActionConfigError,
+  actionConfig,
+  type ActionConfig,
+  type ActionConfigInput,
+} from './action';
 
 /** Authentication for a source or sink. */
 export type AuthConfig =
@@ -49,6 +56,16 @@ export interface VigilConfig {
   };
   /** write anomaly records also to Elasticsearch/OpenSearch */
   sink?: { type: 'elasticsearch'; url: string; index: string; auth?: AuthConfig; timeout?: string };
+  /** receivers of incidents (see `pkg/config/action.ts` and docs/notifications.md) */
+  notifications?: ActionConfigInput['notifications'];
+  /** Grafana annotations for incidents */
+  annotations?: ActionConfigInput['annotations'];
+  /** incident grouping */
+  incidents?: ActionConfigInput['incidents'];
+  /** scheduled reports */
+  reports?: ActionConfigInput['reports'];
+  /** the four blocks above resolved (environment variables expanded, durations in ms); set by `loadConfig` */
+  action?: ActionConfig;
 }
 
 const authSchema = {
@@ -116,6 +133,7 @@ export const CONFIG_SCHEMA = {
         concurrency: { type: 'integer', minimum: 1, maximum: 256 },
       },
     },
+    ...ACTION_CONFIG_SCHEMA,
     sink: {
       type: 'object',
       additionalProperties: false,
@@ -255,6 +273,13 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
     }
   }
   cfg.dataDir = path.resolve(cfg.dataDir);
+  try {
+    cfg.action = actionConfig(cfg, env);
+  } catch (err) {
+    if (err instanceof ActionConfigError || err instanceof InputError)
+      throw new ConfigError(`${where}: ${err.message}`);
+    throw err;
+  }
   return cfg;
 }
 

@@ -6,6 +6,7 @@
 export * from './api';
 export * from './common';
 export * from './detectors';
+export * from './incidents';
 export * from './jobs';
 export * from './legacy';
 export * from './promapi';

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Labels, StringEnum } from './common';
 import { VOTE_MODES } from './rules';
+import { Criticality } from './incidents';
 import { AnomalyEvent, SeriesResult } from './results';
 import { SourceQuery } from './sources';
 
@@ -31,6 +32,18 @@ const jobSpecProperties = {
   forecastHorizon: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 10000, description: 'forecast points written after each run (0: none)' })
   ),
+  criticality: Type.Optional(Criticality),
+  runbookUrl: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      maxLength: 2000,
+      description: 'repeated by every notification of its incidents',
+    })
+  ),
+  dashboardUid: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Grafana dashboard of the job: links and annotations' })
+  ),
+  panelId: Type.Optional(Type.Integer({ minimum: 0, description: 'panel of that dashboard' })),
 };
 
 /** A saved detection as the user writes it. */

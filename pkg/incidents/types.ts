@@ -1,12 +1,10 @@
 import type { Labels } from '../core/series';
+import type { Criticality } from '../contract/incidents';
 import type { AnomalyEvent } from '../contract/results';
 import type { Severity } from '../contract/rules';
 
-/** How much an asset matters to the business, set on a job (default `medium`). */
-export type Criticality = 'low' | 'medium' | 'high' | 'critical';
-
-/** The criticality levels, least to most critical. */
-export const CRITICALITIES: readonly Criticality[] = ['low', 'medium', 'high', 'critical'];
+/** How much an asset matters to the business, set on a job (default `medium`); levels least to most critical. */
+export { CRITICALITIES, type Criticality } from '../contract/incidents';
 
 /** `open` while anomalies keep arriving, `resolved` once the series involved have been quiet long enough. */
 export type IncidentStatus = 'open' | 'resolved';

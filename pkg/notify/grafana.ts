@@ -31,6 +31,7 @@ export interface GrafanaAnnotationsConfig {
  */
 export class GrafanaAnnotator {
   private readonly sender: Sender;
+  private readonly ownSender?: UndiciSender;
   /** incident id -> annotation id */
   private readonly ids = new Map<string, number>();
   private readonly records: Delivery[] = [];
@@ -46,7 +47,13 @@ export class GrafanaAnnotator {
       onAnnotationId?: (incidentId: string, annotationId: number | undefined) => void;
     }
   ) {
-    this.sender = deps.sender ?? new UndiciSender(config.retry);
+    this.ownSender = deps.sender ? undefined : new UndiciSender(config.retry);
+    this.sender = deps.sender ?? this.ownSender!;
+  }
+
+  /** Close the connections of the annotator's own HTTP client. */
+  async close(): Promise<void> {
+    await this.ownSender?.close();
   }
 
   /** Remember annotation ids written before a restart. */

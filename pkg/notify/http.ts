@@ -12,8 +12,8 @@ export interface OutgoingRequest {
   method: 'POST' | 'PATCH' | 'PUT';
   url: string;
   headers?: Record<string, string>;
-  /** JSON text */
-  body: string;
+  /** JSON text (the default content type), or bytes with a `content-type` header (e.g. a PDF report) */
+  body: string | Buffer;
 }
 
 /** The answer, after retries. */

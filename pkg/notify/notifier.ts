@@ -75,6 +75,7 @@ const SEVERITY_ORDER: Severity[] = ['warning', 'minor', 'major', 'critical'];
 export class Notifier {
   private readonly receivers: ReceiverState[];
   private readonly sender: Sender;
+  private readonly ownSender?: UndiciSender;
   private readonly secrets: string[];
   private readonly records: Delivery[] = [];
 
@@ -82,7 +83,8 @@ export class Notifier {
     private readonly config: NotifyConfig,
     private readonly deps: NotifierDeps
   ) {
-    this.sender = deps.sender ?? new UndiciSender(config.retry);
+    this.ownSender = deps.sender ? undefined : new UndiciSender(config.retry);
+    this.sender = deps.sender ?? this.ownSender!;
     this.secrets = secretsOf(config);
     const names = new Set<string>();
     this.receivers = config.receivers.map((r) => {
@@ -99,6 +101,11 @@ export class Notifier {
         held: [],
       };
     });
+  }
+
+  /** Close the connections of the notifier's own HTTP client. */
+  async close(): Promise<void> {
+    await this.ownSender?.close();
   }
 
   /** The configuration without secrets, for the API. */

@@ -82,6 +82,20 @@ export const MIGRATIONS: string[] = [
      PRIMARY KEY (series_id, t)) WITHOUT ROWID;
    CREATE TABLE drift (job_id TEXT NOT NULL, series_key TEXT NOT NULL, labels TEXT NOT NULL, drifting INTEGER NOT NULL,
      p_value REAL, statistic REAL, checked_at INTEGER NOT NULL, PRIMARY KEY (job_id, series_key));`,
+  // 3: incidents (with the events of open ones, to resume after a restart), the jobs they touch, notification
+  //    deliveries, and the last period each scheduled report covered
+  `CREATE TABLE incidents (id TEXT PRIMARY KEY, status TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+     severity TEXT NOT NULL, triage REAL NOT NULL, updated_at INTEGER NOT NULL, incident TEXT NOT NULL, events TEXT,
+     annotation_id INTEGER);
+   CREATE INDEX incidents_start ON incidents (start);
+   CREATE INDEX incidents_status ON incidents (status);
+   CREATE TABLE incident_jobs (incident_id TEXT NOT NULL, job_id TEXT NOT NULL, PRIMARY KEY (incident_id, job_id));
+   CREATE INDEX incident_jobs_job ON incident_jobs (job_id);
+   CREATE TABLE deliveries (id TEXT PRIMARY KEY, at INTEGER NOT NULL, receiver TEXT NOT NULL, incident_id TEXT,
+     status TEXT NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX deliveries_at ON deliveries (at);
+   CREATE INDEX deliveries_incident ON deliveries (incident_id);
+   CREATE TABLE report_runs (name TEXT PRIMARY KEY, period_end INTEGER NOT NULL);`,
 ];
 
 /**

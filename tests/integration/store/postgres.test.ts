@@ -8,6 +8,7 @@ import { MIGRATIONS } from '../../../pkg/store/db';
 import { PostgresStore } from '../../../pkg/store/postgres';
 import { Repo } from '../../../pkg/store/repo';
 import { openStore } from '../../../pkg/store/store';
+import { describeIncidentRepoContract } from '../../helpers/incidentRepoContract';
 import { describeRepoContract } from '../../helpers/repoContract';
 import { createTestDatabase } from '../../servers/postgres';
 import { serverUrls } from '../../servers/servers';
@@ -15,6 +16,7 @@ import { serverUrls } from '../../servers/servers';
 const server = () => serverUrls().postgres;
 
 describeRepoContract('PostgreSQL', async () => PostgresStore.open({ url: await createTestDatabase(server()) }));
+describeIncidentRepoContract('PostgreSQL', async () => PostgresStore.open({ url: await createTestDatabase(server()) }));
 
 describe('PostgreSQL store', () => {
   it('migrates an older schema and keeps its rows', async () => {

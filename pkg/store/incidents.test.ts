@@ -1,0 +1,4 @@
+import { describeIncidentRepoContract } from '../../tests/helpers/incidentRepoContract';
+import { SqliteStore } from './sqlite';
+
+describeIncidentRepoContract('SQLite', () => SqliteStore.open());
