@@ -115,6 +115,38 @@ export class EngineClient {
   post<T>(path: string, data?: unknown, what?: string): Promise<T> {
     return this.request<T>({ method: 'POST', path, data }, what);
   }
+
+  /**
+   * GET a text answer (e.g. an HTML or Markdown report) instead of JSON.
+   * @throws EngineError naming the failed request and the reason
+   */
+  async text(path: string, params?: EngineRequest['params'], what = `GET ${path}`): Promise<string> {
+    const p: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined) p[k] = v;
+    try {
+      const res: FetchResponse<string> = await lastValueFrom(
+        getBackendSrv().fetch<string>({
+          url: this.url(path),
+          method: 'GET',
+          params: p,
+          responseType: 'text',
+          showErrorAlert: false,
+          showSuccessAlert: false,
+        })
+      );
+      return res.data;
+    } catch (err) {
+      throw toEngineError(err, what);
+    }
+  }
+
+  /** The URL of a GET through the proxy with its query string (for links the browser follows, e.g. downloads). */
+  href(path: string, params: Record<string, string | number | undefined> = {}): string {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+    const qs = q.toString();
+    return `${this.url(path)}${qs ? `?${qs}` : ''}`;
+  }
 }
 
 /**

@@ -7,8 +7,10 @@ import { getPageStyles } from '../components/styles';
 import { useEngine } from '../components/useEngine';
 import { DriftPage } from './DriftPage';
 import { FeedbackPage } from './FeedbackPage';
+import { IncidentsPage } from './IncidentsPage';
 import { JobEditPage } from './JobEditPage';
 import { JobsPage } from './JobsPage';
+import { ReportsPage } from './ReportsPage';
 import { parseRoute, Route, routeUrl } from './routes';
 
 export interface AppSettings {
@@ -24,6 +26,8 @@ function usePathname(): string {
 
 const TABS: Array<{ label: string; route: Route }> = [
   { label: 'Jobs', route: { page: 'jobs' } },
+  { label: 'Incidents', route: { page: 'incidents' } },
+  { label: 'Reports', route: { page: 'reports' } },
   { label: 'Feedback', route: { page: 'feedback' } },
   { label: 'Drift', route: { page: 'drift' } },
 ];
@@ -54,6 +58,8 @@ export function App(props: AppRootProps<AppSettings>) {
         {client && route.page === 'jobs' && <JobsPage client={client} go={go} />}
         {client && route.page === 'job-new' && <JobEditPage client={client} go={go} />}
         {client && route.page === 'job-edit' && <JobEditPage client={client} go={go} id={route.id} />}
+        {client && route.page === 'incidents' && <IncidentsPage client={client} />}
+        {client && route.page === 'reports' && <ReportsPage client={client} />}
         {client && route.page === 'feedback' && <FeedbackPage client={client} />}
         {client && route.page === 'drift' && <DriftPage client={client} />}
       </div>

@@ -1,4 +1,4 @@
-import type { DriftList as DriftResponse, Job } from '../../pkg/contract';
+import type { DriftList as DriftResponse, IncidentList, Job } from '../../pkg/contract';
 import { createSyntheticJob, engineApi } from './engine';
 import { expect, pickRadio, snap, test } from './fixtures';
 import { fmt } from './geometry';
@@ -84,6 +84,51 @@ test.describe('app pages', () => {
       if (j.pValue !== null) await expect(row).toContainText(fmt(j.pValue));
     }
     await snap(page, testInfo, 'app-drift');
+  });
+
+  test('incidents page lists the engine incidents; a row opens what the incident was made of', async ({
+    harness: page,
+  }, testInfo) => {
+    const { incidents } = await engineApi<IncidentList>('GET', '/api/incidents?limit=200');
+    expect(incidents.length).toBeGreaterThan(0);
+    await mountApp(page, '/a/vigil-anomaly-app/incidents');
+    const table = page.getByTestId('vigil-incidents-table');
+    await expect(table.locator('tbody tr')).toHaveCount(incidents.length);
+    const first = incidents[0];
+    const row = table.locator(`tr[data-incident-id="${first.id}"]`);
+    await expect(row).toContainText(first.title);
+    await expect(row).toContainText(first.triage.toFixed(2));
+    await expect(row.getByTestId('vigil-severity')).toHaveText(first.severity);
+    await row.click();
+    const details = page.getByTestId('vigil-incident-details');
+    await expect(details).toContainText(first.summary);
+    await expect(details.getByTestId('vigil-incident-series')).toContainText(first.series[0].name);
+    await snap(page, testInfo, 'app-incidents');
+    // the filters reach the engine
+    await page.getByRole('radio', { name: 'Open' }).check({ force: true });
+    const open = await engineApi<IncidentList>('GET', '/api/incidents?status=open&limit=200');
+    if (open.incidents.length) await expect(table.locator('tbody tr')).toHaveCount(open.incidents.length);
+    else await expect(page.getByTestId('vigil-incidents-empty')).toBeVisible();
+  });
+
+  test('report page builds the report of the jobs and offers it as PDF, HTML, Markdown and JSON', async ({
+    harness: page,
+  }, testInfo) => {
+    await mountApp(page, '/a/vigil-anomaly-app/reports');
+    await page.getByRole('button', { name: 'Build report' }).click();
+    const frame = page.frameLocator('[data-testid="vigil-report-frame"]');
+    await expect(frame.locator('h1')).toHaveText(/^Vigil report: /);
+    await expect(frame.locator('h2').first()).toHaveText('Summary');
+    await expect(frame.locator('svg').first()).toBeVisible();
+    const links = page.getByTestId('vigil-report-downloads').locator('a');
+    await expect(links).toHaveText(['Download PDF', 'Download HTML', 'Download MD', 'Download JSON']);
+    const pdfHref = await links.first().getAttribute('href');
+    expect(pdfHref).toMatch(/\/engine\/api\/reports\?from=\d+&to=\d+&period=1d&format=pdf$/);
+    // the link goes through the data source proxy (which adds the token) and returns a PDF
+    const res = await page.request.get(`${process.env.VIGIL_HARNESS_URL}${pdfHref}`);
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    expect((await res.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await snap(page, testInfo, 'app-report');
   });
 
   test('configuration page saves the chosen data source', async ({ harness: page }, testInfo) => {
