@@ -4,12 +4,14 @@
  * dashboard, annotation, template variable and alert rule query naming a provisioned data source uid.
  */
 import Ajv from 'ajv';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
 import { migrateQuery, validateQuery } from '../../src/datasource/migrations';
 import type { VigilQuery } from '../../src/types';
+import { ensureAlertmanagerInstalled } from '../servers/alertmanager';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (p: string) => readFileSync(path.join(ROOT, p), 'utf8');
@@ -52,8 +54,15 @@ describe('docker-compose.yaml', () => {
     expect(validate({ services: { grafana: { imagee: 'typo' } } })).toBe(false);
   });
 
-  it('runs Grafana, the engine, Prometheus, OpenSearch and the traffic generator with pinned images', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['grafana', 'opensearch', 'prometheus', 'traffic', 'vigil']);
+  it('runs Grafana, the engine, Prometheus, OpenSearch, Alertmanager and the traffic generator with pinned images', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'alertmanager',
+      'grafana',
+      'opensearch',
+      'prometheus',
+      'traffic',
+      'vigil',
+    ]);
     for (const [name, s] of Object.entries(compose.services)) {
       expect(s.image ?? s.build).toBeDefined();
       if (s.image && !s.build && name !== 'traffic') expect(s.image).toMatch(/:v?[0-9][\w.-]*$/); // a version tag, not latest
@@ -99,6 +108,24 @@ describe('docker-compose.yaml', () => {
   });
 });
 
+describe('the stack Alertmanager', () => {
+  it('receives the engine incidents, groups them by job, and its config passes amtool', async () => {
+    const env = compose.services.vigil.environment as Record<string, string>;
+    expect(env.VIGIL_ALERTMANAGER_URL).toBe('http://alertmanager:9093');
+    const cfg = readYaml<{ route: { group_by: string[] } }>('provisioning/alertmanager/alertmanager.yml');
+    expect(cfg.route.group_by).toEqual(['alertname', 'vigil_job']);
+    await ensureAlertmanagerInstalled(); // Debian's prometheus-alertmanager brings amtool
+    const out = execFileSync(
+      'amtool',
+      ['check-config', path.join(ROOT, 'provisioning/alertmanager/alertmanager.yml')],
+      {
+        encoding: 'utf8',
+      }
+    );
+    expect(out).toMatch(/SUCCESS/);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 
 interface ProvisionedDs {
@@ -132,6 +159,7 @@ describe('provisioning', () => {
     expect(uids.get('vigil-prom')).toMatchObject({ type: 'prometheus', url: 'http://vigil:8080' });
     expect(uids.get('prometheus')).toMatchObject({ type: 'prometheus' });
     expect(uids.get('opensearch')).toMatchObject({ type: 'grafana-opensearch-datasource' });
+    expect(uids.get('alertmanager')).toMatchObject({ type: 'alertmanager', url: 'http://alertmanager:9093' });
     expect(new Set(datasources.map((d) => d.uid)).size).toBe(datasources.length);
     const vigil = uids.get('vigil') as unknown as { jsonData: { url: string }; secureJsonData: { token: string } };
     expect(vigil.jsonData.url).toBe('http://vigil:8080');
