@@ -14,7 +14,7 @@ import { loadConfig } from '../../pkg/config/config';
 import type { Incident } from '../../pkg/contract/incidents';
 import { ScaledClock, MemorySeriesSource } from '../helpers/jobs';
 import { REPO_ROOT } from '../helpers/shared';
-import { startReceiver, type Receiver } from '../notify/fixtures';
+import { GRAFANA_ANNOTATION_POST, problems, startReceiver, type Receiver } from '../notify/fixtures';
 import { startAlertmanager, type AlertmanagerServer } from '../servers/alertmanager';
 import { freePort } from '../servers/common';
 
@@ -33,12 +33,29 @@ describe('time to detect through a running engine', () => {
   let am: AlertmanagerServer;
   let amHook: Receiver;
   let vigilHook: Receiver;
+  let grafana: Receiver;
   let server: RunningServer | undefined;
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-ttd-'));
     amHook = await startReceiver(() => ({ status: 200, body: 'ok' }));
     vigilHook = await startReceiver(() => ({ status: 204 }));
+    // Grafana's annotations API, checking the documented shape and the service-account token
+    let nextId = 0;
+    grafana = await startReceiver((req) => {
+      if (req.headers.authorization !== 'Bearer glsa_test_token')
+        return { status: 401, body: { message: 'Unauthorized' } };
+      if (req.method === 'POST' && req.path === '/api/annotations') {
+        const p = problems(GRAFANA_ANNOTATION_POST, req.json);
+        return p
+          ? { status: 400, body: { message: p } }
+          : { status: 200, body: { message: 'Annotation added', id: ++nextId } };
+      }
+      if (req.method === 'PATCH' && /^\/api\/annotations\/\d+$/.test(req.path)) {
+        return { status: 200, body: { message: 'Annotation patched' } };
+      }
+      return { status: 404, body: { message: 'Not found' } };
+    });
     am = await startAlertmanager(`
 route:
   receiver: hook
@@ -58,6 +75,7 @@ receivers:
     await am?.stop();
     await amHook?.close();
     await vigilHook?.close();
+    await grafana?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -96,9 +114,15 @@ notifications:
   receivers:
     - { name: am, type: alertmanager, url: "${am.url}" }
     - { name: hook, type: webhook, url: "${vigilHook.url}/vigil" }
+annotations:
+  grafana: { url: "${grafana.url}", token: "\${GRAFANA_TOKEN}" }
 `
     );
-    const config = loadConfig({ file: yaml, env: {}, flags: { dataDir: path.join(dir, 'data') } });
+    const config = loadConfig({
+      file: yaml,
+      env: { GRAFANA_TOKEN: 'glsa_test_token' },
+      flags: { dataDir: path.join(dir, 'data') },
+    });
     server = await startServer(config, { clock, sources: [source] });
     const res = await fetch(`${server.url}/api/jobs`, {
       method: 'POST',
@@ -149,6 +173,18 @@ notifications:
     expect(hookBody.event).toBe('incident.opened');
     expect(hookBody.incident.id).toBe(incident!.id);
     expect(hookBody.incident.runbookUrl).toBe('https://runbooks.example/shop');
+    // and a region annotation in Grafana for it, tagged so every dashboard can show it
+    const annotation = grafana.requests.find((r) => r.method === 'POST')?.json as {
+      time: number;
+      timeEnd: number;
+      tags: string[];
+      text: string;
+    };
+    expect(annotation).toMatchObject({
+      time: incident!.start,
+      tags: expect.arrayContaining(['vigil', 'incident', 'job:shop']),
+    });
+    expect(annotation.timeEnd).toBeGreaterThan(annotation.time);
 
     const jobs = (await (
       await fetch(`${server.url}/api/jobs`, { headers: { authorization: `Bearer ${TOKEN}` } })
