@@ -189,4 +189,38 @@ describe('incidents API', () => {
     expect((await get(`/api/reports?${q}&format=docx`)).statusCode).toBe(400);
     expect((await get(`/api/reports?${q}&job=nope`)).json().error.message).toContain('job "nope" does not exist');
   });
+
+  test('reports use the configured summary model, and fall back to the generated text when it fails', async () => {
+    const { createServer } = await import('node:http');
+    let answer = 'On 5 Jan 2026 at noon the shop saw a critical burst of errors; the batch job failed later.';
+    const llm = createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: answer } }] }))
+      );
+    });
+    await new Promise<void>((r) => llm.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(llm.address() as { port: number }).port}/v1`;
+    const withModel = await buildApp({
+      apiToken: TOKEN,
+      repo,
+      clock: new ManualClock(T0 + 60 * MIN),
+      incidents,
+      summaryModel: { url, model: 'local-llm' },
+    });
+    try {
+      const q = `/api/reports?from=${T0 - 60 * MIN}&to=${T0 + 120 * MIN}&job=shop`;
+      const r = (await withModel.inject({ method: 'GET', url: q, headers: auth })).json();
+      expect(r.summary).toEqual({ paragraphs: [answer], by: 'model', model: 'local-llm' });
+      answer = 'Nothing happened.'; // drops the incident: the generated text stays
+      const r2 = (await withModel.inject({ method: 'GET', url: q, headers: auth })).json();
+      expect(r2.summary.by).toBe('figures');
+      expect(r2.summary.fallbackReason).toBe("the summary model's text left out the incident of 2026-01-05");
+    } finally {
+      await withModel.close();
+      await new Promise<void>((r) => llm.close(() => r()));
+    }
+  });
 });

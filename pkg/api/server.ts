@@ -19,6 +19,7 @@ import { GrafanaAnnotator } from '../notify/grafana';
 import { Notifier } from '../notify/notifier';
 import { jobsReport } from '../report/forJobs';
 import { renderReport } from '../report/render';
+import { rewriteSummary } from '../report/rewrite';
 import { ReportScheduler } from '../report/schedule';
 import { IncidentRepo } from '../store/incidents';
 import { buildApp } from './app';
@@ -142,6 +143,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     incidents,
     notifier,
     annotationsUrl: action.annotations?.url,
+    ...(action.summaryModel ? { summaryModel: action.summaryModel } : {}),
   });
   const url = await app.listen({ port: config.port, host: config.host });
   await scheduler.start();
@@ -155,7 +157,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     runs: incidents,
     logger: log,
     render: async (c, from, to) => {
-      const { report, series } = await jobsReport(
+      const built = await jobsReport(
         jobReportData(repo, incidents, () => clock.now()),
         {
           jobs: c.jobs,
@@ -166,7 +168,10 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
           ...(c.title ? { title: c.title } : {}),
         }
       );
-      return renderReport(report, c.format ?? 'pdf', { series });
+      const report = action.summaryModel
+        ? { ...built.report, summary: await rewriteSummary(built.report, action.summaryModel) }
+        : built.report;
+      return renderReport(report, c.format ?? 'pdf', { series: built.series });
     },
   });
   void reports.start().catch((err) => log.warn({ err: (err as Error).message }, 'report schedule failed'));

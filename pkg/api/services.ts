@@ -10,6 +10,7 @@ import type { Scheduler } from '../jobs/scheduler';
 import { EngineMetrics } from '../promapi/metrics';
 import { SourceRegistry } from '../sources/registry';
 import type { Notifier } from '../notify/notifier';
+import type { SummaryModelConfig } from '../report/rewrite';
 import { IncidentRepo } from '../store/incidents';
 import type { Repo } from '../store/repo';
 import { HealthChecker } from './health';
@@ -38,13 +39,18 @@ export interface AppDeps {
   notifier?: Notifier;
   /** Grafana URL annotations are written to, when they are on */
   annotationsUrl?: string;
+  /** an OpenAI-compatible endpoint that rewrites report summaries */
+  summaryModel?: SummaryModelConfig;
 }
 
 /** The resolved services every route plugin receives. */
-export type Services = Required<Omit<AppDeps, 'scheduler' | 'logger' | 'notifier' | 'annotationsUrl'>> & {
+export type Services = Required<
+  Omit<AppDeps, 'scheduler' | 'logger' | 'notifier' | 'annotationsUrl' | 'summaryModel'>
+> & {
   scheduler?: Scheduler;
   notifier?: Notifier;
   annotationsUrl?: string;
+  summaryModel?: SummaryModelConfig;
   health: HealthChecker;
   /** Series of `source` over [from, to] on a grid of `intervalMs` (epoch ms), from the configured source. */
   fetchSeries(source: SourceQuery, from: number, to: number, intervalMs: number): Promise<Series[]>;
@@ -74,6 +80,7 @@ export function resolveServices(deps: AppDeps): Services {
     incidents: deps.incidents ?? new IncidentRepo(deps.repo.store),
     notifier: deps.notifier,
     annotationsUrl: deps.annotationsUrl,
+    summaryModel: deps.summaryModel,
     metrics: deps.metrics ?? new EngineMetrics(deps.repo, () => clock.now(), false),
     clock,
     version: deps.version ?? VERSION,

@@ -35,6 +35,7 @@ notifications:
 annotations:
   grafana: { url: "http://grafana:3000", token: "\${GRAFANA_TOKEN}", orgId: 2, tags: [vigil-prod] }
 incidents: { correlationLabels: [service], quietIntervals: 3 }
+summaryModel: { url: "http://localhost:8081/v1", model: llama, apiKey: "\${LLM_KEY}", timeout: 20s }
 reports:
   - { name: weekly, every: 1w, format: pdf, folder: /var/lib/vigil/reports }
   - { name: daily-hook, every: 1d, format: json, jobs: [checkout], webhook: { url: "https://hooks.example/report" } }
@@ -45,8 +46,15 @@ reports:
         HOOK_TOKEN: 'tok',
         HOOK_SECRET: 'sign-me-please',
         GRAFANA_TOKEN: 'glsa_x',
+        LLM_KEY: 'sk-local',
       }
     );
+    expect(cfg.action?.summaryModel).toEqual({
+      url: 'http://localhost:8081/v1',
+      model: 'llama',
+      apiKey: 'sk-local',
+      timeoutMs: 20_000,
+    });
     expect(cfg.action?.notify).toEqual({
       grafanaUrl: 'https://grafana.example.com',
       rateLimit: { count: 20, windowMs: 1_800_000 },

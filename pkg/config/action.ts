@@ -1,6 +1,7 @@
 /**
  * The engine config's blocks for what happens after detection: `notifications` (Alertmanager, webhook, Slack,
- * PagerDuty receivers), `annotations` (Grafana), `incidents` (grouping) and `reports` (scheduled reports). Their
+ * PagerDuty receivers), `annotations` (Grafana), `incidents` (grouping), `reports` (scheduled reports) and
+ * `summaryModel` (an OpenAI-compatible endpoint that rewrites report summaries). Their
  * JSON Schema joins `CONFIG_SCHEMA`; `actionConfig` turns them into the notifier's, annotator's and scheduler's
  * options (durations in ms). String values may name environment variables as `${NAME}`, so secrets stay out of the
  * file.
@@ -8,6 +9,7 @@
 import { parseInterval } from '../core/interval';
 import type { GrafanaAnnotationsConfig } from '../notify/grafana';
 import type { NotifyConfig, ReceiverConfig } from '../notify/types';
+import type { SummaryModelConfig } from '../report/rewrite';
 
 const durationPattern = '^([0-9]+(ms|s|m|h|d|w))+$';
 const url = { type: 'string', minLength: 1 };
@@ -162,6 +164,17 @@ export const ACTION_CONFIG_SCHEMA = {
       quietIntervals: { type: 'integer', minimum: 1, maximum: 1000 },
     },
   },
+  summaryModel: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['url', 'model'],
+    properties: {
+      url,
+      model: { type: 'string', minLength: 1 },
+      apiKey: { type: 'string', minLength: 1 },
+      timeout: { type: 'string', pattern: durationPattern },
+    },
+  },
   reports: {
     type: 'array',
     items: {
@@ -197,6 +210,8 @@ export interface ActionConfigInput {
   annotations?: { grafana?: Omit<GrafanaAnnotationsConfig, 'retry'> };
   incidents?: { correlationLabels?: string[]; quietIntervals?: number };
   reports?: ReportScheduleConfig[];
+  /** an OpenAI-compatible endpoint that rewrites report summaries (the generated text is the fallback) */
+  summaryModel?: { url: string; model: string; apiKey?: string; timeout?: string };
 }
 
 /** A scheduled report: every day or week, over the jobs (default all), to a folder and/or a webhook. */
@@ -216,6 +231,7 @@ export interface ActionConfig {
   annotations?: GrafanaAnnotationsConfig;
   incidents: { correlationLabels?: string[]; quietIntervals: number };
   reports: ReportScheduleConfig[];
+  summaryModel?: SummaryModelConfig;
 }
 
 /** A problem in one of the blocks; the message names the key. */
@@ -364,8 +380,18 @@ export function actionConfig(input: ActionConfigInput, env: Record<string, strin
     if (r.webhook) checkUrl(r.webhook.url, `reports[${i}].webhook.url`, false);
   });
 
+  const sm = expandEnv(input.summaryModel, env, 'summaryModel');
+  if (sm) checkUrl(sm.url, 'summaryModel.url', true);
+  const summaryModel: SummaryModelConfig | undefined = sm && {
+    url: sm.url,
+    model: sm.model,
+    ...(sm.apiKey ? { apiKey: sm.apiKey } : {}),
+    ...(sm.timeout ? { timeoutMs: parseInterval(sm.timeout, 'summaryModel.timeout') } : {}),
+  };
+
   return {
     notify,
+    ...(summaryModel ? { summaryModel } : {}),
     ...(annotations ? { annotations } : {}),
     incidents: {
       ...(input.incidents?.correlationLabels ? { correlationLabels: input.incidents.correlationLabels } : {}),

@@ -64,7 +64,9 @@ export interface VigilConfig {
   incidents?: ActionConfigInput['incidents'];
   /** scheduled reports */
   reports?: ActionConfigInput['reports'];
-  /** the four blocks above resolved (environment variables expanded, durations in ms); set by `loadConfig` */
+  /** an OpenAI-compatible endpoint that rewrites report summaries */
+  summaryModel?: ActionConfigInput['summaryModel'];
+  /** the blocks above resolved (environment variables expanded, durations in ms); set by `loadConfig` */
   action?: ActionConfig;
 }
 

@@ -12,6 +12,7 @@ import {
 import { InputError } from '../../core/errors';
 import { jobsReport } from '../../report/forJobs';
 import { REPORT_CONTENT_TYPES, renderReport } from '../../report/render';
+import { rewriteSummary } from '../../report/rewrite';
 import { redactUrl } from '../../notify/redact';
 import { errorResponses, HttpError } from '../errors';
 import { jobReportData } from '../reportData';
@@ -110,7 +111,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
       if (to - from > 400 * 86_400_000) throw new InputError('a report covers at most 400 days', { field: 'to' });
       const format = req.query.format ?? 'json';
       const jobs = await resolveJobs(s, req.query.job);
-      const { report, series } = await jobsReport(
+      const built = await jobsReport(
         jobReportData(s.repo, s.incidents, () => s.clock.now()),
         {
           jobs,
@@ -120,6 +121,10 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
           now: s.clock.now(),
         }
       );
+      const { series } = built;
+      const report = s.summaryModel
+        ? { ...built.report, summary: await rewriteSummary(built.report, s.summaryModel) }
+        : built.report;
       const out = await renderReport(report, format, { series });
       const name = `vigil-report-${new Date(from).toISOString().slice(0, 10)}.${format}`;
       return reply
