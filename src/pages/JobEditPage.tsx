@@ -44,6 +44,10 @@ export function validateJobSpec(spec: JobSpec): string | undefined {
   if (!DURATION.test(spec.trainingWindow ?? '7d'))
     return `Training window "${spec.trainingWindow}" is not a duration like 7d`;
   if (spec.threshold !== undefined && !(spec.threshold >= 0 && spec.threshold <= 100)) return 'Threshold must be 0-100';
+  if (spec.runbookUrl && !/^https?:\/\/\S+$/.test(spec.runbookUrl))
+    return 'The runbook URL must start with http:// or https://';
+  if (spec.panelId !== undefined && !(Number.isInteger(spec.panelId) && spec.panelId >= 0))
+    return 'The panel id must be a whole number';
   return undefined;
 }
 
@@ -75,7 +79,23 @@ export function JobEditPage({ client, go, id }: { client: EngineClient; go: (r: 
       .get<Job>(`/api/jobs/${encodeURIComponent(id)}`)
       .then((j) => {
         const { name, source, detectors, params, interval, trainingWindow, threshold, mode, labels } = j;
-        setSpec({ name, source, detectors, params, interval, trainingWindow, threshold, mode, labels });
+        const { forecastHorizon, criticality, runbookUrl, dashboardUid, panelId } = j;
+        setSpec({
+          name,
+          source,
+          detectors,
+          params,
+          interval,
+          trainingWindow,
+          threshold,
+          mode,
+          labels,
+          ...(forecastHorizon !== undefined ? { forecastHorizon } : {}),
+          ...(criticality ? { criticality } : {}),
+          ...(runbookUrl ? { runbookUrl } : {}),
+          ...(dashboardUid ? { dashboardUid } : {}),
+          ...(panelId !== undefined ? { panelId } : {}),
+        });
       })
       .catch((e: Error) => setLoadError(e.message));
   }, [client, id]);
@@ -175,6 +195,52 @@ export function JobEditPage({ client, go, id }: { client: EngineClient; go: (r: 
               ]}
               value={spec.mode ?? 'majority'}
               onChange={(m) => set({ mode: m as JobSpec['mode'] })}
+            />
+          </Field>
+        </Stack>
+      </FieldSet>
+      <FieldSet label="Incidents and notifications">
+        <Field
+          label="Criticality"
+          description="How much this asset matters: it raises or lowers the severity and triage score of its incidents"
+        >
+          <RadioButtonGroup
+            options={(['low', 'medium', 'high', 'critical'] as const).map((c) => ({ label: c, value: c }))}
+            value={spec.criticality ?? 'medium'}
+            onChange={(c) => set({ criticality: c as JobSpec['criticality'] })}
+          />
+        </Field>
+        <Field label="Runbook URL" description="Repeated by every notification of its incidents">
+          <Input
+            data-testid="vigil-job-runbook"
+            width={60}
+            placeholder="https://runbooks.example.com/checkout"
+            value={spec.runbookUrl ?? ''}
+            onChange={(e: ChangeEvent<HTMLInputElement>) =>
+              set({ runbookUrl: e.currentTarget.value.trim() || undefined })
+            }
+          />
+        </Field>
+        <Stack gap={2}>
+          <Field label="Dashboard UID" description="Grafana annotations and links go to this dashboard">
+            <Input
+              data-testid="vigil-job-dashboard"
+              width={24}
+              value={spec.dashboardUid ?? ''}
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                set({ dashboardUid: e.currentTarget.value.trim() || undefined })
+              }
+            />
+          </Field>
+          <Field label="Panel id" description="and this panel of it">
+            <Input
+              data-testid="vigil-job-panel"
+              width={12}
+              type="number"
+              value={spec.panelId ?? ''}
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                set({ panelId: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
+              }
             />
           </Field>
         </Stack>

@@ -86,6 +86,38 @@ test.describe('app pages', () => {
     await snap(page, testInfo, 'app-drift');
   });
 
+  test('job editor: criticality, runbook and dashboard reach the engine and come back when editing', async ({
+    harness: page,
+  }) => {
+    await mountApp(page, '/a/vigil-anomaly-app/jobs/new');
+    await page.getByTestId('vigil-job-name').fill('critical checkout');
+    await pickRadio(page, 'File');
+    await page.getByTestId('vigil-job-file').fill('synthetic.csv');
+    await page.getByTestId('vigil-job-training').fill('1d');
+    await pickRadio(page, 'critical');
+    await page.getByTestId('vigil-job-runbook').fill('ftp://nope');
+    await expect(page.getByTestId('vigil-job-problem')).toHaveText(
+      'The runbook URL must start with http:// or https://'
+    );
+    await page.getByTestId('vigil-job-runbook').fill('https://runbooks.example.com/checkout');
+    await page.getByTestId('vigil-job-dashboard').fill('checkout');
+    await page.getByTestId('vigil-job-panel').fill('4');
+    await page.getByRole('button', { name: 'Create job' }).click();
+    await expect(page.getByTestId('vigil-jobs-table')).toContainText('critical checkout');
+    const { jobs } = await engineApi<{ jobs: Job[] }>('GET', '/api/jobs');
+    const job = jobs.find((j) => j.name === 'critical checkout')!;
+    expect(job).toMatchObject({
+      criticality: 'critical',
+      runbookUrl: 'https://runbooks.example.com/checkout',
+      dashboardUid: 'checkout',
+      panelId: 4,
+    });
+    await mountApp(page, `/a/vigil-anomaly-app/jobs/${job.id}`);
+    await expect(page.getByTestId('vigil-job-runbook')).toHaveValue('https://runbooks.example.com/checkout');
+    await expect(page.getByTestId('vigil-job-panel')).toHaveValue('4');
+    await engineApi('DELETE', `/api/jobs/${job.id}`);
+  });
+
   test('incidents page lists the engine incidents; a row opens what the incident was made of', async ({
     harness: page,
   }, testInfo) => {
