@@ -18,7 +18,7 @@ import type {
 export const QUERY_SCHEMA_VERSION = 2;
 
 /** What a query asks the engine for. */
-export type QueryType = 'detect' | 'job' | 'forecast' | 'drift';
+export type QueryType = 'detect' | 'job' | 'forecast' | 'drift' | 'logs' | 'templates';
 
 /**
  * A Vigil query as saved in a dashboard (schema version 2).
@@ -27,6 +27,9 @@ export type QueryType = 'detect' | 'job' | 'forecast' | 'drift';
  * - `job`: read a saved job's results (`jobId`).
  * - `forecast`: forecast `source` `horizon` points past the range end.
  * - `drift`: drift status of every job (or one `jobId`).
+ * - `logs`: log anomalies and rule hits of the log messages of an Elasticsearch/OpenSearch index (`source` of type
+ *   `elasticsearch-logs`), with each template's lines per interval.
+ * - `templates`: the log templates mined from that index over the range, as a table.
  */
 export interface VigilQuery extends DataQuery {
   schemaVersion?: number;

@@ -13,6 +13,7 @@ import { incidentRoutes } from './routes/incidents';
 import { jobResultRoutes } from './routes/jobResults';
 import { jobRoutes } from './routes/jobs';
 import { legacyRoutes } from './routes/legacy';
+import { logRoutes } from './routes/logs';
 import { serviceRoutes } from './routes/service';
 import { resolveServices, type AppDeps } from './services';
 
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(forecastRoutes, options);
   await app.register(incidentRoutes, options);
   await app.register(legacyRoutes, options);
+  await app.register(logRoutes, options);
   await app.register(promApiRoutes, {
     repo: services.repo,
     now: () => services.clock.now(),

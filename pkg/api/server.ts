@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { parseInterval } from '../core/interval';
 import { EngineMetrics } from '../promapi/metrics';
 import type { VigilConfig } from '../config/config';
-import { createSeriesSources } from '../sources/seriesSources';
+import { ElasticsearchHttpClient } from '../sources/elasticsearch';
+import { createSeriesSources, httpOptions } from '../sources/seriesSources';
+import { loadGeoIp } from '../logs/geoip';
+import { ElasticsearchLogSource, type LogQueryState } from '../logs/logSource';
+import { Redactor } from '../logs/redact';
+import { DEFAULT_RULES, watchRules } from '../logs/ruleFiles';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
 import { ElasticsearchAnomalySink } from '../sinks/elasticsearch';
 import { JobRunner, type AnomalySink } from '../jobs/runner';
@@ -40,6 +45,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** replace the configured sources (tests) */
   sources?: SeriesSource[];
+  /** replace the logger options (tests capture the logs with a `stream`) */
+  logger?: import('fastify').FastifyServerOptions['logger'];
   engine?: DetectionEngine;
   clock?: Clock;
 }
@@ -54,7 +61,28 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   const clock = opts.clock ?? systemClock;
   const store = await openStore({ store: config.store, dataDir: config.dataDir });
   const repo = new Repo(store);
+  const redactor = new Redactor(config.redaction ?? {});
   const sources = new SourceRegistry(opts.sources ?? (await createSeriesSources(config.sources)));
+  if (!opts.sources) {
+    // every Elasticsearch/OpenSearch source also serves log queries (`elasticsearch-logs`)
+    for (const c of config.sources.filter((x) => x.type === 'elasticsearch')) {
+      sources.add(
+        new ElasticsearchLogSource(c.name, new ElasticsearchHttpClient(await httpOptions(c)), {
+          redactor,
+          store: {
+            load: (key) => repo.getLogTemplates<LogQueryState>(key),
+            save: (key, state) => repo.saveLogTemplates(key, state, clock.now()),
+          },
+        })
+      );
+    }
+  }
+  const rules = watchRules(
+    config.logs?.rules ?? [DEFAULT_RULES],
+    (r) => app?.log.info({ rules: r.length }, 'log rules reloaded'),
+    (err) => app?.log.warn({ err: err.message }, 'log rules not reloaded; the rules in force stay')
+  );
+  const geoip = loadGeoIp(config.logs?.geoip);
   const metrics = new EngineMetrics(repo, () => clock.now());
   const sinks: AnomalySink[] = [];
   if (config.sink) {
@@ -139,11 +167,12 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     scheduler,
     metrics,
     clock,
-    logger: { level: config.logLevel },
+    logger: opts.logger ?? { level: config.logLevel },
     incidents,
     notifier,
     annotationsUrl: action.annotations?.url,
     ...(action.summaryModel ? { summaryModel: action.summaryModel } : {}),
+    logs: { redactor, rules: () => rules.rules, geoip },
   });
   const url = await app.listen({ port: config.port, host: config.host });
   await scheduler.start();
@@ -198,6 +227,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
       clearInterval(prune);
       clearInterval(notifyTick);
       await reports.stop();
+      rules.close();
       await scheduler.stop();
       await tracker.idle();
       await Promise.allSettled([notifier?.close(), annotator?.close()]);

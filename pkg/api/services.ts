@@ -7,6 +7,10 @@ import { detect as realDetect } from '../ensemble/detect';
 import { forecast as realForecast } from '../forecast/forecast';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
 import type { Scheduler } from '../jobs/scheduler';
+import type { GeoIp } from '../logs/geoip';
+import { Redactor } from '../logs/redact';
+import { loadRules } from '../logs/ruleFiles';
+import type { Rule } from '../logs/rules';
 import { EngineMetrics } from '../promapi/metrics';
 import { SourceRegistry } from '../sources/registry';
 import type { Notifier } from '../notify/notifier';
@@ -41,16 +45,28 @@ export interface AppDeps {
   annotationsUrl?: string;
   /** an OpenAI-compatible endpoint that rewrites report summaries */
   summaryModel?: SummaryModelConfig;
+  /** log analysis: redaction (default: masks, no key), the rules in force (default: the default pack), GeoIP */
+  logs?: Partial<LogServices>;
+}
+
+/** What the log routes use. */
+export interface LogServices {
+  /** applied to everything the log routes return */
+  redactor: Redactor;
+  /** the rules in force (the service's watch reloads them) */
+  rules(): Rule[];
+  geoip: GeoIp | null;
 }
 
 /** The resolved services every route plugin receives. */
 export type Services = Required<
-  Omit<AppDeps, 'scheduler' | 'logger' | 'notifier' | 'annotationsUrl' | 'summaryModel'>
+  Omit<AppDeps, 'scheduler' | 'logger' | 'notifier' | 'annotationsUrl' | 'summaryModel' | 'logs'>
 > & {
   scheduler?: Scheduler;
   notifier?: Notifier;
   annotationsUrl?: string;
   summaryModel?: SummaryModelConfig;
+  logs: LogServices;
   health: HealthChecker;
   /** Series of `source` over [from, to] on a grid of `intervalMs` (epoch ms), from the configured source. */
   fetchSeries(source: SourceQuery, from: number, to: number, intervalMs: number): Promise<Series[]>;
@@ -86,10 +102,20 @@ export function resolveServices(deps: AppDeps): Services {
     version: deps.version ?? VERSION,
     healthTimeoutMs,
     health: new HealthChecker(healthTimeoutMs),
+    logs: resolveLogServices(deps.logs),
     fetchSeries: async (source, from, to, intervalMs) => {
       checkRange(from, to);
       return sources.get(source).fetch(source, from, to, intervalMs);
     },
+  };
+}
+
+function resolveLogServices(given: Partial<LogServices> | undefined): LogServices {
+  let defaults: Rule[] | undefined;
+  return {
+    redactor: given?.redactor ?? new Redactor(),
+    rules: given?.rules ?? (() => (defaults ??= loadRules(['default']))),
+    geoip: given?.geoip ?? null,
   };
 }
 

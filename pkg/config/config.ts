@@ -68,6 +68,16 @@ export interface VigilConfig {
   summaryModel?: ActionConfigInput['summaryModel'];
   /** the blocks above resolved (environment variables expanded, durations in ms); set by `loadConfig` */
   action?: ActionConfig;
+  /** log analysis: rule files (`default` is the default pack; watched and reloaded) and a GeoIP database */
+  logs?: { rules?: string[]; geoip?: string };
+  /**
+   * redaction of personal data before storage, notifications, reports and the API: HMAC pseudonyms under `key`
+   * (`VIGIL_REDACTION_KEY`), masks without one; `rules` replace the default rules
+   */
+  redaction?: {
+    key?: string;
+    rules?: { kind: string; pattern: string; flags?: string; action?: 'hash' | 'mask' }[];
+  };
 }
 
 const authSchema = {
@@ -148,6 +158,35 @@ export const CONFIG_SCHEMA = {
         timeout: { type: 'string', pattern: durationPattern },
       },
     },
+    logs: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        rules: { type: 'array', items: { type: 'string', minLength: 1 } },
+        geoip: { type: 'string', minLength: 1 },
+      },
+    },
+    redaction: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        key: { type: 'string', minLength: 8 },
+        rules: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind', 'pattern'],
+            properties: {
+              kind: { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' },
+              pattern: { type: 'string', minLength: 1 },
+              flags: { type: 'string' },
+              action: { enum: ['hash', 'mask'] },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 
@@ -171,7 +210,8 @@ export interface ConfigInputs {
 /**
  * Load the config: defaults, then the YAML file, then environment variables (`VIGIL_API_TOKEN`, `VIGIL_PORT`,
  * `VIGIL_HOST`, `VIGIL_DATA_DIR`, `VIGIL_STORE`, `VIGIL_LOG_LEVEL`, `VIGIL_PROMETHEUS_URL` (+ `_USERNAME`/`_PASSWORD` or
- * `_TOKEN`), `VIGIL_ELASTICSEARCH_URL` (+ `_USERNAME`/`_PASSWORD` or `_API_KEY`), `VIGIL_SINK_ELASTICSEARCH_URL`),
+ * `_TOKEN`), `VIGIL_ELASTICSEARCH_URL` (+ `_USERNAME`/`_PASSWORD` or `_API_KEY`), `VIGIL_SINK_ELASTICSEARCH_URL`,
+ * `VIGIL_REDACTION_KEY`),
  * then flags; validated against `CONFIG_SCHEMA`.
  *
  * @throws ConfigError naming the file and key at fault (unreadable file, bad YAML, wrong type, missing token)
@@ -239,6 +279,7 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
       ...envAuth(env, 'VIGIL_ELASTICSEARCH', 'API_KEY'),
     });
   }
+  if (env.VIGIL_REDACTION_KEY) cfg.redaction = { ...((cfg.redaction as object) ?? {}), key: env.VIGIL_REDACTION_KEY };
   if (env.VIGIL_SINK_ELASTICSEARCH_URL) {
     cfg.sink = {
       type: 'elasticsearch',
@@ -326,5 +367,6 @@ function describe(e: ErrorObject | undefined): string {
     return `${key}: must be a duration such as 30s, 5m, 1h`;
   if (e.keyword === 'pattern' && /url/.test(key)) return `${key}: must be an http:// or https:// URL`;
   if (e.keyword === 'pattern' && key === 'store') return 'store: must be "sqlite" or a postgres:// URL';
+  if (e.keyword === 'minLength' && key === 'redaction.key') return `${key}: must be at least 8 characters`;
   return `${key || '(top level)'}: ${e.message ?? 'is invalid'}`;
 }

@@ -9,6 +9,7 @@ export * from './detectors';
 export * from './incidents';
 export * from './jobs';
 export * from './legacy';
+export * from './logs';
 export * from './promapi';
 export * from './results';
 export {

@@ -68,8 +68,35 @@ export const FileQuery = Type.Object(
 );
 export type FileQuery = Static<typeof FileQuery>;
 
-export const SourceQuery = Type.Union([PrometheusQuery, ElasticsearchQuery, FileQuery], {
-  description: 'What to read: a PromQL query, an Elasticsearch/OpenSearch aggregation, or a CSV/NDJSON file',
+/**
+ * Log messages of an Elasticsearch/OpenSearch index: as a job's or a detection's source, each mined log template
+ * becomes a series (its lines per interval, labels `__name__="log_template_lines"`, `template_id`); the log
+ * analysis (`POST /api/logs/analyze`) also finds faults, new templates and rule hits.
+ */
+export const ElasticsearchLogQuery = Type.Object(
+  {
+    type: Type.Literal('elasticsearch-logs'),
+    index: Type.String({ minLength: 1, description: 'index name or pattern, e.g. logs-*' }),
+    timeField: Type.String({ minLength: 1, description: 'date field, e.g. @timestamp' }),
+    messageField: Type.String({ minLength: 1, description: 'field holding the log message, e.g. message' }),
+    levelField: Type.Optional(Type.String({ description: 'field holding the level, e.g. log.level' })),
+    filter: Type.Optional(Type.String({ description: 'Lucene query string, e.g. service:api' })),
+    maxDocs: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10000,
+        description: 'most documents read per request; more are sampled at random (default 10000)',
+      })
+    ),
+    source: instance,
+  },
+  { additionalProperties: false }
+);
+export type ElasticsearchLogQuery = Static<typeof ElasticsearchLogQuery>;
+
+export const SourceQuery = Type.Union([PrometheusQuery, ElasticsearchQuery, FileQuery, ElasticsearchLogQuery], {
+  description:
+    'What to read: a PromQL query, an Elasticsearch/OpenSearch aggregation, a CSV/NDJSON file, or the log messages of an index',
 });
 export type SourceQuery = Static<typeof SourceQuery>;
 export type SourceType = SourceQuery['type'];

@@ -44,6 +44,8 @@ export interface LogRecord {
 export interface LogAnomalyOptions {
   /** interval of the per-template count series and of the windows, ms (default: chosen from the span) */
   intervalMs?: number;
+  /** the time range the series cover (epoch ms, `to` exclusive); default: the first to the last line */
+  range?: { from: number; to: number };
   /** share of the time span before which no template counts as new (default 0.1) */
   warmup?: number;
   /** templates with at least this many lines get a count series (default 10) */
@@ -164,6 +166,11 @@ export function detectLogAnomalies(records: readonly LogRecord[], options: LogAn
   for (const i of timed) {
     t0 = Math.min(t0, records[i].time);
     t1 = Math.max(t1, records[i].time);
+  }
+  if (options.range) {
+    if (!(options.range.to > options.range.from)) throw new InputError('logs: range.to must be after range.from');
+    t0 = Math.min(t0, options.range.from);
+    t1 = Math.max(t1, options.range.to - 1);
   }
   const intervalMs = options.intervalMs ?? chooseLogInterval(t1 - t0);
   const start = Math.floor(t0 / intervalMs) * intervalMs;

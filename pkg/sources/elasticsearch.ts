@@ -200,6 +200,8 @@ export interface EsLogQuery {
   levelField?: string;
   /** more fields to bring back with each message (client address, agent, status...) */
   fields?: string[];
+  /** bring back every field of each document (its whole `_source`) */
+  allFields?: boolean;
   /** start (inclusive) and end (exclusive), epoch ms */
   startMs: number;
   endMs: number;
@@ -650,7 +652,8 @@ function logFilter(q: EsLogQuery): Record<string, unknown> {
   return { bool: { filter } };
 }
 
-function logSourceFields(q: EsLogQuery): string[] {
+function logSourceFields(q: EsLogQuery): string[] | true {
+  if (q.allFields) return true;
   return [...new Set([q.timeField, q.messageField, ...(q.levelField ? [q.levelField] : []), ...(q.fields ?? [])])];
 }
 
@@ -716,7 +719,7 @@ export function logHitsToMessages(q: EsLogQuery, hits: EsHit[]): EsLogMessage[] 
     const t = pathValue(h._source, q.timeField);
     const num = typeof t === 'number' ? t : typeof t === 'string' && /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
     const time = Number.isFinite(num) ? (num < 1e11 ? num * 1000 : num) : typeof t === 'string' ? Date.parse(t) : NaN;
-    const fields: Record<string, unknown> = {};
+    const fields: Record<string, unknown> = q.allFields ? { ...(h._source ?? {}) } : {};
     for (const f of q.fields ?? []) fields[f] = pathValue(h._source, f);
     const m: EsLogMessage = { time: Number.isFinite(time) ? time : NaN, message: String(message), fields };
     const level = q.levelField ? pathValue(h._source, q.levelField) : undefined;

@@ -24,7 +24,8 @@ function toHttpAuth(a: AuthConfig | undefined): HttpAuth | undefined {
   return { type: 'apikey', key: a.apiKey };
 }
 
-async function httpOptions(c: SourceConfig) {
+/** HTTP client options of a configured source (URL, auth, CA file, timeout). */
+export async function httpOptions(c: SourceConfig) {
   return {
     url: c.url as string,
     auth: toHttpAuth(c.auth),

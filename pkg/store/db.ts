@@ -96,6 +96,8 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX deliveries_at ON deliveries (at);
    CREATE INDEX deliveries_incident ON deliveries (incident_id);
    CREATE TABLE report_runs (name TEXT PRIMARY KEY, period_end INTEGER NOT NULL);`,
+  // 4: the mined log templates of each log query (the template miner's state, redacted)
+  `CREATE TABLE log_templates (key TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
 ];
 
 /**

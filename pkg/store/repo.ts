@@ -127,6 +127,23 @@ export class Repo {
     return r?.state ? (JSON.parse(r.state) as JobState) : { failures: 0 };
   }
 
+  // ---- log templates -----------------------------------------------------------------------------------
+
+  /** Save the template miner state of a log query (`key`: the query's identity). */
+  async saveLogTemplates(key: string, state: unknown, now: number): Promise<void> {
+    await this.store.run(
+      `INSERT INTO log_templates (key, state, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      [key, JSON.stringify(state), now]
+    );
+  }
+
+  /** The saved template miner state of a log query, if any. */
+  async getLogTemplates<S>(key: string): Promise<S | undefined> {
+    const r = await this.store.get<{ state: string }>('SELECT state FROM log_templates WHERE key = ?', [key]);
+    return r ? (JSON.parse(r.state) as S) : undefined;
+  }
+
   // ---- models and baselines ---------------------------------------------------------------------------
 
   async saveModel(jobId: string, model: unknown, trainedAt: number, from: number, to: number): Promise<void> {

@@ -102,6 +102,75 @@ describe('VigilDataSource.query', () => {
     ]);
   });
 
+  it('asks the engine for the log analysis of an index: template series and log events as annotations', async () => {
+    const event = {
+      start: 2000,
+      end: 3000,
+      labels: { __name__: 'log_rule', rule: 'web-url-scan', key: 'ip-0123456789ab' },
+      severity: 'major',
+      score: 70,
+      peak: 3000,
+      detectors: { 'rule:web-url-scan': 70 },
+      expected: 20,
+      actual: 100,
+      direction: 'above',
+      confidence: 1,
+      explanation: 'client ip-0123456789ab: web-url-scan: 100 lines',
+      kind: 'rule',
+      rule: 'web-url-scan',
+      count: 100,
+      examples: [{ time: 2000, message: 'ip-0123456789ab - - "GET /wp-login.php HTTP/1.1" 404' }],
+    };
+    respond = () => ({
+      status: 200,
+      data: {
+        total: 3,
+        sampled: false,
+        lines: 3,
+        intervalMs: 60000,
+        templates: [{ id: '0', template: '<*> - - "GET <*> HTTP/<*>.<*>" <*>', count: 3 }],
+        series: [
+          {
+            labels: { __name__: 'log_template_lines', template_id: '0' },
+            template: '<*> - - "GET <*> HTTP/<*>.<*>" <*>',
+            points: [{ t: 1000, value: 3 }],
+          },
+        ],
+        events: [],
+        ruleEvents: [event],
+        warnings: [],
+      },
+    });
+    const ds = new VigilDataSource(settings);
+    const source = {
+      type: 'elasticsearch-logs' as const,
+      index: 'weblogs',
+      timeField: 'timestamp',
+      messageField: 'message',
+    };
+    const res = await ds.query(request([{ refId: 'L', queryType: 'logs', source }]));
+    expect(calls[0]).toMatchObject({
+      url: '/api/datasources/proxy/uid/vigil/engine/api/logs/analyze',
+      method: 'POST',
+      data: { source, from: 1000, to: 5000, interval: '1m', rules: true },
+    });
+    expect(res.data.map(frameKind)).toEqual(['series', 'anomalies']);
+    expect(res.data[0].name).toBe('0: <*> - - "GET <*> HTTP/<*>.<*>" <*>');
+    const text = res.data[1].fields.find((f: { name: string }) => f.name === 'text').values[0];
+    expect(text).toContain('Example lines:\n  ip-0123456789ab - - "GET /wp-login.php HTTP/1.1" 404');
+
+    calls.length = 0;
+    const tpl = await ds.query(request([{ refId: 'T', queryType: 'templates', source }]));
+    expect(calls[0].data).toMatchObject({ rules: false });
+    expect(tpl.data[0].fields.map((f: { name: string }) => f.name)).toEqual([
+      'id',
+      'template',
+      'lines',
+      'first seen',
+      'last seen',
+    ]);
+  });
+
   it('job results use the stored anomalies (ids, feedback) for the annotation frame', async () => {
     respond = (c) =>
       c.url.endsWith('/anomalies')

@@ -21,6 +21,7 @@ import type {
   ForecastResponse,
   HealthResponse,
   Job,
+  LogAnalysis,
   SourceQuery,
 } from '../../pkg/contract';
 import { DEFAULT_QUERY, migrateQuery, migrateVariableQuery, validateQuery } from './migrations';
@@ -30,6 +31,8 @@ import {
   driftToFrame,
   eventsToAnnotationFrame,
   forecastToFrames,
+  logAnalysisToFrames,
+  logTemplatesToFrame,
 } from './transforms';
 
 /** The query's 1-10 sensitivity as the engine's 0-1 vote sensitivity (undefined stays undefined). */
@@ -84,6 +87,9 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
         metric: { ...source.metric, field: r(source.metric.field) },
       };
     } else if (source?.type === 'file') source = { ...source, path: r(source.path) ?? '' };
+    else if (source?.type === 'elasticsearch-logs') {
+      source = { ...source, index: r(source.index) ?? '', filter: r(source.filter) };
+    }
     return { ...q, source, jobId: r(q.jobId), interval: r(q.interval) };
   }
 
@@ -151,6 +157,13 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
         const body = { source: q.source, from, to, interval, horizon: q.horizon, method: q.method };
         const res = await this.client.post<ForecastResponse>('/api/forecast', body, `Forecast for query ${q.refId}`);
         return forecastToFrames(res, q.refId);
+      }
+      case 'logs':
+      case 'templates': {
+        const body = { source: q.source, from, to, interval, rules: q.queryType === 'logs' };
+        const what = q.queryType === 'logs' ? 'Log anomalies' : 'Log templates';
+        const res = await this.client.post<LogAnalysis>('/api/logs/analyze', body, `${what} for query ${q.refId}`);
+        return q.queryType === 'logs' ? logAnalysisToFrames(res, q.refId) : [logTemplatesToFrame(res, q.refId)];
       }
       case 'drift': {
         const res = await this.client.get<DriftList>('/api/drift', undefined, 'Drift status');

@@ -113,6 +113,30 @@ describe('validateQuery', () => {
   });
 });
 
+describe('validateQuery for logs', () => {
+  const base = migrateQuery({ refId: 'A' });
+  const logs = {
+    type: 'elasticsearch-logs' as const,
+    index: 'logs-*',
+    timeField: '@timestamp',
+    messageField: 'message',
+  };
+  it('asks for a log source and its fields', () => {
+    expect(validateQuery({ ...base, queryType: 'logs' })).toBe(
+      'Set the Elasticsearch/OpenSearch index whose log messages to read'
+    );
+    expect(validateQuery({ ...base, queryType: 'templates', source: { ...logs, messageField: ' ' } })).toBe(
+      'Enter the field holding the log message'
+    );
+    expect(validateQuery({ ...base, source: { ...logs, index: '' } })).toBe('Enter an Elasticsearch index or pattern');
+  });
+  it('accepts complete log queries', () => {
+    expect(validateQuery({ ...base, queryType: 'logs', source: logs })).toBeUndefined();
+    expect(validateQuery({ ...base, queryType: 'templates', source: logs })).toBeUndefined();
+    expect(migrateQuery({ refId: 'A', queryType: 'logs', source: logs }).queryType).toBe('logs');
+  });
+});
+
 describe('migrateVariableQuery', () => {
   it('reads v1 strings and current objects', () => {
     expect(migrateVariableQuery('jobs')).toEqual({ kind: 'jobs' });

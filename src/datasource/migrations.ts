@@ -31,6 +31,8 @@ const LEGACY_TYPES: Record<string, QueryType> = {
   job: 'job',
   forecast: 'forecast',
   drift: 'drift',
+  logs: 'logs',
+  templates: 'templates',
 };
 const ES_METRICS: readonly EsMetricType[] = ES_METRIC_TYPES;
 
@@ -133,9 +135,18 @@ export function migrateQuery(raw: VigilQuery | (Record<string, unknown> & { refI
 export function validateQuery(q: VigilQuery): string | undefined {
   const type = q.queryType ?? 'detect';
   if (type === 'job' && !q.jobId) return 'Choose a job to show its results';
-  if (type === 'detect' || type === 'forecast') {
+  if (type === 'logs' || type === 'templates') {
+    const s = q.source;
+    if (s?.type !== 'elasticsearch-logs') return 'Set the Elasticsearch/OpenSearch index whose log messages to read';
+  }
+  if (type === 'detect' || type === 'forecast' || type === 'logs' || type === 'templates') {
     const s = q.source;
     if (!s) return 'Set a source query';
+    if (s.type === 'elasticsearch-logs') {
+      if (!s.index.trim()) return 'Enter an Elasticsearch index or pattern';
+      if (!s.timeField.trim()) return 'Enter the time field of the index';
+      if (!s.messageField.trim()) return 'Enter the field holding the log message';
+    }
     if (s.type === 'prometheus' && !s.query.trim()) return 'Enter a Prometheus query (PromQL)';
     if (s.type === 'file' && !s.path.trim()) return 'Enter the path of a CSV or NDJSON file on the engine';
     if (s.type === 'elasticsearch') {

@@ -20,6 +20,8 @@ import type {
   DriftList,
   ForecastResponse,
   ForecastSeries,
+  LogAnalysis,
+  LogEvent,
   SeriesResult,
   Severity,
 } from '../../pkg/contract';
@@ -265,6 +267,61 @@ export function driftToFrame(
       },
       { name: 'statistic', type: FieldType.number, values: jobs.map((j) => j.statistic) },
       { name: 'checked', type: FieldType.time, values: jobs.map((j) => j.checkedAt) },
+    ],
+  });
+}
+
+/** The annotation explanation of a log event: the engine's explanation and its example lines. */
+export function logEventExplanation(e: LogEvent): string {
+  const lines = e.examples.map((x) => `  ${x.message.length > 200 ? `${x.message.slice(0, 199)}…` : x.message}`);
+  return lines.length ? `${e.explanation}\nExample lines:\n${lines.join('\n')}` : e.explanation;
+}
+
+/**
+ * A log analysis -> one frame per template (its lines per interval, named after the template), then the annotation
+ * frame of the log anomalies and rule hits (with their example lines in the text).
+ */
+export function logAnalysisToFrames(resp: LogAnalysis, refId: string): DataFrame[] {
+  const frames = (resp.series ?? []).map((s) => {
+    const id = s.labels.template_id ?? '';
+    const name = `${id}: ${s.template.length > 80 ? `${s.template.slice(0, 79)}…` : s.template}`;
+    return createDataFrame({
+      name,
+      refId,
+      meta: { custom: { vigil: 'series', labels: s.labels } },
+      fields: [
+        { name: 'time', type: FieldType.time, values: s.points.map((p) => p.t) },
+        {
+          name: 'value',
+          type: FieldType.number,
+          values: s.points.map((p) => p.value),
+          labels: s.labels,
+          config: { displayNameFromDS: name, unit: 'short' },
+        },
+      ],
+    });
+  });
+  const events: AnomalyMarker[] = [...(resp.events ?? []), ...(resp.ruleEvents ?? [])].map((e) => ({
+    ...e,
+    explanation: logEventExplanation(e),
+  }));
+  frames.push(eventsToAnnotationFrame(events, refId));
+  return frames;
+}
+
+/** The templates of a log analysis -> one table frame: id, template, lines, first and last seen. */
+export function logTemplatesToFrame(resp: Pick<LogAnalysis, 'templates'>, refId: string): DataFrame {
+  const t = resp.templates ?? [];
+  return createDataFrame({
+    name: 'templates',
+    refId,
+    meta: { custom: { vigil: 'templates' }, preferredVisualisationType: 'table' },
+    fields: [
+      { name: 'id', type: FieldType.string, values: t.map((x) => x.id) },
+      { name: 'template', type: FieldType.string, values: t.map((x) => x.template) },
+      { name: 'lines', type: FieldType.number, values: t.map((x) => x.count) },
+      { name: 'first seen', type: FieldType.time, values: t.map((x) => x.firstSeen ?? null) },
+      { name: 'last seen', type: FieldType.time, values: t.map((x) => x.lastSeen ?? null) },
     ],
   });
 }

@@ -13,6 +13,8 @@ export function describeSource(job: Pick<Job, 'source'>): string {
   const s = job.source;
   if (s.type === 'prometheus') return `Prometheus: ${s.query}`;
   if (s.type === 'file') return `File: ${s.path}`;
+  if (s.type === 'elasticsearch-logs')
+    return `Log templates of ${s.index}.${s.messageField}${s.filter ? ` where ${s.filter}` : ''}`;
   const metric = s.metric.field ? `${s.metric.type}(${s.metric.field})` : s.metric.type;
   return `Elasticsearch ${s.index}: ${metric}${s.filter ? ` where ${s.filter}` : ''}${s.splitBy ? ` by ${s.splitBy}` : ''}`;
 }

@@ -90,6 +90,41 @@ test.describe('query editor', () => {
     await snap(page, testInfo, 'query-editor-elasticsearch');
   });
 
+  test('Log anomalies and Log templates build a log query of an index that the engine accepts', async ({
+    harness: page,
+  }, testInfo) => {
+    await page.evaluate((o) => (window as never as HarnessWindow).vigilHarness.mountQueryEditor(o), {
+      query: { refId: 'A' },
+      from: FROM,
+      to: TO,
+    });
+    await pickRadio(page, 'Log anomalies');
+    await expect(page.getByTestId('vigil-query-problem')).toHaveText('Enter an Elasticsearch index or pattern');
+    await page.getByTestId('vigil-logs-index').fill('weblogs');
+    await page.getByTestId('vigil-logs-timefield').fill('timestamp');
+    await page.getByTestId('vigil-logs-levelfield').fill('log.level');
+    const filter = page.getByTestId('vigil-logs-filter');
+    await filter.fill('response:404');
+    await filter.blur();
+    await expect(page.getByTestId('vigil-query-problem')).toHaveCount(0);
+    expect(await currentQuery(page)).toMatchObject({
+      queryType: 'logs',
+      source: {
+        type: 'elasticsearch-logs',
+        index: 'weblogs',
+        timeField: 'timestamp',
+        messageField: 'message',
+        levelField: 'log.level',
+        filter: 'response:404',
+      },
+    });
+    // the request passes the engine's schema; the browser harness has no Elasticsearch, which the answer names
+    await expect(page.getByTestId('harness-result')).toContainText('no elasticsearch-logs source is configured');
+    await snap(page, testInfo, 'query-editor-logs');
+    await pickRadio(page, 'Log templates');
+    expect(await currentQuery(page)).toMatchObject({ queryType: 'templates', source: { index: 'weblogs' } });
+  });
+
   test('file source and job results run against the engine and return frames', async ({ harness: page }, testInfo) => {
     await page.evaluate((o) => (window as never as HarnessWindow).vigilHarness.mountQueryEditor(o), {
       query: { refId: 'A' },

@@ -4,7 +4,14 @@ import { Alert, InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGrou
 
 import { DEFAULT_HORIZON, KNOWN_DETECTORS } from '../../constants';
 import type { QueryType, VigilDataSourceOptions, VigilQuery } from '../../types';
-import type { ElasticsearchQuery, EsMetricType, ForecastMethod, Job, SourceQuery } from '../../../pkg/contract';
+import type {
+  ElasticsearchLogQuery,
+  ElasticsearchQuery,
+  EsMetricType,
+  ForecastMethod,
+  Job,
+  SourceQuery,
+} from '../../../pkg/contract';
 import type { VigilDataSource } from '../datasource';
 import { migrateQuery, validateQuery } from '../migrations';
 
@@ -15,10 +22,13 @@ const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
   { label: 'Job results', value: 'job' },
   { label: 'Forecast', value: 'forecast' },
   { label: 'Drift', value: 'drift' },
+  { label: 'Log anomalies', value: 'logs' },
+  { label: 'Log templates', value: 'templates' },
 ];
 const SOURCE_TYPES: Array<SelectableValue<SourceQuery['type']>> = [
   { label: 'Prometheus', value: 'prometheus' },
   { label: 'Elasticsearch', value: 'elasticsearch' },
+  { label: 'Elasticsearch logs', value: 'elasticsearch-logs' },
   { label: 'File', value: 'file' },
 ];
 const ES_METRICS: Array<SelectableValue<EsMetricType>> = (
@@ -41,6 +51,56 @@ const DEFAULT_ES: ElasticsearchQuery = {
   timeField: '@timestamp',
   metric: { type: 'count' },
 };
+
+const DEFAULT_ES_LOGS: ElasticsearchLogQuery = {
+  type: 'elasticsearch-logs',
+  index: '',
+  timeField: '@timestamp',
+  messageField: 'message',
+};
+
+/** Fields of a log source: index, time field, message field, level field and filter. */
+function LogSourceFields({
+  value,
+  onChange,
+  onRunQuery,
+}: {
+  value: ElasticsearchLogQuery;
+  onChange: (s: ElasticsearchLogQuery) => void;
+  onRunQuery: () => void;
+}) {
+  const text = (key: 'index' | 'timeField' | 'messageField' | 'levelField' | 'filter', optional = false) => ({
+    value: value[key] ?? '',
+    onChange: (e: ChangeEvent<HTMLInputElement>) =>
+      onChange({ ...value, [key]: optional ? e.currentTarget.value || undefined : e.currentTarget.value }),
+    onBlur: () => onRunQuery(),
+  });
+  return (
+    <>
+      <InlineFieldRow>
+        <InlineField label="Index" labelWidth={16}>
+          <Input data-testid="vigil-logs-index" width={24} placeholder="logs-*" {...text('index')} />
+        </InlineField>
+        <InlineField label="Time field" labelWidth={14}>
+          <Input data-testid="vigil-logs-timefield" width={20} {...text('timeField')} />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField label="Message field" labelWidth={16} tooltip="The field holding the log message">
+          <Input data-testid="vigil-logs-messagefield" width={24} {...text('messageField')} />
+        </InlineField>
+        <InlineField label="Level field" labelWidth={14} tooltip="Optional: the field holding the level">
+          <Input data-testid="vigil-logs-levelfield" width={20} placeholder="log.level" {...text('levelField', true)} />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField label="Filter" labelWidth={16} grow tooltip="Lucene query string, e.g. service:api">
+          <Input data-testid="vigil-logs-filter" {...text('filter', true)} />
+        </InlineField>
+      </InlineFieldRow>
+    </>
+  );
+}
 
 /**
  * The query editor: query type, then the source (PromQL, or index/time field/metric/filter/split for
@@ -86,14 +146,20 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         <InlineField
           label="Query type"
           labelWidth={16}
-          tooltip="Detect: ad-hoc detection over the dashboard range. Job results: a saved job's results and anomalies. Forecast: past the end of the range. Drift: drift status of jobs."
+          tooltip="Detect: ad-hoc detection over the dashboard range. Job results: a saved job's results and anomalies. Forecast: past the end of the range. Drift: drift status of jobs. Log anomalies: faults, new templates, template bursts and rule hits in the log messages of an index, with example lines. Log templates: the templates mined from an index."
         >
           <RadioButtonGroup<QueryType>
             options={QUERY_TYPES}
             value={type}
             onChange={(v) =>
               change(
-                { queryType: v, ...(v === 'forecast' && !query.horizon ? { horizon: DEFAULT_HORIZON } : {}) },
+                {
+                  queryType: v,
+                  ...(v === 'forecast' && !query.horizon ? { horizon: DEFAULT_HORIZON } : {}),
+                  ...((v === 'logs' || v === 'templates') && query.source?.type !== 'elasticsearch-logs'
+                    ? { source: { ...DEFAULT_ES_LOGS } }
+                    : {}),
+                },
                 true
               )
             }
@@ -112,15 +178,19 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
                   setSource(
                     v === 'elasticsearch'
                       ? { ...DEFAULT_ES }
-                      : v === 'file'
-                        ? { type: 'file', path: '' }
-                        : { type: 'prometheus', query: '' }
+                      : v === 'elasticsearch-logs'
+                        ? { ...DEFAULT_ES_LOGS }
+                        : v === 'file'
+                          ? { type: 'file', path: '' }
+                          : { type: 'prometheus', query: '' }
                   )
                 }
               />
             </InlineField>
           </InlineFieldRow>
-          {query.source?.type === 'file' ? (
+          {query.source?.type === 'elasticsearch-logs' ? (
+            <LogSourceFields value={query.source} onChange={(x) => setSource(x)} onRunQuery={onRunQuery} />
+          ) : query.source?.type === 'file' ? (
             <InlineFieldRow>
               <InlineField label="File" labelWidth={16} grow tooltip="Path under the engine's file source root">
                 <Input
@@ -238,6 +308,14 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         </>
       )}
 
+      {(type === 'logs' || type === 'templates') && (
+        <LogSourceFields
+          value={query.source?.type === 'elasticsearch-logs' ? query.source : DEFAULT_ES_LOGS}
+          onChange={(x) => setSource(x)}
+          onRunQuery={onRunQuery}
+        />
+      )}
+
       {type === 'detect' && (
         <InlineFieldRow>
           <InlineField label="Detectors" labelWidth={16} tooltip="Empty: the engine's default ensemble">
@@ -325,7 +403,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         </InlineFieldRow>
       )}
 
-      {(type === 'detect' || type === 'forecast' || type === 'job') && (
+      {(type === 'detect' || type === 'forecast' || type === 'job' || type === 'logs') && (
         <InlineFieldRow>
           <InlineField label="Interval" labelWidth={16} tooltip="Bucket width, e.g. 5m; empty: the dashboard's">
             <Input
