@@ -178,4 +178,21 @@ describe('incident tracker', () => {
     expect(s.handled).toEqual([['resolved']]);
     expect([...s.persistence.incidents.values()].map((x) => x.incident.status)).toEqual(['resolved']);
   });
+
+  test('delivered Alertmanager re-sends are not stored; failed ones are', async () => {
+    const persistence = new MemoryPersistence();
+    const tick = [
+      { id: 'r1', action: 'resend', status: 'delivered' },
+      { id: 'r2', action: 'resend', status: 'failed', error: 'HTTP 503 after retries' },
+    ] as Delivery[];
+    const tracker = new IncidentTracker({
+      persistence,
+      clock: { now: () => T0, setTimeout: () => 0, clearTimeout: () => undefined },
+      job: async () => undefined,
+      watermark: async () => undefined,
+      notifier: { handle: async () => [], tick: async () => tick } as unknown as Notifier,
+    });
+    await tracker.tick();
+    expect(persistence.deliveries.map((d) => d.id)).toEqual(['r2']);
+  });
 });

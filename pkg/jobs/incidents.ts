@@ -155,7 +155,8 @@ export class IncidentTracker implements AnomalySink {
   }
 
   private async keep(deliveries: Delivery[]): Promise<void> {
-    for (const d of deliveries) {
+    // a delivered keep-alive re-send to Alertmanager says nothing new (one a minute per open incident): not stored
+    for (const d of deliveries.filter((x) => !(x.action === 'resend' && x.status === 'delivered'))) {
       try {
         await this.deps.persistence.recordDelivery(d);
       } catch (err) {
