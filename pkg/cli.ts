@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json';
 import { InputError, ParameterError, SourceError } from './core/errors';
+import { benchAlertsCommand } from './cli/benchAlerts';
 import { benchLogAnomaliesCommand, benchLogParseCommand } from './cli/benchLogs';
 import { benchNabCommand } from './cli/benchNab';
 import { detectCommand } from './cli/detect';
@@ -21,7 +22,12 @@ export function buildProgram(): Command {
   program.addCommand(detectCommand());
   program.addCommand(demoCommand());
   program.addCommand(serveCommand());
-  program.addCommand(benchNabCommand().addCommand(benchLogParseCommand()).addCommand(benchLogAnomaliesCommand()));
+  program.addCommand(
+    benchNabCommand()
+      .addCommand(benchAlertsCommand())
+      .addCommand(benchLogParseCommand())
+      .addCommand(benchLogAnomaliesCommand())
+  );
   program.addCommand(forecastCommand());
   program.addCommand(reportCommand());
   program.addCommand(logsCommand());

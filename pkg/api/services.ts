@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock';
 import { InputError } from '../core/errors';
 import type { Series } from '../core/series';
 import type { SourceQuery } from '../contract/sources';
-import { detect as realDetect } from '../ensemble/detect';
+import { detect as realDetect } from '../pipeline/detect';
 import { forecast as realForecast } from '../forecast/forecast';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
 import type { Scheduler } from '../jobs/scheduler';

@@ -23,6 +23,7 @@ export function requestOptions(b: {
   if (b.mode) o.mode = b.mode;
   if (b.threshold !== undefined) o.threshold = b.threshold;
   if (b.params) o.params = b.params;
-  if (b.sensitivity !== undefined) o.voteProbability = 10 ** (-1 - 5 * (1 - b.sensitivity));
+  // sensitivity 0-1 moves the threshold from 75 (least sensitive) to 25 (most); 0.5 is the default 50
+  if (b.sensitivity !== undefined && b.threshold === undefined) o.threshold = 75 - 50 * b.sensitivity;
   return o;
 }

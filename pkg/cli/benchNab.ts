@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { ParameterError } from '../core/errors';
-import { NAB_CONFIGURATION } from '../bench/nab/config';
-import { DEFAULT_STREAMING } from '../bench/nab/causal';
 import { loadProfiles, runNab } from '../bench/nab/runner';
 import type { EnsembleOptions } from '../ensemble/types';
 import type { VoteMode } from '../contract/rules';
@@ -22,17 +20,18 @@ function jsonObject(option: string) {
   };
 }
 
-function positiveInt(option: string) {
+function nonNegativeInt(option: string) {
   return (text: string): number => {
     const v = Number(text);
-    if (!Number.isInteger(v) || v < 1) throw new ParameterError(`${option}: must be an integer >= 1, got "${text}"`);
+    if (!Number.isInteger(v) || v < 0) throw new ParameterError(`${option}: must be an integer >= 0, got "${text}"`);
     return v;
   };
 }
 
 /**
- * `vigil bench nab`: run Vigil on a NAB-style corpus with honest streaming, write NAB results files and print
- * the NAB v1.1 normalised scores (0-100) of the three profiles as the last line of stdout, as JSON.
+ * `vigil bench nab`: run Vigil's default detection (the pipeline `vigil detect` runs: each row judged against the
+ * rows before it) on a NAB-style corpus, write NAB results files and print the NAB v1.1 normalised scores (0-100)
+ * of the three profiles as the last line of stdout, as JSON.
  */
 export function benchNabCommand(): Command {
   const bench = new Command('bench').description('benchmarks');
@@ -40,46 +39,26 @@ export function benchNabCommand(): Command {
     .command('nab')
     .exitOverride()
     .description(
-      'run the ensemble (or chosen detectors) on the Numenta Anomaly Benchmark and score it as NAB v1.1 does'
+      "run Vigil's default detection (or chosen detectors) on the Numenta Anomaly Benchmark and score it as NAB v1.1 does"
     )
     .requiredOption('--data <dir>', 'NAB-style data directory: <category>/<file>.csv with timestamp,value')
     .requiredOption('--labels <file>', 'NAB combined_windows.json')
     .requiredOption('--out <dir>', 'results directory: <category>/vigil_<file>.csv')
     .option('--profiles <file>', 'NAB profiles.json (default: NAB v1.1 profiles)')
-    .option(
-      '--detectors <names>',
-      `comma-separated detectors (default: the NAB configuration, ${NAB_CONFIGURATION.ensemble.detectors?.join(',')})`,
-      (s: string) =>
-        s
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean)
+    .option('--detectors <names>', 'comma-separated detectors (default: the default ensemble)', (s: string) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
     )
     .addOption(new Option('--mode <mode>', 'ensemble vote rule').choices(['majority', 'any']))
     .option('--params <json>', 'per-detector parameters, e.g. {"spike":{"window":30}}', jsonObject('--params'))
     .option('--weights <json>', 'per-detector vote weights, e.g. {"spike":2}', jsonObject('--weights'))
     .option(
-      '--onset <fraction>',
-      'report anomaly onsets only: a row keeps its score when higher than every score of the previous ' +
-        '<fraction> x probationary rows (0 = off; default: the NAB configuration)',
-      (t: string) => {
-        const v = Number(t);
-        if (!(v >= 0)) throw new ParameterError(`--onset: must be a number >= 0, got "${t}"`);
-        return v;
-      },
-      NAB_CONFIGURATION.onset
-    )
-    .option(
-      '--chunk <points>',
-      'rows per refit of non-causal detectors',
-      positiveInt('--chunk'),
-      DEFAULT_STREAMING.chunk
-    )
-    .option(
-      '--history <points>',
-      'rows of history non-causal detectors refit on',
-      positiveInt('--history'),
-      DEFAULT_STREAMING.history
+      '--onset <rows>',
+      'alerts at onsets only: a row keeps its score when higher than every score of the previous <rows> rows ' +
+        "(0 = every row; default: each series' event refractory window, six hours)",
+      nonNegativeInt('--onset')
     )
     .action(
       (o: {
@@ -91,11 +70,9 @@ export function benchNabCommand(): Command {
         mode?: VoteMode;
         params?: Record<string, Record<string, unknown>>;
         weights?: Record<string, number>;
-        chunk: number;
-        history: number;
-        onset: number;
+        onset?: number;
       }) => {
-        const ensemble: Partial<EnsembleOptions> = { ...NAB_CONFIGURATION.ensemble };
+        const ensemble: Partial<EnsembleOptions> = {};
         if (o.detectors) ensemble.detectors = o.detectors;
         if (o.mode) ensemble.mode = o.mode;
         if (o.params) ensemble.params = o.params;
@@ -107,7 +84,6 @@ export function benchNabCommand(): Command {
           outDir: path.resolve(o.out),
           profiles: loadProfiles(o.profiles),
           ensemble,
-          streaming: { chunk: o.chunk, history: o.history },
           onset: o.onset,
           onFile: (d, k, count) =>
             process.stderr.write(

@@ -2,19 +2,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Command } from 'commander';
-import { detect } from '../ensemble/detect';
+import { detect } from '../pipeline/detect';
 import { generateAccessLogs } from '../demo/accessLogGenerator';
 import { formatTable } from './format';
 import { loadInput } from './input';
 
 /**
- * `vigil demo`: the quick start. Generates a week of access logs with four injected incidents, writes them as
+ * `vigil demo`: the quick start. Generates three weeks of access logs with four injected incidents, writes them as
  * gzipped NDJSON, runs the main job (hourly access-log detection) on them and prints what it found beside
  * what was injected.
  */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('generate a week of access logs with incidents, run detection on them and print the result')
+    .description('generate three weeks of access logs with incidents, run detection on them and print the result')
     .option('--dir <dir>', 'where to write the generated logs', path.join('.vigil', 'demo'))
     .option('--seed <n>', 'random seed of the generated traffic', (v) => Number(v), 7)
     .action(async (flags: { dir: string; seed: number }) => {

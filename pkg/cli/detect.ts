@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { detect, type DetectReport } from '../ensemble/detect';
+import { detect, type DetectReport } from '../pipeline/detect';
 import { parseInterval } from '../core/interval';
 import { DETECTORS } from '../detectors/registry';
 import { ACCESS_LOG_METRICS, type AccessLogMetric } from '../sources/accessLogs';
@@ -63,7 +63,10 @@ export function addDetectionOptions(command: Command): Command {
     .option('--detectors <names>', `detectors to run (${Object.keys(DETECTORS).join(', ')})`, list)
     .addOption(new Option('--mode <mode>', 'vote rule: majority of detectors, or any one').choices(['majority', 'any']))
     .option('--threshold <score>', 'minimum anomaly score (0-100) of an anomalous point', parseScore)
-    .option('--train <duration>', 'fit on this much of the start of each series (default: all of it)');
+    .option(
+      '--train <duration>',
+      'warm-up at the start of each series: learned from, no events or band (default: a day, 24-288 points)'
+    );
 }
 
 /** A file read and judged: what was read and the detection result. */
@@ -104,10 +107,8 @@ export async function detectFile(file: string, flags: DetectionFlags): Promise<F
   const intervalForTrain = intervalMs ?? input.series[0]?.timestamps[1] - input.series[0]?.timestamps[0];
   const report = detect(input.series, {
     intervalMs,
-    detectors: flags.detectors,
-    mode: flags.mode,
-    threshold: flags.threshold,
-    trainPoints: trainMs && intervalForTrain > 0 ? Math.floor(trainMs / intervalForTrain) : undefined,
+    ensemble: { detectors: flags.detectors, mode: flags.mode, threshold: flags.threshold },
+    warmup: trainMs && intervalForTrain > 0 ? Math.floor(trainMs / intervalForTrain) : undefined,
     onProgress: (done, total) => progress.update(`${done}/${total} series`),
   });
   progress.done(`${input.series.length} series`);

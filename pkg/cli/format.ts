@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { DetectReport } from '../ensemble/detect';
+import type { DetectReport } from '../pipeline/detect';
 import { formatInterval } from '../core/interval';
 import { formatLabels } from '../core/series';
 

@@ -50,11 +50,14 @@ export const DetectRequest = Type.Object(
         minimum: 0,
         maximum: 1,
         description:
-          'vote sensitivity 0-1 (default 0.6): a detector votes when its tail probability < 10^(-1 - 5(1 - s))',
+          'sensitivity 0-1 (default 0.5): moves the anomaly-score threshold from 75 (0, least sensitive) to 25 (1); ignored when threshold is given',
       })
     ),
     trainingWindow: Type.Optional(
-      Type.String({ description: 'fit on the first part of the range only, e.g. 7d (default: all)' })
+      Type.String({
+        description:
+          'warm-up: the first part of the range is learned from with no events or band, e.g. 7d (default: a day)',
+      })
     ),
   },
   { additionalProperties: false }

@@ -4,7 +4,7 @@ import catalog from './detectors.json';
 export interface DetectorInfo {
   /** the name used in queries, jobs and explanations, e.g. `zscore` */
   name: string;
-  family: 'statistical' | 'seasonal' | 'forecast' | 'multivariate' | 'drift';
+  family: 'novelty' | 'statistical' | 'seasonal' | 'forecast' | 'multivariate' | 'drift';
   description: string;
   /** the default ensemble runs it when a query or job names no detectors */
   default: boolean;

@@ -57,7 +57,6 @@ export const BaselineResponse = Type.Object(
     upper: NullableNumber,
     thresholds: Type.Object({
       anomalyScore: Type.Number(),
-      voteProbability: Type.Number(),
       detectorVoteScore: Type.Number(),
       lower: NullableNumber,
       upper: NullableNumber,

@@ -16,6 +16,8 @@ export interface GeneratedLogs {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Days of generated traffic. */
+const DAYS = 21;
 const AGENTS = [
   'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
@@ -26,9 +28,9 @@ const AGENTS = [
 const PATHS = ['/', '/login', '/search', '/products', '/products/42', '/cart', '/api/v1/items', '/static/app.js'];
 
 /**
- * Generate a week of web access logs with daily and weekly rhythm and four incidents: a traffic spike, an
- * error burst, an outage (no logs at all) and a crawler (one client, many requests per session). Seeded:
- * the same seed gives the same logs.
+ * Generate three weeks of web access logs with daily and weekly rhythm and, in the third week, four incidents: a
+ * traffic spike, an error burst, an outage (no logs at all) and a crawler (one client, many requests per session).
+ * The first two weeks are the history detection learns the traffic from. Seeded: the same seed gives the same logs.
  *
  * @param start epoch ms of the first hour (default Monday 2026-01-05 00:00 UTC)
  * @param seed PRNG seed
@@ -38,26 +40,26 @@ export function generateAccessLogs(start = Date.UTC(2026, 0, 5), seed = 7): Gene
   const incidents: Incident[] = [
     {
       kind: 'spike',
-      start: start + 1 * DAY + 14 * HOUR,
-      end: start + 1 * DAY + 15 * HOUR,
+      start: start + 15 * DAY + 14 * HOUR,
+      end: start + 15 * DAY + 15 * HOUR,
       description: 'traffic spike: 4x requests from many new clients',
     },
     {
       kind: 'error_burst',
-      start: start + 3 * DAY + 9 * HOUR,
-      end: start + 3 * DAY + 11 * HOUR,
+      start: start + 17 * DAY + 9 * HOUR,
+      end: start + 17 * DAY + 11 * HOUR,
       description: 'error burst: 45% of requests fail with 5xx',
     },
     {
       kind: 'outage',
-      start: start + 4 * DAY + 10 * HOUR,
-      end: start + 4 * DAY + 13 * HOUR,
+      start: start + 18 * DAY + 10 * HOUR,
+      end: start + 18 * DAY + 13 * HOUR,
       description: 'outage: no requests served for three hours',
     },
     {
       kind: 'crawler',
-      start: start + 5 * DAY + 20 * HOUR,
-      end: start + 5 * DAY + 21 * HOUR,
+      start: start + 19 * DAY + 20 * HOUR,
+      end: start + 19 * DAY + 21 * HOUR,
       description: 'crawler: one client sends hundreds of requests in one session',
     },
   ];
@@ -82,11 +84,11 @@ export function generateAccessLogs(start = Date.UTC(2026, 0, 5), seed = 7): Gene
       message: `${client} - - [${ts}] "GET ${path} HTTP/1.1" ${status} ${bytes} "-" "${agent}"`,
     });
   };
-  for (let minute = 0; minute < 7 * 24 * 60; minute++) {
+  for (let minute = 0; minute < DAYS * 24 * 60; minute++) {
     const t0 = start + minute * 60_000;
     if (within(t0, 'outage')) continue;
     const hourOfDay = (minute / 60) % 24;
-    const weekend = Math.floor(minute / (24 * 60)) >= 5;
+    const weekend = Math.floor(minute / (24 * 60)) % 7 >= 5;
     const daily = 0.55 + 0.45 * Math.sin(((hourOfDay - 9) / 24) * 2 * Math.PI);
     let rate = 2.2 * daily * (weekend ? 0.7 : 1);
     if (within(t0, 'spike')) rate *= 4;

@@ -1,5 +1,5 @@
 import { InputError, ParameterError } from '../core/errors';
-import { baselineDetector, learnBaseline } from './baseline';
+import { baselineBatch, learnBaseline } from './baseline';
 
 describe('learnBaseline', () => {
   test('computes count, mean, std, min, max and type-7 percentiles, ignoring NaN', () => {
@@ -32,10 +32,10 @@ describe('baseline detector', () => {
   const ts = Float64Array.from({ length: 10 }, (_, i) => i * 60000);
   test('expected = mean, band = mean ± k·σ, score = |x - mean| / σ', () => {
     const train = { timestamps: ts, values: Float64Array.of(1, 2, 3, 4, 5, 1, 2, 3, 4, 5), intervalMs: 60000 };
-    const model = baselineDetector.fit(train);
+    const model = baselineBatch.fit(train, baselineBatch.params({}));
     const { mean, std } = model.stats;
     expect(mean).toBe(3);
-    const out = baselineDetector.score(model, {
+    const out = baselineBatch.score!(model, {
       ...train,
       values: Float64Array.of(3, 3 + 2 * std, NaN, 0, 3, 3, 3, 3, 3, 20),
     });
@@ -55,7 +55,7 @@ describe('baseline detector', () => {
       values: Float64Array.of(100, 100, 100, 100, 100, 1, 2, 3, 4, 5),
       intervalMs: 60000,
     };
-    expect(baselineDetector.fit(train, { trainPoints: 5 }).stats.mean).toBe(3);
-    expect(() => baselineDetector.fit(train, { trainPoints: -1 })).toThrow(ParameterError);
+    expect(baselineBatch.fit(train, baselineBatch.params({ trainPoints: 5 })).stats.mean).toBe(3);
+    expect(() => baselineBatch.fit(train, baselineBatch.params({ trainPoints: -1 }))).toThrow(ParameterError);
   });
 });

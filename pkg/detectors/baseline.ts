@@ -10,8 +10,9 @@
 
 import { InputError } from '../core/errors';
 import { intParam, numParam } from '../features/multivariate';
-import { scaleFloor } from './rolling';
-import { emptyOutput, type Detector, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
+import { batchScaleFloor } from './rolling';
+import { refitting, type BatchDetector } from './shared/refit';
+import { emptyOutput, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
 
 /** A learnt baseline. Values are in the series' own units; `lower`/`upper` = mean ∓ k·std. */
 export interface BaselineStats {
@@ -93,20 +94,25 @@ export interface BaselineModel extends DetectorModel {
  * The `baseline` detector: a static per-series baseline. Score |x - mean| / max(std, floor); expected = mean;
  * band = mean ± k·std. Causal (the model is fixed at fit time).
  */
-export const baselineDetector: Detector<BaselineParams, BaselineModel> = {
+export const baselineBatch: BatchDetector<BaselineParams, BaselineModel> = {
   name: 'baseline',
   family: 'statistical',
   description: 'learnt per-series baseline (mean, std, p95, p99) with thresholds mean ± k·σ',
   defaults: { k: 3, trainPoints: 0 },
-  causal: true,
+  params(params: Partial<BaselineParams>): BaselineParams {
+    const p = { ...baselineBatch.defaults, ...params };
+    numParam('baseline', 'k', p.k, 0, 1000);
+    intParam('baseline', 'trainPoints', p.trainPoints, 0);
+    return p;
+  },
   fit(train: DetectorInput, params: Partial<BaselineParams> = {}): BaselineModel {
-    const p = { ...baselineDetector.defaults, ...params };
+    const p = { ...baselineBatch.defaults, ...params };
     numParam('baseline', 'k', p.k, 0, 1000);
     intParam('baseline', 'trainPoints', p.trainPoints, 0);
     const n = train.values.length;
     const values = p.trainPoints > 0 && p.trainPoints < n ? train.values.subarray(n - p.trainPoints) : train.values;
     const stats = learnBaseline(values, p.k);
-    return { kind: 'baseline', version: 1, params: p, stats, floor: scaleFloor(values) };
+    return { kind: 'baseline', version: 1, params: p, stats, floor: batchScaleFloor(values) };
   },
   score(model: BaselineModel, input: DetectorInput): DetectorOutput {
     const { mean, std, lower, upper } = model.stats;
@@ -122,3 +128,14 @@ export const baselineDetector: Detector<BaselineParams, BaselineModel> = {
     return out;
   },
 };
+
+/**
+ * The streaming `baseline` detector: the statistics are relearnt every 288 points from the last `trainPoints`
+ * points (2,016 when 0) and each new point is judged against them. O(1) per point.
+ */
+export const baselineDetector = refitting(baselineBatch, (p) => ({
+  history: p.trainPoints > 0 ? p.trainPoints : 2016,
+  refitEvery: 288,
+  minHistory: 30,
+  context: 1,
+}));

@@ -4,7 +4,7 @@ import { createSeries } from '../core/series';
 import {
   averagePathLength,
   fitIsolationForest,
-  isolationForestDetector,
+  isolationForestBatch,
   isolationForestFromJSON,
   isolationForestOnSeries,
   isolationForestRateDrift,
@@ -134,11 +134,11 @@ describe('isolationForest detector', () => {
     const n = 1500;
     const values = Float64Array.from({ length: n }, (_, i) => 10 + Math.sin(i / 20) + r.normal() * 0.2);
     const input = { timestamps: Float64Array.from({ length: n }, (_, i) => i * 60000), values, intervalMs: 60000 };
-    const model = isolationForestDetector.fit(input);
+    const model = isolationForestBatch.fit(input, isolationForestBatch.params({}));
     const test = values.slice();
     test[1000] += 6;
     const before = test.slice();
-    const out = isolationForestDetector.score(model, { ...input, values: test });
+    const out = isolationForestBatch.score!(model, { ...input, values: test });
     expect(Array.from(test)).toEqual(Array.from(before));
     expect(Number.isNaN(out.score[0])).toBe(true);
     let maxOther = 0;
@@ -146,17 +146,17 @@ describe('isolationForest detector', () => {
     expect(out.score[1000]).toBeGreaterThan(maxOther);
     expect(Number.isNaN(out.expected[1000])).toBe(true);
     const back = JSON.parse(JSON.stringify(model));
-    expect(Array.from(isolationForestDetector.score(back, input).score)).toEqual(
-      Array.from(isolationForestDetector.score(model, input).score)
+    expect(Array.from(isolationForestBatch.score!(back, input).score)).toEqual(
+      Array.from(isolationForestBatch.score!(model, input).score)
     );
   });
 
   test('a too-short training series gives a model that judges no point, saying why', () => {
     const input = { timestamps: Float64Array.of(0, 1, 2), values: Float64Array.of(1, 2, 3), intervalMs: 1 };
-    const model = isolationForestDetector.fit(input);
+    const model = isolationForestBatch.fit(input, isolationForestBatch.params({}));
     expect(model.forest).toBeNull();
     expect(model.untrained).toMatch(/too short/);
-    expect(Array.from(isolationForestDetector.score(model, input).score).every(Number.isNaN)).toBe(true);
+    expect(Array.from(isolationForestBatch.score!(model, input).score).every(Number.isNaN)).toBe(true);
   });
 });
 

@@ -25,7 +25,8 @@ import {
   intParam,
 } from '../features/multivariate';
 import { windowFeatures } from '../features/windows';
-import { emptyOutput, type Detector, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
+import { refitting, type BatchDetector } from './shared/refit';
+import { emptyOutput, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
 
 const EULER_GAMMA = 0.5772156649015329;
 
@@ -493,14 +494,20 @@ export interface IsolationForestDetectorModel extends DetectorModel {
  * for the window gives a model that judges no point (all NaN, the reason in `untrained`), like a rolling
  * detector that never leaves its warm-up, so an ensemble goes on with its other detectors.
  */
-export const isolationForestDetector: Detector<IsolationForestParams, IsolationForestDetectorModel> = {
+export const isolationForestBatch: BatchDetector<IsolationForestParams, IsolationForestDetectorModel> = {
   name: 'isolationForest',
   family: 'multivariate',
   description: 'Isolation Forest (Liu et al. 2008) over sliding-window features',
   defaults: { window: 12, trees: 100, sampleSize: 256, seed: 1 },
-  causal: true,
+  params(params: Partial<IsolationForestParams>): IsolationForestParams {
+    const p = { ...isolationForestBatch.defaults, ...params };
+    intParam('isolationForest', 'window', p.window, 2, 10000);
+    intParam('isolationForest', 'trees', p.trees, 1, 10000);
+    intParam('isolationForest', 'sampleSize', p.sampleSize, 2, 1_000_000);
+    return p;
+  },
   fit(train: DetectorInput, params: Partial<IsolationForestParams> = {}): IsolationForestDetectorModel {
-    const p = { ...isolationForestDetector.defaults, ...params };
+    const p = { ...isolationForestBatch.defaults, ...params };
     intParam('isolationForest', 'window', p.window, 2, 10000);
     const fm = windowFeatures(train.values, p.window);
     let forest: IsolationForestModel;
@@ -525,3 +532,14 @@ export const isolationForestDetector: Detector<IsolationForestParams, IsolationF
     return out;
   },
 };
+
+/**
+ * The streaming `isolationForest` detector: the forest is refitted every 288 points on the last 2,000 and judges
+ * each new point's feature window. O(window + trees · log sampleSize) per point.
+ */
+export const isolationForestDetector = refitting(isolationForestBatch, (p) => ({
+  history: 2000,
+  refitEvery: 288,
+  minHistory: Math.max(64, 4 * p.window),
+  context: p.window + 1,
+}));

@@ -20,7 +20,8 @@ import {
   type Scaler,
 } from '../features/multivariate';
 import { windowFeatures } from '../features/windows';
-import { emptyOutput, type Detector, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
+import { refitting, type BatchDetector } from './shared/refit';
+import { emptyOutput, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
 
 /** Result of `kmeans`: centroids (row-major k x cols), cluster sizes, assignment of each input row. */
 export interface KMeansResult {
@@ -81,7 +82,7 @@ function kmeansPlusPlus(X: Float64Array, n: number, cols: number, k: number, rng
  * @param opts seed (default 1), maxIter (default 100)
  * @throws InputError for a shape mismatch or no complete row; ParameterError for bad k/options
  */
-export function kmeans(
+export function kmeansClusters(
   matrix: Float64Array,
   rows: number,
   cols: number,
@@ -187,14 +188,20 @@ function nearestLargeDistance(X: Float64Array, r: number, cols: number, C: Float
  * training distance; NaN in the warm-up and at missing points. No expected value or band. Causal. A training
  * series too short or sparse for the window gives a model that judges no point (the reason in `untrained`).
  */
-export const kmeansDetector: Detector<KMeansParams, KMeansModel> = {
+export const kmeansBatch: BatchDetector<KMeansParams, KMeansModel> = {
   name: 'kmeans',
   family: 'multivariate',
   description: 'k-means rare-pattern detection over sliding windows (k-means++ seeding)',
   defaults: { window: 12, k: 8, rareShare: 0.05, seed: 1 },
-  causal: true,
+  params(params: Partial<KMeansParams>): KMeansParams {
+    const p = { ...kmeansBatch.defaults, ...params };
+    intParam('kmeans', 'window', p.window, 2, 10000);
+    intParam('kmeans', 'k', p.k, 1, 1000);
+    numParam('kmeans', 'rareShare', p.rareShare, 0, 0.5, false);
+    return p;
+  },
   fit(train: DetectorInput, params: Partial<KMeansParams> = {}): KMeansModel {
-    const p = { ...kmeansDetector.defaults, ...params };
+    const p = { ...kmeansBatch.defaults, ...params };
     intParam('kmeans', 'window', p.window, 2, 10000);
     intParam('kmeans', 'k', p.k, 1, 1000);
     numParam('kmeans', 'rareShare', p.rareShare, 0, 0.5, false);
@@ -203,7 +210,7 @@ export const kmeansDetector: Detector<KMeansParams, KMeansModel> = {
     const X = applyScaler(scaler, fm.data, fm.rows, fm.cols);
     let res: KMeansResult;
     try {
-      res = kmeans(X, fm.rows, fm.cols, p.k, { seed: p.seed });
+      res = kmeansClusters(X, fm.rows, fm.cols, p.k, { seed: p.seed });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       const untrained = `training series too short or too sparse for window ${p.window} (${e.message})`;
@@ -259,3 +266,14 @@ export const kmeansDetector: Detector<KMeansParams, KMeansModel> = {
     return out;
   },
 };
+
+/**
+ * The streaming `kmeans` detector: clusters refitted every 288 points on the last 2,000, each new point's window
+ * judged by its distance to the nearest large cluster. O(window + k · features) per point.
+ */
+export const kmeansDetector = refitting(kmeansBatch, (p) => ({
+  history: 2000,
+  refitEvery: 288,
+  minHistory: Math.max(64, 4 * p.window),
+  context: p.window + 1,
+}));

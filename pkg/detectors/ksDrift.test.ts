@@ -1,6 +1,6 @@
 import { InputError, ParameterError } from '../core/errors';
 import { createRng } from '../core/random';
-import { driftStatus, kolmogorovSf, ksDriftDetector, ksTest } from './ksDrift';
+import { driftStatus, kolmogorovSf, ksDriftBatch, ksTest } from './ksDrift';
 
 /** The same integer LCG as the Python script below, so both sides see identical samples. */
 function lcg(n: number, seed: number, mod = 1000): Float64Array {
@@ -122,10 +122,10 @@ describe('ksDrift detector', () => {
   const ts = seq(n, (i) => i * 60000);
 
   test('scores -log10 p; low before a level shift, above 2 after it', () => {
-    const model = ksDriftDetector.fit({ timestamps: ts, values: train, intervalMs: 60000 });
+    const model = ksDriftBatch.fit({ timestamps: ts, values: train, intervalMs: 60000 }, ksDriftBatch.params({}));
     const input = { timestamps: ts, values: shifted, intervalMs: 60000 };
     const before = shifted.slice();
-    const out = ksDriftDetector.score(model, input);
+    const out = ksDriftBatch.score!(model, input);
     expect(Array.from(shifted)).toEqual(Array.from(before));
     expect(Number.isNaN(out.score[10])).toBe(true); // fewer than minPoints in the window
     let early = 0;
@@ -138,18 +138,21 @@ describe('ksDrift detector', () => {
   });
 
   test('model round-trips through JSON', () => {
-    const model = ksDriftDetector.fit({ timestamps: ts, values: train, intervalMs: 60000 }, { reference: 200 });
+    const model = ksDriftBatch.fit(
+      { timestamps: ts, values: train, intervalMs: 60000 },
+      ksDriftBatch.params({ reference: 200 })
+    );
     expect(model.reference).toHaveLength(200);
     const back = JSON.parse(JSON.stringify(model));
     const input = { timestamps: ts, values: shifted, intervalMs: 60000 };
-    expect(Array.from(ksDriftDetector.score(back, input).score)).toEqual(
-      Array.from(ksDriftDetector.score(model, input).score)
+    expect(Array.from(ksDriftBatch.score!(back, input).score)).toEqual(
+      Array.from(ksDriftBatch.score!(model, input).score)
     );
   });
 
   test('bad parameters are ParameterErrors', () => {
     const input = { timestamps: ts, values: train, intervalMs: 60000 };
-    expect(() => ksDriftDetector.fit(input, { window: 1 })).toThrow(ParameterError);
-    expect(() => ksDriftDetector.fit(input, { minPoints: 100, window: 60 })).toThrow(/minPoints/);
+    expect(() => ksDriftBatch.fit(input, ksDriftBatch.params({ window: 1 }))).toThrow(ParameterError);
+    expect(() => ksDriftBatch.fit(input, ksDriftBatch.params({ minPoints: 100, window: 60 }))).toThrow(/minPoints/);
   });
 });

@@ -15,7 +15,8 @@
 
 import { InputError } from '../core/errors';
 import { intParam, numParam } from '../features/multivariate';
-import { emptyOutput, type Detector, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
+import { refitting, type BatchDetector } from './shared/refit';
+import { emptyOutput, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
 
 /** Result of a two-sample KS test: statistic D in [0, 1] and the two-sided p-value. */
 export interface KsResult {
@@ -221,14 +222,21 @@ export interface KsDriftModel extends DetectorModel {
  * The `ksDrift` detector: at each point, a KS test of the trailing `window` points against the reference;
  * raw score -log10(p) (2 = p of 0.01, the drift threshold). No expected value or band. Causal.
  */
-export const ksDriftDetector: Detector<KsDriftParams, KsDriftModel> = {
+export const ksDriftBatch: BatchDetector<KsDriftParams, KsDriftModel> = {
   name: 'ksDrift',
   family: 'drift',
   description: 'two-sample Kolmogorov-Smirnov test of a rolling recent window against the training reference',
   defaults: { reference: 1000, window: 60, minPoints: 30, alpha: 0.01 },
-  causal: true,
+  params(params: Partial<KsDriftParams>): KsDriftParams {
+    const p = { ...ksDriftBatch.defaults, ...params };
+    intParam('ksDrift', 'reference', p.reference, 2, KS_EXACT_MAX_N);
+    intParam('ksDrift', 'window', p.window, 2, KS_EXACT_MAX_N);
+    intParam('ksDrift', 'minPoints', p.minPoints, 2, p.window);
+    numParam('ksDrift', 'alpha', p.alpha, 0, 1);
+    return p;
+  },
   fit(train: DetectorInput, params: Partial<KsDriftParams> = {}): KsDriftModel {
-    const p = { ...ksDriftDetector.defaults, ...params };
+    const p = { ...ksDriftBatch.defaults, ...params };
     intParam('ksDrift', 'reference', p.reference, 2, KS_EXACT_MAX_N);
     intParam('ksDrift', 'window', p.window, 2, KS_EXACT_MAX_N);
     intParam('ksDrift', 'minPoints', p.minPoints, 2, p.window);
@@ -258,3 +266,14 @@ export const ksDriftDetector: Detector<KsDriftParams, KsDriftModel> = {
     return out;
   },
 };
+
+/**
+ * The streaming `ksDrift` detector: the reference is the `reference` points before the recent window, renewed
+ * every `reference` points; each point's trailing window is tested against it. O(window · log window) per point.
+ */
+export const ksDriftDetector = refitting(ksDriftBatch, (p) => ({
+  history: p.reference + p.window,
+  refitEvery: p.reference,
+  minHistory: p.reference + p.window,
+  context: p.window,
+}));

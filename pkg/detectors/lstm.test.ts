@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ParameterError } from '../core/errors';
-import { lstmDetector, trainLstm, trainLstmSync } from './lstm';
+import { lstmBatch, trainLstm, trainLstmSync } from './lstm';
 import { lstmForward, lstmParams, type LstmWeights } from './lstm/model';
 import { trainNet } from './lstm/train';
 import type { DetectorInput } from './types';
@@ -61,7 +61,7 @@ describe('trainNet', () => {
 
 describe('lstm detector (training in a worker)', () => {
   const train = input(wave(400));
-  let model: ReturnType<typeof lstmDetector.fit>;
+  let model: ReturnType<typeof lstmBatch.fit>;
 
   beforeAll(async () => {
     model = await trainLstm(train, small);
@@ -83,7 +83,7 @@ describe('lstm detector (training in a worker)', () => {
   });
 
   it('gives the same model from the blocking fit as from trainLstm', () => {
-    const fitted = lstmDetector.fit(train, small);
+    const fitted = lstmBatch.fit(train, lstmBatch.params(small));
     expect(fitted.net!.weights).toEqual(model.net!.weights);
   });
 
@@ -96,17 +96,17 @@ describe('lstm detector (training in a worker)', () => {
     const values = wave(400);
     values[300] += 25;
     const json = JSON.parse(JSON.stringify(model));
-    const out = lstmDetector.score(json, input(values));
+    const out = lstmBatch.score!(json, input(values));
     expect(Number.isNaN(out.score[5])).toBe(true); // warm-up: fewer than lookback points before it
     expect(out.score[300]).toBeGreaterThan(3);
     const normal = Array.from(out.score.subarray(20, 290));
     expect(normal.filter((s) => s > 1).length).toBeLessThan(normal.length * 0.05);
     expect(out.upper[200] - out.lower[200]).toBeCloseTo(2 * model.net!.threshold, 9);
-    expect(lstmDetector.score(model, input(values)).score).toEqual(out.score);
+    expect(lstmBatch.score!(model, input(values)).score).toEqual(out.score);
   });
 
   it('rejects bad parameters before starting a worker', async () => {
-    expect(() => lstmDetector.fit(train, { lookback: 1 })).toThrow(ParameterError);
+    expect(() => lstmBatch.fit(train, lstmBatch.params({ lookback: 1 }))).toThrow(ParameterError);
     await expect(trainLstm(train, { learningRate: 2 })).rejects.toThrow(/learningRate/);
     expect(() => trainLstmSync(train, { units: 0 })).toThrow(/units/);
   });

@@ -1,7 +1,8 @@
 import { bandScore } from '../forecast/band';
 import { trainLstm, trainLstmSync } from './lstm/client';
 import { DEFAULT_LSTM_PARAMS, lstmParams, lstmPredict, type LstmModel, type LstmParams } from './lstm/model';
-import { emptyOutput, type Detector, type DetectorInput, type DetectorOutput } from './types';
+import { refitting, type BatchDetector } from './shared/refit';
+import { emptyOutput, type DetectorInput, type DetectorOutput } from './types';
 
 export { trainLstm, trainLstmSync };
 export type { LstmModel, LstmParams };
@@ -21,14 +22,16 @@ export type { LstmModel, LstmParams };
  * serialised in the model (O(n · lookback · units²), no TensorFlow.js on the calling thread). Causal.
  * A training series with fewer than 20 complete windows gives a model that abstains (NaN scores).
  */
-export const lstmDetector: Detector<LstmParams, LstmModel> = {
+export const lstmBatch: BatchDetector<LstmParams, LstmModel> = {
   name: 'lstm',
   family: 'forecast',
   description: 'LSTM one-step forecaster (tfjs WASM, trained in a worker), error against a learned threshold',
   defaults: DEFAULT_LSTM_PARAMS,
-  causal: true,
-  fit(train: DetectorInput, params: Partial<LstmParams> = {}): LstmModel {
-    return trainLstmSync(train, lstmParams(params));
+  params(params: Partial<LstmParams>): LstmParams {
+    return lstmParams(params);
+  },
+  fit(train: DetectorInput, params: LstmParams): LstmModel {
+    return trainLstmSync(train, params);
   },
   score(model: LstmModel, input: DetectorInput): DetectorOutput {
     const n = input.values.length;
@@ -47,3 +50,15 @@ export const lstmDetector: Detector<LstmParams, LstmModel> = {
     return out;
   },
 };
+
+/**
+ * The streaming `lstm` detector: retrained every 1,000 points on the last 2,000 (in a worker thread, blocking the
+ * stream for the training's duration), each new point predicted from the `lookback` before it.
+ * O(lookback · units²) per point.
+ */
+export const lstmDetector = refitting(lstmBatch, (p) => ({
+  history: 2000,
+  refitEvery: 1000,
+  minHistory: Math.max(200, 4 * p.lookback),
+  context: p.lookback + 1,
+}));

@@ -1,139 +1,109 @@
-import { SortedWindow, checkParam } from './rolling';
-import { emptyOutput, type Detector, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
+import { checkParam } from './rolling';
+import {
+  addToHistory,
+  createIntervalHistory,
+  historyDistance,
+  historySpacing,
+  type IntervalHistory,
+} from './shared/intervalHistory';
+import { addMoment, createMoments, standardScore, type RunningMoments } from './shared/moments';
+import type { Detector, DetectorState, PointScore, StreamContext } from './types';
 
 export interface NoveltyParams {
   /** how many earlier points a value is compared with (the trailing history, in points) */
   history: number;
   /** earlier novelty distances needed before a point is judged (for their mean and standard deviation) */
   minPoints: number;
-  /** length in points of the trailing mean whose novelty is also judged (the recent level; 0 = off) */
-  level: number;
-  /** weight of the level's novelty against the value's (0-1): the level counts when weight · z beats it */
-  levelWeight: number;
+  /** neighbours on each side that measure the local spacing of the history around a value (0 = no gate) */
+  gateNeighbours: number;
+  /** value ranges the history keeps (memory and resolution) */
+  capacity: number;
 }
 
-export interface NoveltyModel extends DetectorModel {
+export interface NoveltyState extends DetectorState {
   kind: 'novelty';
   params: NoveltyParams;
+  /** points seen */
+  n: number;
+  values: IntervalHistory;
+  distances: RunningMoments;
+  /** moments of the log relative distances (the gate) */
+  relative: RunningMoments;
 }
 
 /**
- * Novelty: how far each value (and the recent level) lies from the nearest value the series has taken before,
- * compared with the novelties seen so far.
+ * A novelty distance, standardised and gated; the shared core of `novelty`, `level` and `volatility`.
  *
- * - value novelty d_t = min over the `history` present points j < t of |x_t - x_j| (0 for a value seen
- *   before, large for a level never visited: a new maximum or minimum, a shift into an empty range);
- * - level novelty: the same distance for the trailing mean of `level` points among earlier trailing means
- *   (a change of level or density that single values hide);
- * - each is standardised against the mean and standard deviation of its own earlier distances,
- *   z_t = (d_t - mean) / sd (so a novelty counts by how it compares with past ones, in any unit), and
- *   raw score = max(z_value, levelWeight · z_level), at least 0. NaN until `minPoints` earlier distances.
- * No expected value or band. The ensemble calibrates the raw score as the normal deviate it is
+ * d = distance from x to the nearest value of the history (0 for a value seen before, large for a level never
+ * visited). z_d = (d - mean) / sd of the earlier distances (Welford), floored at 0. With a gate, the distance is also
+ * judged relative to how densely the history is populated around x: r = d / (2 · spacing of the `k` nearest values on
+ * each side), z_r = the standardised log(1 + r), and the score is min(z_d, z_r): a value that lands in a sparse
+ * region (a new record in a series whose records keep growing) is not novel just because its distance is large.
+ * NaN until `minPoints` distances (and, for the gate, 2k + 1 points).
+ */
+export function noveltyScore(
+  values: IntervalHistory,
+  distances: RunningMoments,
+  relative: RunningMoments | null,
+  gate: number,
+  minPoints: number,
+  n: number,
+  x: number
+): number {
+  if (values.n === 0) return NaN;
+  const d = historyDistance(values, x);
+  let z = standardScore(distances, d, minPoints);
+  addMoment(distances, d);
+  if (relative && gate > 0 && n >= 2 * gate + 1) {
+    const spacing = Math.max(historySpacing(values, x, gate), 1e-12);
+    const r = d > 0 ? Math.log1p(d / (2 * spacing)) : 0;
+    const zr = standardScore(relative, r, minPoints);
+    addMoment(relative, r);
+    if (!Number.isNaN(zr)) z = Math.min(z, zr);
+  }
+  return z;
+}
+
+/**
+ * Value novelty: how far each value lies from the nearest value the series took in its last `history` points,
+ * standardised against the earlier such distances and gated by the local density of the history (see
+ * `noveltyScore`). No expected value or band. The ensemble reads the score as the normal deviate it is
  * (`calibration: 'standard'`).
  *
  * Method: nearest-neighbour distance novelty (Pimentel, Clifton, Clifton & Tarassenko, "A review of novelty
- * detection", Signal Processing 99, 2014, section 4.1), in one dimension over a sorted trailing window; the
- * value part is the "spatial anomaly" idea of Numenta's NAB detector (a value outside the range seen so far),
- * generalised to any unseen range. Chosen and tuned on the NAB development subset (docs/benchmarks.md).
- * O(n log h) comparisons plus O(n·h) element moves for h = history; causal.
+ * detection", Signal Processing 99, 2014, section 4.1) in one dimension, the "spatial anomaly" idea of Numenta's NAB
+ * detector generalised to any unseen range; the gate is a one-dimensional local outlier factor (Breunig, Kriegel, Ng
+ * & Sander, "LOF: identifying density-based local outliers", SIGMOD 2000). The history is a compact set of value
+ * ranges (`shared/intervalHistory`). O(log capacity) amortised per point plus O(gateNeighbours) for the gate.
  *
- * @example noveltyDetector.score(noveltyDetector.fit(train), input).score // [NaN, …, 0, 0, 6.2, 0, …]
+ * @example scoreSeries(noveltyDetector, {}, input).score // [NaN, …, 0, 0, 6.2, 0, …]
  */
-export const noveltyDetector: Detector<NoveltyParams, NoveltyModel> = {
+export const noveltyDetector: Detector<NoveltyParams, NoveltyState> = {
   name: 'novelty',
-  family: 'statistical',
-  description: 'novelty of each value and of the recent level against all values seen before',
-  defaults: { history: 10000, minPoints: 20, level: 24, levelWeight: 0.2 },
-  causal: true,
+  family: 'novelty',
+  description: 'novelty of each value against all values seen before (nearest-neighbour distance, density-gated)',
+  defaults: { history: 10000, minPoints: 20, gateNeighbours: 40, capacity: 256 },
   calibration: 'standard',
-  fit(_train: DetectorInput, params: Partial<NoveltyParams> = {}): NoveltyModel {
+  init(params: Partial<NoveltyParams>, _context: StreamContext): NoveltyState {
     const p = { ...noveltyDetector.defaults, ...params };
     checkParam('novelty', 'history', p.history, 1, true);
     checkParam('novelty', 'minPoints', p.minPoints, 1, true);
-    checkParam('novelty', 'level', p.level, 0, true);
-    checkParam('novelty', 'levelWeight', p.levelWeight, 0);
-    return { kind: 'novelty', version: 1, params: p };
+    checkParam('novelty', 'gateNeighbours', p.gateNeighbours, 0, true);
+    checkParam('novelty', 'capacity', p.capacity, 8, true);
+    return {
+      kind: 'novelty',
+      version: 3,
+      params: p,
+      n: 0,
+      values: createIntervalHistory(p.history, p.capacity),
+      distances: createMoments(),
+      relative: createMoments(),
+    };
   },
-  score(model: NoveltyModel, input: DetectorInput): DetectorOutput {
-    const { history, minPoints, level, levelWeight } = model.params;
-    const out = emptyOutput(input.values.length);
-    const value = standardised(nearestDistances(input.values, history), minPoints);
-    const levels =
-      level > 0 && levelWeight > 0
-        ? standardised(nearestDistances(trailingMean(input.values, level), history), minPoints)
-        : undefined;
-    for (let i = 0; i < out.score.length; i++) {
-      const a = value[i];
-      const b = levels ? levelWeight * levels[i] : NaN;
-      const z = Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b);
-      if (!Number.isNaN(z) && !Number.isNaN(input.values[i])) out.score[i] = Math.max(0, z);
-    }
-    return out;
+  update(state: NoveltyState, _t: number, x: number, out: PointScore): void {
+    const p = state.params;
+    if (Number.isNaN(x)) return;
+    out.score = noveltyScore(state.values, state.distances, state.relative, p.gateNeighbours, p.minPoints, state.n, x);
+    addToHistory(state.values, x, state.n++);
   },
 };
-
-/**
- * Distance from each present value to the nearest of the `history` present values before it (NaN for a
- * missing value or when none came before). O(n log h + n·h).
- */
-export function nearestDistances(values: Float64Array, history: number): Float64Array {
-  const out = new Float64Array(values.length).fill(NaN);
-  const window = new SortedWindow(history);
-  // the window's values in arrival order (a ring over `history` slots; `head` is the oldest once full)
-  const ring = new Float64Array(history);
-  let head = 0;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (Number.isNaN(x)) continue;
-    if (window.size > 0) out[i] = window.nearestDistance(x);
-    if (window.size === history) window.remove(ring[head]);
-    ring[head] = x;
-    head = (head + 1) % history;
-    window.insert(x);
-  }
-  return out;
-}
-
-/** Cap of a standardised novelty: the first change of a constant series is MAX_Z, not Infinity. */
-const MAX_Z = 1000;
-
-/** Each score standardised against the mean and population sd of the present scores before it (Welford). */
-function standardised(scores: Float64Array, minPoints: number): Float64Array {
-  const out = new Float64Array(scores.length).fill(NaN);
-  let count = 0;
-  let mean = 0;
-  let m2 = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const x = scores[i];
-    if (Number.isNaN(x)) continue;
-    if (count >= minPoints) {
-      const sd = Math.sqrt(m2 / count);
-      out[i] = sd > 0 ? Math.min(MAX_Z, (x - mean) / sd) : x > mean ? MAX_Z : 0;
-    }
-    count++;
-    const delta = x - mean;
-    mean += delta / count;
-    m2 += delta * (x - mean);
-  }
-  return out;
-}
-
-/** Mean of the present values among the trailing `length` points (NaN when fewer than half are present). */
-function trailingMean(values: Float64Array, length: number): Float64Array {
-  const out = new Float64Array(values.length).fill(NaN);
-  let sum = 0;
-  let present = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isNaN(values[i])) {
-      sum += values[i];
-      present++;
-    }
-    const old = i - length;
-    if (old >= 0 && !Number.isNaN(values[old])) {
-      sum -= values[old];
-      present--;
-    }
-    if (i >= length - 1 && present * 2 >= length) out[i] = sum / present;
-  }
-  return out;
-}

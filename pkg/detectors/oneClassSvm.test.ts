@@ -1,6 +1,6 @@
 import { InputError, ParameterError } from '../core/errors';
 import { createRng } from '../core/random';
-import { fitOneClassSvm, oneClassSvmDetector, scoreOneClassSvm } from './oneClassSvm';
+import { fitOneClassSvm, oneClassSvmBatch, scoreOneClassSvm } from './oneClassSvm';
 
 /** 300 deterministic 2-D points, also built by the scikit-learn script below. */
 function grid(): Float64Array {
@@ -68,18 +68,18 @@ describe('oneClassSvm detector', () => {
     const n = 1200;
     const values = Float64Array.from({ length: n }, (_, i) => 50 + 5 * Math.sin(i / 30) + r.normal());
     const input = { timestamps: Float64Array.from({ length: n }, (_, i) => i * 1000), values, intervalMs: 1000 };
-    const model = oneClassSvmDetector.fit(input);
+    const model = oneClassSvmBatch.fit(input, oneClassSvmBatch.params({}));
     const test = values.slice();
     test[900] -= 15;
     const copy = test.slice();
-    const out = oneClassSvmDetector.score(model, { ...input, values: test });
+    const out = oneClassSvmBatch.score!(model, { ...input, values: test });
     expect(Array.from(test)).toEqual(Array.from(copy));
     let maxOther = 0;
     for (let i = 20; i < n; i++) if (Math.abs(i - 900) > 12) maxOther = Math.max(maxOther, out.score[i]);
     expect(out.score[900]).toBeGreaterThan(maxOther);
     const back = JSON.parse(JSON.stringify(model));
-    expect(Array.from(oneClassSvmDetector.score(back, input).score)).toEqual(
-      Array.from(oneClassSvmDetector.score(model, input).score)
+    expect(Array.from(oneClassSvmBatch.score!(back, input).score)).toEqual(
+      Array.from(oneClassSvmBatch.score!(model, input).score)
     );
   });
 });
@@ -87,8 +87,8 @@ describe('oneClassSvm detector', () => {
 test('oneClassSvm: a too-sparse training series gives a model that judges no point, saying why', () => {
   const values = Float64Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? i : NaN));
   const input = { timestamps: Float64Array.from({ length: 300 }, (_, i) => i), values, intervalMs: 1 };
-  const model = oneClassSvmDetector.fit(input);
+  const model = oneClassSvmBatch.fit(input, oneClassSvmBatch.params({}));
   expect(model.svm).toBeNull();
   expect(model.untrained).toMatch(/too sparse/);
-  expect(Array.from(oneClassSvmDetector.score(model, input).score).every(Number.isNaN)).toBe(true);
+  expect(Array.from(oneClassSvmBatch.score!(model, input).score).every(Number.isNaN)).toBe(true);
 });

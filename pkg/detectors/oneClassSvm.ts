@@ -29,7 +29,8 @@ import {
   type Scaler,
 } from '../features/multivariate';
 import { windowFeatures } from '../features/windows';
-import { emptyOutput, type Detector, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
+import { refitting, type BatchDetector } from './shared/refit';
+import { emptyOutput, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
 
 /** Options of `fitOneClassSvm`. */
 export interface OneClassSvmOptions {
@@ -344,14 +345,18 @@ export interface OneClassSvmDetectorModel extends DetectorModel {
  * 1 - sum a K / (nu l) (see the file header). No expected value or band. Causal. A training series too short
  * or sparse for the window gives a model that judges no point (all NaN, the reason in `untrained`).
  */
-export const oneClassSvmDetector: Detector<OneClassSvmParams, OneClassSvmDetectorModel> = {
+export const oneClassSvmBatch: BatchDetector<OneClassSvmParams, OneClassSvmDetectorModel> = {
   name: 'oneClassSvm',
   family: 'multivariate',
   description: 'One-Class SVM (Schölkopf et al. 2001, RBF kernel) over sliding-window features',
   defaults: { window: 12, nu: 0.05, gamma: 'scale', maxTrain: 1000, seed: 1 },
-  causal: true,
+  params(params: Partial<OneClassSvmParams>): OneClassSvmParams {
+    const p = { ...oneClassSvmBatch.defaults, ...params };
+    intParam('oneClassSvm', 'window', p.window, 2, 10000);
+    return p;
+  },
   fit(train: DetectorInput, params: Partial<OneClassSvmParams> = {}): OneClassSvmDetectorModel {
-    const p = { ...oneClassSvmDetector.defaults, ...params };
+    const p = { ...oneClassSvmBatch.defaults, ...params };
     intParam('oneClassSvm', 'window', p.window, 2, 10000);
     const fm = windowFeatures(train.values, p.window);
     const scaler = fitRobustScaler(fm.data, fm.rows, fm.cols);
@@ -375,3 +380,14 @@ export const oneClassSvmDetector: Detector<OneClassSvmParams, OneClassSvmDetecto
     return out;
   },
 };
+
+/**
+ * The streaming `oneClassSvm` detector: refitted every 288 points on the last 2,000, each new point's feature
+ * window judged by the SVM decision function. O(window + support vectors · features) per point.
+ */
+export const oneClassSvmDetector = refitting(oneClassSvmBatch, (p) => ({
+  history: 2000,
+  refitEvery: 288,
+  minHistory: Math.max(64, 4 * p.window),
+  context: p.window + 1,
+}));

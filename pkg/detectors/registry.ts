@@ -1,10 +1,12 @@
 import { ParameterError } from '../core/errors';
 import { baselineDetector } from './baseline';
+import { contextualDetector } from './contextual';
 import { etsDetector } from './ets';
 import { iqrDetector } from './iqr';
 import { isolationForestDetector } from './isolationForest';
 import { kmeansDetector } from './kmeans';
 import { ksDriftDetector } from './ksDrift';
+import { levelDetector } from './level';
 import { lstmDetector } from './lstm';
 import { madDetector } from './mad';
 import { noveltyDetector } from './novelty';
@@ -13,32 +15,39 @@ import { prophetDetector } from './prophet';
 import { seasonalDetector } from './seasonal';
 import { spikeDetector } from './spike';
 import type { Detector } from './types';
+import { volatilityDetector } from './volatility';
 import { zscoreDetector } from './zscore';
 
-/** A detector of any parameter and model type (the registry's element type). */
+/** A detector of any parameter and state type (the registry's element type). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDetector = Detector<any, any>;
 
-/** Every detector Vigil ships, by name. Add a detector with one line here. */
+/** Every detector Vigil ships, by name (each exported as `<name>Detector`). Add a detector with one line here. */
 export const DETECTORS: Record<string, AnyDetector> = {
+  novelty: noveltyDetector,
+  level: levelDetector,
+  contextual: contextualDetector,
+  volatility: volatilityDetector,
   zscore: zscoreDetector,
   mad: madDetector,
   iqr: iqrDetector,
   spike: spikeDetector,
   seasonal: seasonalDetector,
-  novelty: noveltyDetector,
+  prophet: prophetDetector,
+  ets: etsDetector,
+  lstm: lstmDetector,
   isolationForest: isolationForestDetector,
   oneClassSvm: oneClassSvmDetector,
   kmeans: kmeansDetector,
   baseline: baselineDetector,
   ksDrift: ksDriftDetector,
-  prophet: prophetDetector,
-  ets: etsDetector,
-  lstm: lstmDetector,
 };
 
-/** Detectors the ensemble runs when none are chosen. */
-export const DEFAULT_DETECTORS: string[] = ['zscore', 'mad', 'iqr', 'spike', 'seasonal'];
+/**
+ * Detectors the ensemble runs when none are chosen: new values (`novelty`), new levels (`level`), contextual
+ * anomalies (`contextual`) and new spreads (`volatility`); see `DEFAULT_ENSEMBLE` for their weights.
+ */
+export const DEFAULT_DETECTORS: string[] = ['novelty', 'level', 'contextual', 'volatility'];
 
 /**
  * Look up a detector by name.

@@ -1,15 +1,24 @@
 /**
- * The detector interface. Every detector lives in its own file, is a pure function pair over typed
- * arrays (no I/O, no clock, seeded randomness, inputs never mutated) and serialises its model to JSON.
+ * The detector interface. Every detector lives in its own file and is streaming-native: `init` starts a stream
+ * (a serialisable state) and `update` takes the next point and writes its raw score, expected value and band,
+ * in O(1) or O(log n) amortised time. Batch scoring is the online form run over a series (`scoreSeries`).
+ * Detectors are pure: no I/O, no clock, seeded randomness, inputs never mutated; the state is the stream's own
+ * and is advanced in place.
  */
 
-/** A fitted model: plain JSON, tagged with the detector's `kind` and a model format `version`. */
+/** A stream's state: JSON-serialisable (typed arrays go through `core/stateCodec`), tagged with its detector. */
+export interface DetectorState {
+  kind: string;
+  version: number;
+}
+
+/** A fitted model of a detector that refits on history (see `shared/refit.ts`): plain JSON. */
 export interface DetectorModel {
   kind: string;
   version: number;
 }
 
-/** The input a detector sees: one regular series (equal spacing `intervalMs`), NaN for missing points. */
+/** The input of batch scoring: one regular series (equal spacing `intervalMs`), NaN for missing points. */
 export interface DetectorInput {
   /** epoch ms, strictly increasing, regularly spaced by `intervalMs` */
   timestamps: Float64Array;
@@ -20,13 +29,19 @@ export interface DetectorInput {
 }
 
 /**
- * Per-point output of a detector, every array the input's length.
- *
- * - `score`: raw anomaly score >= 0, larger is more anomalous, in the detector's own unit (for most,
- *   a deviation in robust standard deviations). NaN where the detector cannot judge the point
- *   (missing value, warm-up). The ensemble calibrates it to a tail probability.
+ * One point's output:
+ * - `score`: raw anomaly score >= 0, larger is more anomalous, in the detector's own unit. NaN where the
+ *   detector cannot judge the point (missing value, warm-up). The ensemble calibrates it to a tail probability.
  * - `expected`, `lower`, `upper`: the detector's expected value and band; NaN when it has none.
  */
+export interface PointScore {
+  score: number;
+  expected: number;
+  lower: number;
+  upper: number;
+}
+
+/** Batch output of a detector, every array the input's length (see `PointScore`). */
 export interface DetectorOutput {
   score: Float64Array;
   expected: Float64Array;
@@ -34,43 +49,51 @@ export interface DetectorOutput {
   upper: Float64Array;
 }
 
-/** Calibration families of raw scores (see `Detector.calibration`). */
+/**
+ * Calibration families of raw scores: `tail` (empirical body plus an exponential tail learned online from the
+ * detector's own past scores) or `standard` (the raw score already is a standard normal deviate: the detector
+ * standardises itself).
+ */
 export type CalibrationMethod = 'tail' | 'standard';
 
-export type DetectorFamily = 'statistical' | 'seasonal' | 'forecast' | 'multivariate' | 'drift';
+export type DetectorFamily = 'novelty' | 'statistical' | 'seasonal' | 'forecast' | 'multivariate' | 'drift';
+
+/** What a stream knows when it starts. */
+export interface StreamContext {
+  /** spacing of the points in ms (> 0) */
+  intervalMs: number;
+}
 
 /**
- * One detection method.
+ * One detection method, as a stream.
  *
- * `fit(train, params)` learns a model from a training series; `score(model, input)` scores every point of
- * `input` (which may include history before the points of interest: rolling methods use it as context).
- * Both throw `ParameterError` for invalid parameters and never mutate their inputs.
+ * `init(params, context)` validates the parameters (merged over `defaults`) and returns the initial state;
+ * `update(state, t, x, out)` advances the state by the point (t epoch ms, x the value or NaN when missing) and
+ * writes that point's score, expected value and band into `out`. A point is judged against the points before it
+ * only (causal). Detectors that need a heavy fit (decompositions, Prophet, ETS, LSTM, Isolation Forest, ...)
+ * refit on past points on a schedule inside `update` and score online in between.
  */
-export interface Detector<P extends object = Record<string, unknown>, M extends DetectorModel = DetectorModel> {
-  /** stable name used in options, models (`kind`) and explanations, e.g. `zscore` */
+export interface Detector<P extends object = Record<string, unknown>, S extends DetectorState = DetectorState> {
+  /** stable name used in options, states (`kind`) and explanations, e.g. `novelty` */
   readonly name: string;
   readonly family: DetectorFamily;
   /** one line for `--help` and docs */
   readonly description: string;
-  /** default parameters; `fit` merges user parameters over these */
+  /** default parameters; `init` merges user parameters over these */
   readonly defaults: P;
-  /**
-   * true when `score` is causal: the score of point t depends only on points <= t (and the model).
-   * Non-causal detectors (e.g. a decomposition of the whole input) must be refitted on history for honest
-   * streaming evaluation.
-   */
-  readonly causal: boolean;
-  /**
-   * How the ensemble turns this detector's raw scores into tail probabilities (default `tail`: empirical body
-   * plus an exponential tail; `standard`: the raw score already is a standard normal deviate, probability =
-   * its normal upper tail).
-   */
+  /** how the ensemble turns raw scores into tail probabilities (default `tail`) */
   readonly calibration?: CalibrationMethod;
-  fit(train: DetectorInput, params?: Partial<P>): M;
-  score(model: M, input: DetectorInput): DetectorOutput;
+  /** @throws ParameterError for invalid parameters */
+  init(params: Partial<P>, context: StreamContext): S;
+  update(state: S, t: number, x: number, out: PointScore): void;
 }
 
-/** Allocate an output of length n filled with NaN. */
+/** A fresh point output (all NaN). */
+export function emptyPoint(): PointScore {
+  return { score: NaN, expected: NaN, lower: NaN, upper: NaN };
+}
+
+/** Allocate a batch output of length n filled with NaN. */
 export function emptyOutput(n: number): DetectorOutput {
   return {
     score: new Float64Array(n).fill(NaN),
@@ -78,4 +101,32 @@ export function emptyOutput(n: number): DetectorOutput {
     lower: new Float64Array(n).fill(NaN),
     upper: new Float64Array(n).fill(NaN),
   };
+}
+
+/**
+ * Batch scoring: start a stream and run it over every point of `input`. Returns the per-point outputs and the
+ * final state (to continue the stream later). O(n) updates.
+ * @throws ParameterError for invalid parameters
+ */
+export function scoreSeries<P extends object, S extends DetectorState>(
+  detector: Detector<P, S>,
+  params: Partial<P>,
+  input: DetectorInput,
+  state: S = detector.init(params, { intervalMs: input.intervalMs })
+): DetectorOutput & { state: S } {
+  const n = input.values.length;
+  const out = emptyOutput(n);
+  const point = emptyPoint();
+  for (let i = 0; i < n; i++) {
+    point.score = NaN;
+    point.expected = NaN;
+    point.lower = NaN;
+    point.upper = NaN;
+    detector.update(state, input.timestamps[i], input.values[i], point);
+    out.score[i] = point.score;
+    out.expected[i] = point.expected;
+    out.lower[i] = point.lower;
+    out.upper[i] = point.upper;
+  }
+  return { ...out, state };
 }

@@ -1,127 +1,99 @@
-import type { CalibrationMethod } from '../detectors/types';
-import type { CalibrationModel } from './types';
+/**
+ * Online calibration of detector raw scores to tail probabilities, so that detectors with different units can be
+ * compared and combined.
+ */
 
+/** Histogram bins per decade of raw score, and the decades covered (1e-6 .. 1e6). */
+const BINS_PER_DECADE = 20;
+const LOW_DECADE = -6;
+const HIGH_DECADE = 6;
+const BINS = (HIGH_DECADE - LOW_DECADE) * BINS_PER_DECADE;
 /** Share of the probability mass modelled by the exponential tail. */
 const TAIL_MASS = 0.1;
-/** Number of stored quantile levels (0, 1/(Q-1), ..., 1). */
-const QUANTILE_LEVELS = 201;
+/** Scores needed before a calibration judges. */
+export const MIN_CALIBRATION_COUNT = 30;
 
 /**
- * Fit a calibration from a detector's raw scores on training data: stored quantiles for the body of the
- * distribution, and an exponential tail over the top 10% (peaks over threshold with a robust scale, median excess / ln 2:
- * the exponential special case of the generalised Pareto fit in SPOT: Siffer, Fouque, Termier & Largouët,
- * "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017).
+ * A detector's calibration state: a log-spaced histogram of its past raw scores (bin 0 holds scores <= 1e-6, the
+ * last bin scores >= 1e6). JSON-serialisable (see `core/stateCodec`), 2 KB.
+ */
+export interface TailCalibration {
+  counts: Float64Array;
+  total: number;
+}
+
+export function createTailCalibration(): TailCalibration {
+  return { counts: new Float64Array(BINS + 2), total: 0 };
+}
+
+function binOf(raw: number): number {
+  if (!(raw > 10 ** LOW_DECADE)) return 0;
+  const b = Math.floor((Math.log10(raw) - LOW_DECADE) * BINS_PER_DECADE) + 1;
+  return Math.min(BINS + 1, b);
+}
+
+/** Lower edge of a bin (raw score units). */
+function edge(b: number): number {
+  return b <= 0 ? 0 : 10 ** (LOW_DECADE + (b - 1) / BINS_PER_DECADE);
+}
+
+/** Record a raw score (NaN ignored). O(1). */
+export function observeCalibration(c: TailCalibration, raw: number): void {
+  if (Number.isNaN(raw)) return;
+  c.counts[binOf(raw)]++;
+  c.total++;
+}
+
+/**
+ * Tail probability P(S >= raw) of a raw score under the scores observed so far: the empirical exceedance
+ * (interpolated within the histogram bin) up to the top 10% of the mass, an exponential tail above it whose scale
+ * is the median excess over the tail threshold / ln 2 (robust to the few anomalies the history holds), capped at
+ * twice the distance from the median to the threshold so a series' own incidents do not calibrate themselves away.
+ * NaN for a NaN score or before `MIN_CALIBRATION_COUNT` scores.
  *
- * With `method` `standard`, the raw score is read as a standard normal deviate and the probability is its
- * normal upper tail (`novelty`, which standardises its own scores; the quantiles are kept for reference).
- *
- * @param rawScores detector raw scores (NaN ignored); not mutated
- * @param method `tail` (default) or `standard`
- * @returns a JSON-serialisable model; with no finite score, a model whose probabilities are NaN
- * Complexity O(n log n).
+ * Method: peaks over threshold with an exponential (generalised Pareto, shape 0) tail, as in SPOT (Siffer,
+ * Fouque, Termier & Largouët, "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017), on a streaming
+ * histogram. O(bins) = O(1) per call.
  */
-export function fitCalibration(rawScores: ArrayLike<number>, method: CalibrationMethod = 'tail'): CalibrationModel {
-  const xs: number[] = [];
-  for (let i = 0; i < rawScores.length; i++) if (Number.isFinite(rawScores[i])) xs.push(rawScores[i]);
-  xs.sort((a, b) => a - b);
-  const model = calibrationFromSorted(xs);
-  return method === 'standard' ? { ...model, method } : model;
+export function calibratedTail(c: TailCalibration, raw: number): number {
+  if (Number.isNaN(raw) || c.total < MIN_CALIBRATION_COUNT) return NaN;
+  const counts = c.counts;
+  const n = c.total;
+  // quantile levels from the top: find the bins of the median and of the tail threshold (90%)
+  const median = quantileFromTop(counts, n, 0.5);
+  const threshold = quantileFromTop(counts, n, TAIL_MASS);
+  if (raw > threshold) {
+    const medianExcess = Math.max(0, quantileFromTop(counts, n, TAIL_MASS / 2) - threshold);
+    const robust = medianExcess / Math.LN2;
+    const body = threshold - median;
+    const scale = Math.max(body > 0 ? Math.min(robust, 2 * body) : robust, 1e-3 * Math.max(threshold, 1e-9), 1e-9);
+    return TAIL_MASS * Math.exp(-(raw - threshold) / scale);
+  }
+  // empirical exceedance: the mass above raw's bin plus the part of its own bin above raw
+  const b = binOf(raw);
+  let above = 0;
+  for (let k = b + 1; k < counts.length; k++) above += counts[k];
+  const lo = edge(b);
+  const hi = b >= BINS + 1 ? lo : edge(b + 1);
+  const frac = hi > lo ? Math.min(1, Math.max(0, (hi - raw) / (hi - lo))) : 0.5;
+  return Math.min(1, (above + frac * counts[b]) / n);
 }
 
-function calibrationFromSorted(xs: ArrayLike<number>): CalibrationModel {
-  const n = xs.length;
-  if (n === 0)
-    return { kind: 'calibration', version: 1, quantiles: [], threshold: NaN, tailMass: TAIL_MASS, scale: NaN };
-  const quantiles: number[] = [];
-  for (let k = 0; k < QUANTILE_LEVELS; k++) quantiles.push(sortedQuantile(xs, k / (QUANTILE_LEVELS - 1)));
-  const threshold = sortedQuantile(xs, 1 - TAIL_MASS);
-  // robust scale: for an exponential tail the median excess is scale * ln 2; the median is not dragged up by
-  // the few anomalies a training window holds, as the mean excess would be
-  const excesses: number[] = [];
-  for (let i = n - 1; i >= 0 && xs[i] > threshold; i--) excesses.push(xs[i] - threshold);
-  const over = excesses.length;
-  excesses.sort((a, b) => a - b);
-  const medianExcess =
-    over === 0 ? 0 : over % 2 ? excesses[over >> 1] : (excesses[over / 2 - 1] + excesses[over / 2]) / 2;
-  // the tail may not be heavier than the body of the distribution suggests: capping the scale at twice the
-  // distance from the median to the tail threshold keeps a series' own incidents from calibrating themselves away
-  const body = threshold - sortedQuantile(xs, 0.5);
-  const spread = sortedQuantile(xs, 0.99) - sortedQuantile(xs, 0.5);
-  const robust = medianExcess / Math.LN2;
-  const scale = Math.max(body > 0 ? Math.min(robust, 2 * body) : robust, 1e-3 * spread, 1e-9);
-  const tailMass = over ? over / n : 1 / (n + 1);
-  return { kind: 'calibration', version: 1, quantiles, threshold, tailMass, scale };
-}
-
-/**
- * Tail probability P(S >= raw) under a calibration: the empirical exceedance below the tail threshold, the
- * exponential tail above it (for a `standard` calibration, the normal upper tail of raw).
- * Returns a probability in [0, 1], or NaN for a NaN score or an empty model.
- * O(log Q).
- */
-export function tailProbability(model: CalibrationModel, raw: number): number {
-  const q = model.quantiles;
-  if (Number.isNaN(raw)) return NaN;
-  if (model.method === 'standard') return normalTail(raw, 0, 1);
-  if (q.length === 0) return NaN;
-  if (raw > model.threshold) return model.tailMass * Math.exp(-(raw - model.threshold) / model.scale);
-  if (raw <= q[0]) return 1;
-  // find the highest level whose quantile is < raw, interpolate to the next
-  let lo = 0;
-  let hi = q.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (q[mid] < raw) lo = mid;
-    else hi = mid - 1;
-  }
-  const next = Math.min(q.length - 1, lo + 1);
-  const frac = q[next] > q[lo] ? (raw - q[lo]) / (q[next] - q[lo]) : 1;
-  const level = (lo + frac) / (q.length - 1);
-  return Math.max(model.tailMass, Math.min(1, 1 - level));
-}
-
-/**
- * Streaming calibration for honest evaluation: probabilities at point t use the training scores plus the
- * scores observed before t. `observe` adds a score; the model is refitted every `refitEvery` observations
- * (amortised O(log n) per point plus O(n log n / refitEvery)). A `standard` calibration has nothing to learn.
- */
-export class OnlineCalibration {
-  private sorted: number[];
-  private model: CalibrationModel;
-  private pending = 0;
-  constructor(
-    initial: ArrayLike<number>,
-    private readonly refitEvery = 32
-  ) {
-    this.sorted = [];
-    for (let i = 0; i < initial.length; i++) if (Number.isFinite(initial[i])) this.sorted.push(initial[i]);
-    this.sorted.sort((a, b) => a - b);
-    this.model = calibrationFromSorted(this.sorted);
-  }
-  /** Continue a fitted calibration online: from its stored quantiles (`tail`), or as it is (`standard`). */
-  static continuing(model: CalibrationModel): OnlineCalibration {
-    const online = new OnlineCalibration(model.quantiles);
-    if (model.method === 'standard') online.model = model;
-    return online;
-  }
-  probability(raw: number): number {
-    return tailProbability(this.model, raw);
-  }
-  observe(raw: number): void {
-    if (!Number.isFinite(raw) || this.model.method === 'standard') return;
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sorted[mid] < raw) lo = mid + 1;
-      else hi = mid;
+/** The raw score above which `mass` of the observed scores lie (bin-interpolated). */
+function quantileFromTop(counts: Float64Array, n: number, mass: number): number {
+  const target = mass * n;
+  let acc = 0;
+  for (let b = counts.length - 1; b >= 0; b--) {
+    const c = counts[b];
+    if (acc + c >= target && c > 0) {
+      const lo = edge(b);
+      const hi = b >= BINS + 1 ? lo : edge(b + 1);
+      const frac = (target - acc) / c; // share of this bin's mass taken from its top
+      return hi - frac * (hi - lo);
     }
-    this.sorted.splice(lo, 0, raw);
-    if (++this.pending >= this.refitEvery || this.model.quantiles.length === 0) {
-      this.model = calibrationFromSorted(this.sorted);
-      this.pending = 0;
-    }
+    acc += c;
   }
+  return 0;
 }
 
 /**
@@ -156,12 +128,47 @@ export function normalTail(raw: number, mean: number, sd: number): number {
   return erfc / 2;
 }
 
-/** Type-7 quantile of an ascending array. */
-function sortedQuantile(xs: ArrayLike<number>, q: number): number {
-  const h = (xs.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(xs.length - 1, lo + 1);
-  return xs[lo] + (h - lo) * (xs[hi] - xs[lo]);
+/**
+ * The standard normal deviate whose upper tail is p (the probit of 1 - p), for p in (0, 1); +Infinity at 0,
+ * -Infinity at 1. Acklam's rational approximation refined by one Halley step on `normalTail` (relative error
+ * about 1e-9; P. J. Acklam, "An algorithm for computing the inverse normal cumulative distribution function", 2003).
+ */
+export function normalDeviate(p: number): number {
+  if (Number.isNaN(p)) return NaN;
+  if (p <= 0) return Infinity;
+  if (p >= 1) return -Infinity;
+  const q = 1 - p; // lower-tail probability
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  let x: number;
+  if (q < 0.02425) {
+    const r = Math.sqrt(-2 * Math.log(q));
+    x =
+      (((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) /
+      ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1);
+  } else if (q > 1 - 0.02425) {
+    const r = Math.sqrt(-2 * Math.log(p));
+    x =
+      -(((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) /
+      ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1);
+  } else {
+    const r = q - 0.5;
+    const s = r * r;
+    x =
+      ((((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r) /
+      (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1);
+  }
+  // one Halley step on the upper tail: f(x) = normalTail(x) - p
+  const e = normalTail(x, 0, 1) - p;
+  const u = -e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
+  return x - u / (1 + (x * u) / 2);
 }
 
 /**

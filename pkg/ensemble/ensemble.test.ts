@@ -1,114 +1,90 @@
 import { ParameterError } from '../core/errors';
-import type { DetectorInput } from '../detectors/types';
-import { fitCalibration, probabilityToScore, tailProbability } from './calibration';
-import { fitEnsemble, scoreEnsemble } from './ensemble';
 import { severityOf } from '../contract/rules';
-import { buildEvents } from './events';
+import { lcg } from '../../tests/helpers/streams';
+import {
+  DEFAULT_ENSEMBLE,
+  detectorScore,
+  ensemblePoint,
+  resolveEnsembleOptions,
+  startEnsemble,
+  updateEnsemble,
+} from './ensemble';
+import { describeEvent, feedEvent, ONSET, startEvents } from './events';
+import type { EnsemblePoint } from './types';
 
-function noisy(n: number, seed = 99): DetectorInput {
-  let s = seed;
-  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
-  return {
-    timestamps: Float64Array.from({ length: n }, (_, i) => i * 300_000),
-    values: Float64Array.from({ length: n }, () => 50 + rnd() * 6),
-    intervalMs: 300_000,
-  };
+const MIN = 60_000;
+
+/** Run an ensemble over values; returns per-point copies of its output. */
+function run(values: number[], options = {}): EnsemblePoint[] {
+  const state = startEnsemble(options, { intervalMs: MIN });
+  const out: EnsemblePoint[] = [];
+  values.forEach((x, i) => {
+    const p = ensemblePoint(state);
+    updateEnsemble(state, i * MIN, x, p);
+    out.push(p);
+  });
+  return out;
 }
 
-describe('calibration', () => {
-  test('maps raw scores to decreasing tail probabilities with an exponential tail', () => {
-    const raw = Float64Array.from({ length: 1000 }, (_, i) => i / 100);
-    const cal = fitCalibration(raw);
-    expect(tailProbability(cal, -1)).toBe(1);
-    expect(tailProbability(cal, 5)).toBeCloseTo(0.5, 1);
-    const p9 = tailProbability(cal, 9.5);
-    const p20 = tailProbability(cal, 20);
-    expect(p9).toBeLessThan(0.1);
-    expect(p20).toBeLessThan(p9);
-    expect(p20).toBeGreaterThan(0);
-    expect(tailProbability(cal, NaN)).toBeNaN();
-    expect(JSON.parse(JSON.stringify(cal))).toEqual(cal);
-  });
-
-  test('a few huge training outliers do not calibrate themselves away', () => {
-    const raw = Float64Array.from({ length: 200 }, (_, i) => (i % 10) / 5);
-    raw[50] = raw[120] = raw[170] = 40;
-    const p = tailProbability(fitCalibration(raw), 40);
-    expect(p).toBeLessThan(1e-6);
-  });
-
-  test('probability to 0-100 score', () => {
-    expect(probabilityToScore(1)).toBe(0);
-    expect(probabilityToScore(1e-3)).toBeCloseTo(50);
-    expect(probabilityToScore(1e-9)).toBe(100);
-    expect(probabilityToScore(NaN)).toBeNaN();
-  });
-});
+function noisy(n: number, seed = 99): number[] {
+  const rnd = lcg(seed);
+  return Array.from({ length: n }, () => 50 + (rnd() - 0.5) * 6);
+}
 
 describe('ensemble', () => {
-  test('finds an injected spike, says which detectors saw it, and stays quiet elsewhere', () => {
-    const input = noisy(600);
-    const values = Float64Array.from(input.values);
+  test('finds an injected spike: the strongest detector decides, and each detector says how strongly it saw it', () => {
+    const values = noisy(600);
     values[400] = 120;
-    const withSpike = { ...input, values };
-    const model = fitEnsemble(withSpike, { detectors: ['zscore', 'mad', 'iqr', 'spike'] });
-    const out = scoreEnsemble(model, withSpike);
-    expect(out.anomalous[400]).toBe(1);
-    expect(out.score[400]).toBeGreaterThanOrEqual(75);
-    expect(out.direction[400]).toBe(1);
-    expect(out.confidence[400]).toBeGreaterThanOrEqual(0.5);
-    const flagged = Array.from(out.anomalous).reduce((a, b) => a + b, 0);
+    const out = run(values);
+    expect(out[400].anomalous).toBe(true);
+    expect(out[400].score).toBeGreaterThanOrEqual(75);
+    const scores = Array.from(out[400].strengths, detectorScore).filter(Number.isFinite);
+    expect(out[400].score).toBe(Math.max(...scores));
+    expect(detectorScore(out[400].strengths[0])).toBe(100); // novelty saw a value never seen before
+    expect(out[400].confidence).toBeGreaterThan(0);
+    const flagged = out.slice(100).filter((p) => p.anomalous).length;
     expect(flagged).toBeLessThanOrEqual(3);
-    const events = buildEvents({ __name__: 'latency' }, withSpike, out);
-    const ev = events.find((e) => e.start === withSpike.timestamps[400])!;
-    expect(ev.severity).toBe('critical');
-    expect(ev.actual).toBe(120);
-    expect(ev.expected).toBeGreaterThan(45);
-    expect(ev.expected).toBeLessThan(55);
-    expect(Object.keys(ev.detectors).length).toBeGreaterThanOrEqual(2);
-    expect(ev.explanation).toMatch(/latency was 120, above the expected/);
   });
 
-  test('majority needs half the detectors; any needs one', () => {
-    const input = noisy(400);
-    const values = Float64Array.from(input.values);
-    values[300] = 47; // within noise for most detectors
-    const model = fitEnsemble({ ...input, values }, { detectors: ['zscore', 'mad'], mode: 'any' });
-    const anyOut = scoreEnsemble(model, { ...input, values });
-    const majority = scoreEnsemble({ ...model, options: { ...model.options, mode: 'majority' } }, { ...input, values });
-    const nAny = anyOut.anomalous.reduce((a, b) => a + b, 0);
-    const nMaj = majority.anomalous.reduce((a, b) => a + b, 0);
-    expect(nMaj).toBeLessThanOrEqual(nAny);
+  test('the band comes from a detector that has one, and direction says above or below', () => {
+    const values = noisy(300);
+    values[250] = 10;
+    const out = run(values);
+    expect(out[250].expected).toBeGreaterThan(45);
+    expect(out[250].expected).toBeLessThan(55);
+    expect(out[250].lower).toBeLessThan(out[250].expected);
+    expect(out[250].direction).toBe(-1);
   });
 
-  test('online calibration uses only the past and matches the fitted shape', () => {
-    const input = noisy(500);
-    const model = fitEnsemble(
-      { ...input, values: input.values.subarray(0, 100), timestamps: input.timestamps.subarray(0, 100) },
-      { detectors: ['zscore'] }
+  test('majority needs half the active weight; any needs one', () => {
+    const values = noisy(400);
+    values[300] = 90;
+    const any = run(values, { detectors: ['novelty', 'zscore'], mode: 'any' });
+    const majority = run(values, { detectors: ['novelty', 'zscore'], mode: 'majority' });
+    const count = (ps: EnsemblePoint[]) => ps.filter((p) => p.anomalous).length;
+    expect(count(majority)).toBeLessThanOrEqual(count(any));
+  });
+
+  test('the score of a point does not depend on later points (causal)', () => {
+    const a = noisy(300);
+    const b = a.slice();
+    b[299] = 1000;
+    const ra = run(a);
+    const rb = run(b);
+    expect(ra.slice(0, 299).map((p) => p.score)).toEqual(rb.slice(0, 299).map((p) => p.score));
+    expect(rb[299].anomalous).toBe(true);
+  });
+
+  test('bad options are refused with the option named; choosing detectors drops the others’ weights', () => {
+    expect(() => resolveEnsembleOptions({ detectors: [] })).toThrow(ParameterError);
+    expect(() => resolveEnsembleOptions({ detectors: ['zscore', 'zscore'] })).toThrow(/twice/);
+    expect(() => resolveEnsembleOptions({ mode: 'most' as never })).toThrow(/mode/);
+    expect(() => resolveEnsembleOptions({ threshold: 200 })).toThrow(/threshold/);
+    expect(() => resolveEnsembleOptions({ detectors: ['zscore'], weights: { zscore: -1 } })).toThrow(
+      /weight of "zscore"/
     );
-    const a = scoreEnsemble(model, input, { calibration: 'online' });
-    const values = Float64Array.from(input.values);
-    values[499] = 1000; // a change at the end must not alter earlier online scores
-    const b = scoreEnsemble(model, { ...input, values }, { calibration: 'online' });
-    expect(Array.from(a.score.subarray(0, 499))).toEqual(Array.from(b.score.subarray(0, 499)));
-    expect(b.anomalous[499]).toBe(1);
-  });
-
-  test('models are plain JSON and rebuild the same scores', () => {
-    const input = noisy(300);
-    const model = fitEnsemble(input, {});
-    const again = scoreEnsemble(JSON.parse(JSON.stringify(model)), input);
-    expect(Array.from(again.score)).toEqual(Array.from(scoreEnsemble(model, input).score));
-  });
-
-  test('bad options are refused with the option named', () => {
-    const input = noisy(50);
-    expect(() => fitEnsemble(input, { detectors: [] })).toThrow(ParameterError);
-    expect(() => fitEnsemble(input, { detectors: ['zscore', 'zscore'] })).toThrow(/twice/);
-    expect(() => fitEnsemble(input, { mode: 'most' as never })).toThrow(/mode/);
-    expect(() => fitEnsemble(input, { threshold: 200 })).toThrow(/threshold/);
-    expect(() => fitEnsemble(input, { weights: { zscore: -1 } })).toThrow(/weight of "zscore"/);
+    expect(resolveEnsembleOptions({ detectors: ['novelty', 'zscore'] }).weights).toEqual({ novelty: 1 });
+    expect(resolveEnsembleOptions({}).weights).toEqual(DEFAULT_ENSEMBLE.weights);
   });
 
   test('severity bands', () => {
@@ -116,5 +92,55 @@ describe('ensemble', () => {
     expect(severityOf(50)).toBe('major');
     expect(severityOf(25)).toBe('minor');
     expect(severityOf(10)).toBe('warning');
+  });
+});
+
+describe('event logic', () => {
+  /** Feed strengths (as scores) through the event builder; returns the onset flags and the closed events. */
+  function events(strengths: number[], onset = 5) {
+    const state = startEvents({ onset, mergeGap: 1 }, MIN);
+    const onsets: boolean[] = [];
+    const closed: number[] = [];
+    strengths.forEach((s, i) => {
+      const point: EnsemblePoint = {
+        score: s,
+        strength: s,
+        anomalous: s >= 50,
+        confidence: 1,
+        direction: 1,
+        expected: 0,
+        lower: -1,
+        upper: 1,
+        strengths: Float64Array.of(s),
+      };
+      const flags = feedEvent(state, i * MIN, s, point, true);
+      onsets.push((flags & ONSET) !== 0);
+      if (state.closed) closed.push(state.closed.start / MIN);
+    });
+    return { onsets, closed, state };
+  }
+
+  test('a run of high scores is one event opened at its start, with a gap of one normal point tolerated', () => {
+    const { onsets, closed } = events([0, 60, 70, 10, 80, 0, 0, 0, 0]);
+    expect(onsets.filter(Boolean).length).toBe(1);
+    expect(onsets[1]).toBe(true);
+    expect(closed).toEqual([1]);
+  });
+
+  test('a repeat within the refractory window is suppressed unless it escalates', () => {
+    const repeat = events([0, 90, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0]);
+    expect(repeat.onsets.filter(Boolean).length).toBe(1);
+    const escalation = events([0, 60, 0, 0, 90, 0, 0, 0, 0, 0, 0, 0]);
+    expect(escalation.onsets.filter(Boolean).length).toBe(2);
+    const later = events([0, 90, 0, 0, 0, 0, 0, 0, 60, 0, 0]);
+    expect(later.onsets.filter(Boolean).length).toBe(2); // after the window
+  });
+
+  test('an event says which detectors saw it, with severity and an explanation', () => {
+    const { state } = events([0, 90]);
+    const e = describeEvent(state.open!, { __name__: 'latency' }, ['novelty'], state.options);
+    expect(e.severity).toBe('critical');
+    expect(e.detectors).toEqual({ novelty: 100 });
+    expect(e.explanation).toMatch(/latency was 90, above the expected 0 \(band -1 to 1\); 1 of 1 detectors saw it/);
   });
 });

@@ -1,37 +1,51 @@
 import { ParameterError } from '../core/errors';
-import { DEFAULT_DETECTORS, getDetector } from '../detectors/registry';
-import { detectPeriods } from '../features/seasonality';
-import type { DetectorInput, DetectorOutput } from '../detectors/types';
-import { fitCalibration, OnlineCalibration, probabilityToScore, tailProbability } from './calibration';
-import type { EnsembleModel, EnsembleOptions, EnsembleOutput } from './types';
+import { DEFAULT_DETECTORS, getDetector, type AnyDetector } from '../detectors/registry';
+import { emptyPoint, type PointScore, type StreamContext } from '../detectors/types';
+import {
+  calibratedTail,
+  createTailCalibration,
+  normalDeviate,
+  normalTail,
+  observeCalibration,
+  probabilityToScore,
+} from './calibration';
+import type { EnsembleOptions, EnsemblePoint, EnsembleState } from './types';
 
-/** Defaults, chosen by measurement on the development data (NAB and the sample web logs; see README). */
+/**
+ * The default ensemble, the product's best configuration (measured on the NAB development data, leave one category
+ * out, and on the sample web logs; see docs/benchmarks.md): new values at full weight, new levels, the contextual
+ * (time-of-day) view and new spreads at the weights that make their calibrated scores comparable with it; a point
+ * is anomalous when any detector's score reaches the threshold.
+ */
 export const DEFAULT_ENSEMBLE: EnsembleOptions = {
   detectors: DEFAULT_DETECTORS,
-  mode: 'majority',
-  voteProbability: 1e-3,
-  threshold: 25,
+  weights: { novelty: 1, level: 0.2, contextual: 0.1, volatility: 0.2 },
+  mode: 'any',
+  threshold: 37,
 };
 
 /**
- * Merge user options over the defaults and validate them.
- * @throws ParameterError for an unknown detector, a bad mode, weight, probability or threshold
+ * Merge user options over the defaults and validate them. Choosing detectors drops the default weights of the
+ * detectors not chosen (a chosen detector without a weight has weight 1).
+ * @throws ParameterError for an unknown detector, a bad mode, weight or threshold
  */
 export function resolveEnsembleOptions(options: Partial<EnsembleOptions> = {}): EnsembleOptions {
-  const o: EnsembleOptions = { ...DEFAULT_ENSEMBLE, ...stripUndefined(options) };
+  const given = stripUndefined(options);
+  const o: EnsembleOptions = { ...DEFAULT_ENSEMBLE, ...given };
   if (!Array.isArray(o.detectors) || o.detectors.length === 0) throw new ParameterError('choose at least one detector');
   for (const name of o.detectors) getDetector(name);
   if (new Set(o.detectors).size !== o.detectors.length) {
     throw new ParameterError(`detectors are listed twice: ${o.detectors.join(', ')}`);
   }
+  if (given.weights === undefined) {
+    const defaults = DEFAULT_ENSEMBLE.weights ?? {};
+    o.weights = Object.fromEntries(o.detectors.filter((d) => d in defaults).map((d) => [d, defaults[d]]));
+  }
   if (o.mode !== 'majority' && o.mode !== 'any') {
     throw new ParameterError(`mode must be "majority" or "any", got ${JSON.stringify(o.mode)}`);
   }
-  if (!(o.voteProbability > 0 && o.voteProbability < 1)) {
-    throw new ParameterError(`voteProbability must be in (0, 1), got ${o.voteProbability}`);
-  }
-  if (!(o.threshold >= 0 && o.threshold <= 100))
-    throw new ParameterError(`threshold must be 0-100, got ${o.threshold}`);
+  if (!(typeof o.threshold === 'number' && o.threshold >= 0 && o.threshold <= 100))
+    throw new ParameterError(`threshold must be 0-100, got ${JSON.stringify(o.threshold)}`);
   for (const [name, w] of Object.entries(o.weights ?? {})) {
     if (!o.detectors.includes(name))
       throw new ParameterError(`weight given for "${name}", which is not a chosen detector`);
@@ -47,153 +61,152 @@ export function resolveEnsembleOptions(options: Partial<EnsembleOptions> = {}): 
 }
 
 /**
- * Fit every chosen detector on the training series and calibrate each one's raw scores on that same series.
- * Seasonality is detected once (augurs' periodogram) and shared: season-aware detectors (`season` parameter)
- * judge residuals against the same phase of past seasons, the `seasonal` detector decomposes with the periods.
- *
- * @param train regular series (see DetectorInput); not mutated
- * @param options ensemble options over `DEFAULT_ENSEMBLE`
- * @returns a JSON-serialisable ensemble model
+ * Start a running ensemble for a stream: every chosen detector's initial state (parameters validated) and, for
+ * detectors calibrated by their tail, an empty calibration.
  * @throws ParameterError for invalid options or detector parameters
  */
-export function fitEnsemble(train: DetectorInput, options: Partial<EnsembleOptions> = {}): EnsembleModel {
-  const opts = resolveEnsembleOptions(options);
-  const periods = needsSeason(opts) ? detectPeriods(train.values, 2, train.intervalMs) : [];
-  const members = opts.detectors.map((name) => {
-    const detector = getDetector(name);
-    const params: Record<string, unknown> = { ...(opts.params?.[name] ?? {}) };
-    // share the detected seasonality: season-aware detectors judge residuals against the same phase
-    if ('season' in detector.defaults && params.season === undefined) params.season = periods[0] ?? 0;
-    if (name === 'seasonal' && params.periods === undefined && periods.length) params.periods = periods;
-    const model = detector.fit(train, params);
-    const raw = detector.score(model, train).score;
-    return { name, model, calibration: fitCalibration(raw, detector.calibration ?? 'tail') };
-  });
-  return { kind: 'ensemble', version: 1, options: opts, members };
-}
-
-export interface ScoreEnsembleOptions {
-  /**
-   * `fitted` (default) calibrates with the model's stored calibration; `online` calibrates the score at
-   * point t against the training distribution plus the raw scores of points before t only (honest streaming).
-   */
-  calibration?: 'fitted' | 'online';
-}
-
-/**
- * Score a series with a fitted ensemble: each detector's raw score becomes a tail probability, then a 0-100
- * score; detectors vote when their probability is below `voteProbability`; the ensemble anomaly score is the
- * weight-averaged score of the detectors that judged the point, and a point is anomalous when the vote rule
- * holds (`majority`: at least half the weight of the detectors active on the series; `any`: one) and the score reaches `threshold`.
- *
- * @returns per-point arrays the length of `input` (see EnsembleOutput)
- */
-export function scoreEnsemble(
-  model: EnsembleModel,
-  input: DetectorInput,
-  options: ScoreEnsembleOptions = {}
-): EnsembleOutput {
-  const outputs = model.members.map((m) => getDetector(m.name).score(m.model, input));
-  return combineScores(model, input, outputs, options);
-}
-
-/**
- * The ensemble's combination step on detector outputs computed elsewhere (e.g. by a streaming runner that
- * refits a non-causal detector on history): calibration, 0-100 scores, vote, expected value and band, exactly as
- * `scoreEnsemble` does.
- *
- * @param outputs one DetectorOutput per member, in `model.members` order, each the length of `input`
- */
-export function combineScores(
-  model: EnsembleModel,
-  input: DetectorInput,
-  outputs: DetectorOutput[],
-  options: ScoreEnsembleOptions = {}
-): EnsembleOutput {
-  const n = input.values.length;
-  const opts = model.options;
-  const contributions: Record<string, Float64Array> = {};
-  const probabilities = model.members.map((m, d) => {
-    const raw = outputs[d].score;
-    const p = new Float64Array(n);
-    if (options.calibration === 'online') {
-      const cal = OnlineCalibration.continuing(m.calibration);
-      for (let i = 0; i < n; i++) {
-        p[i] = cal.probability(raw[i]);
-        cal.observe(raw[i]);
-      }
-    } else {
-      for (let i = 0; i < n; i++) p[i] = tailProbability(m.calibration, raw[i]);
-    }
-    contributions[m.name] = p.map(probabilityToScore);
-    return p;
-  });
-  const weights = model.members.map((m) => opts.weights?.[m.name] ?? 1);
-  // the vote counts the weight of detectors active on this series (those that judge any point), so that a
-  // detector still warming up does not lower the bar for the others
-  let activeWeight = 0;
-  probabilities.forEach((p, d) => {
-    if (p.some((x) => !Number.isNaN(x))) activeWeight += weights[d];
-  });
-
-  const score = new Float64Array(n).fill(NaN);
-  const anomalous = new Uint8Array(n);
-  const confidence = new Float64Array(n).fill(NaN);
-  const direction = new Int8Array(n);
-  const expected = new Float64Array(n).fill(NaN);
-  const lower = new Float64Array(n).fill(NaN);
-  const upper = new Float64Array(n).fill(NaN);
-  const scratch: number[] = [];
-
-  for (let i = 0; i < n; i++) {
-    let judged = 0;
-    let voted = 0;
-    let sum = 0;
-    for (let d = 0; d < model.members.length; d++) {
-      const p = probabilities[d][i];
-      if (Number.isNaN(p) || weights[d] === 0) continue;
-      judged += weights[d];
-      sum += weights[d] * contributions[model.members[d].name][i];
-      if (p < opts.voteProbability) voted += weights[d];
-    }
-    expected[i] = medianAt(outputs, 'expected', i, scratch);
-    lower[i] = medianAt(outputs, 'lower', i, scratch);
-    upper[i] = medianAt(outputs, 'upper', i, scratch);
-    const x = input.values[i];
-    if (!Number.isNaN(x) && !Number.isNaN(expected[i])) direction[i] = Math.sign(x - expected[i]);
-    if (judged === 0) continue;
-    score[i] = sum / judged;
-    confidence[i] = voted / judged;
-    const voteHolds = opts.mode === 'any' ? voted > 0 : voted > 0 && voted >= activeWeight / 2;
-    if (voteHolds && score[i] >= opts.threshold) anomalous[i] = 1;
-  }
-  return { score, anomalous, confidence, direction, expected, lower, upper, contributions };
-}
-
-/** Whether any chosen detector takes its seasonality from the ensemble (so periods must be detected once). */
-function needsSeason(opts: EnsembleOptions): boolean {
-  return opts.detectors.some((name) => {
+export function startEnsemble(options: Partial<EnsembleOptions>, context: StreamContext): EnsembleState {
+  const o = resolveEnsembleOptions(options);
+  const members = o.detectors.map((name) => {
     const d = getDetector(name);
-    const p = opts.params?.[name] ?? {};
-    return ('season' in d.defaults && p.season === undefined) || (name === 'seasonal' && p.periods === undefined);
+    return {
+      name,
+      weight: o.weights?.[name] ?? 1,
+      state: d.init(o.params?.[name] ?? {}, context),
+      calibration: (d.calibration ?? 'tail') === 'tail' ? createTailCalibration() : null,
+      active: false,
+    };
   });
+  return { kind: 'ensemble', version: 2, options: o, members };
 }
 
-function medianAt(
-  outputs: DetectorOutput[],
-  key: 'expected' | 'lower' | 'upper',
-  i: number,
-  scratch: number[]
-): number {
-  scratch.length = 0;
-  for (const o of outputs) {
-    const v = o[key][i];
-    if (!Number.isNaN(v)) scratch.push(v);
+/** A reusable output for `updateEnsemble` (one per stream loop). */
+export function ensemblePoint(state: EnsembleState): EnsemblePoint {
+  return {
+    score: NaN,
+    strength: NaN,
+    anomalous: false,
+    confidence: NaN,
+    direction: 0,
+    expected: NaN,
+    lower: NaN,
+    upper: NaN,
+    strengths: new Float64Array(state.members.length),
+  };
+}
+
+const scratch: PointScore = emptyPoint();
+
+/** The detectors of a running ensemble, resolved once per state object (a decoded state gets its own entry). */
+const resolved = new WeakMap<EnsembleState, AnyDetector[]>();
+function detectorsOf(state: EnsembleState): AnyDetector[] {
+  let ds = resolved.get(state);
+  if (!ds) {
+    ds = state.members.map((m) => getDetector(m.name));
+    resolved.set(state, ds);
   }
-  if (scratch.length === 0) return NaN;
-  scratch.sort((a, b) => a - b);
-  const m = scratch.length >> 1;
-  return scratch.length % 2 ? scratch[m] : (scratch[m - 1] + scratch[m]) / 2;
+  return ds;
+}
+
+/**
+ * Advance the ensemble by one point and combine its detectors:
+ *
+ * 1. each detector scores the point (raw score, expected value, band) from its own state;
+ * 2. its raw score becomes a normal score z: a `standard` detector's score is one already; a `tail` detector's is
+ *    the normal deviate of its calibrated tail probability (`calibratedTail`, learned online from its past scores);
+ * 3. its 0-100 score is that of the upper tail of weight · z (`probabilityToScore`), and it votes when that reaches the
+ *    threshold;
+ * 4. the anomaly score is the highest detector score; the point is anomalous when the score reaches the threshold and
+ *    the vote rule holds (`any`: one vote; `majority`: at least half the weight of the detectors active so far);
+ * 5. the expected value and band are those of the first detector that has one, seasonal and forecasting detectors
+ *    first (they know the time of day); direction = sign(x - expected).
+ *
+ * The maximum of calibrated scores is a union (OR) rule over detectors with comparable false-alarm rates (as in
+ * earthgecko Skyline's consensus of simple algorithms, here with calibrated rather than binary votes); each event can
+ * say which detectors saw it and how strongly. O(detectors) per point plus the detectors' own cost.
+ */
+export function updateEnsemble(state: EnsembleState, t: number, x: number, out: EnsemblePoint): void {
+  const o = state.options;
+  const voteAt = voteStrength(state);
+  let strength = NaN;
+  let judged = 0;
+  let voted = 0;
+  let votedWeight = 0;
+  let active = 0;
+  let bandRank = Infinity;
+  out.expected = NaN;
+  out.lower = NaN;
+  out.upper = NaN;
+  const detectors = detectorsOf(state);
+  for (let k = 0; k < state.members.length; k++) {
+    const m = state.members[k];
+    const detector = detectors[k];
+    scratch.score = NaN;
+    scratch.expected = NaN;
+    scratch.lower = NaN;
+    scratch.upper = NaN;
+    detector.update(m.state, t, x, scratch);
+    const raw = scratch.score;
+    let z: number;
+    if (m.calibration) {
+      z = normalDeviate(calibratedTail(m.calibration, raw));
+      observeCalibration(m.calibration, raw);
+    } else {
+      z = raw;
+    }
+    const weighted = m.weight * z;
+    out.strengths[k] = weighted;
+    if (!Number.isNaN(weighted)) {
+      m.active = true;
+      judged++;
+      if (!(weighted <= strength)) strength = weighted;
+      if (weighted >= voteAt) {
+        voted++;
+        votedWeight += m.weight;
+      }
+    }
+    if (m.active) active += m.weight;
+    if (!Number.isNaN(scratch.expected)) {
+      const rank = detector.family === 'seasonal' || detector.family === 'forecast' ? k : state.members.length + k;
+      if (rank < bandRank) {
+        bandRank = rank;
+        out.expected = scratch.expected;
+        out.lower = scratch.lower;
+        out.upper = scratch.upper;
+      }
+    }
+  }
+  out.strength = strength;
+  out.score = detectorScore(strength);
+  out.confidence = judged > 0 ? voted / judged : NaN;
+  out.direction = Number.isNaN(x) || Number.isNaN(out.expected) ? 0 : Math.sign(x - out.expected);
+  const vote = o.mode === 'any' ? voted > 0 : voted > 0 && votedWeight >= active / 2;
+  out.anomalous = vote && out.score >= o.threshold;
+}
+
+/**
+ * A detector's (or the ensemble's) 0-100 score from its weighted normal score z: that of its upper tail
+ * (`probabilityToScore`: p = 1e-3 scores 50, p <= 1e-6 scores 100). NaN stays NaN.
+ */
+export function detectorScore(z: number): number {
+  return Number.isNaN(z) ? NaN : probabilityToScore(normalTail(z, 0, 1));
+}
+
+/** The weighted normal score at which a detector's score reaches the threshold (cached per state object). */
+const voteStrengths = new WeakMap<EnsembleState, number>();
+function voteStrength(state: EnsembleState): number {
+  let z = voteStrengths.get(state);
+  if (z === undefined) {
+    const threshold = state.options.threshold;
+    z =
+      threshold <= 0
+        ? -Infinity
+        : threshold >= 100
+          ? normalDeviate(1e-6)
+          : normalDeviate(10 ** ((-6 * threshold) / 100));
+    voteStrengths.set(state, z);
+  }
+  return z;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,81 +1,221 @@
 import type { Labels } from '../core/series';
-import type { DetectorInput } from '../detectors/types';
+import { ParameterError } from '../core/errors';
+import type { AnomalyEvent } from '../contract';
 import { severityOf } from '../contract/rules';
-import type { EnsembleOutput } from './types';
-import type { AnomalyEvent } from '../contract/results';
+import { detectorScore } from './ensemble';
+import type { EnsemblePoint } from './types';
 
+/** Event logic options, in points of the series. */
 export interface EventOptions {
-  /** normal points allowed inside one event before it splits in two (default 1) */
-  mergeGap?: number;
+  /**
+   * refractory window in points: after a point, no new event opens in the next `onset` points unless a point is
+   * stronger than every point in the window before it (an escalation); default `defaultOnset` (six hours)
+   */
+  onset: number;
+  /** normal points allowed inside one event before it closes (hysteresis); default 2 */
+  mergeGap: number;
   /** a detector is named in an event when its own score at the peak reaches this (0-100, default 50) */
-  detectorScore?: number;
-  /** name of the metric for explanations, e.g. `requests` (default: labels.__name__ or "value") */
-  metric?: string;
+  detectorScore: number;
+}
+
+/** The refractory window's duration (ms) and its least number of points. */
+export const ONSET_MS = 6 * 3_600_000;
+export const MIN_ONSET_POINTS = 3;
+
+/** Default refractory window of a series spaced `intervalMs`: six hours, at least three points. */
+export function defaultOnset(intervalMs: number): number {
+  return Math.max(MIN_ONSET_POINTS, Math.ceil(ONSET_MS / intervalMs));
+}
+
+export const DEFAULT_EVENT_OPTIONS: Omit<EventOptions, 'onset'> = { mergeGap: 2, detectorScore: 50 };
+
+/**
+ * Validate event options merged over the defaults for a series spaced `intervalMs`.
+ * @throws ParameterError naming the bad option
+ */
+export function resolveEventOptions(options: Partial<EventOptions>, intervalMs: number): EventOptions {
+  const o: EventOptions = {
+    ...DEFAULT_EVENT_OPTIONS,
+    onset: defaultOnset(intervalMs),
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  };
+  for (const key of ['onset', 'mergeGap'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 0)
+      throw new ParameterError(`${key} must be an integer >= 0 points, got ${o[key]}`);
+  }
+  if (!(o.detectorScore >= 0 && o.detectorScore <= 100)) {
+    throw new ParameterError(`detectorScore must be 0-100, got ${o.detectorScore}`);
+  }
+  return o;
+}
+
+/** An event being built (still open). */
+export interface OpenEvent {
+  start: number;
+  end: number;
+  peak: number;
+  score: number;
+  actual: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  direction: number;
+  confidence: number;
+  /** each member's weighted normal score at the peak */
+  strengths: number[];
+  /** normal points since the last anomalous one */
+  gap: number;
+}
+
+/** The event builder's state: the trailing strengths of the refractory window (a monotonic deque) and the open event. */
+export interface EventState {
+  options: EventOptions;
+  /** points seen */
+  n: number;
+  /** ring of (index, strength) pairs with decreasing strengths over the last `onset` points; head and size */
+  dequeIndex: Float64Array;
+  dequeStrength: Float64Array;
+  dequeHead: number;
+  dequeSize: number;
+  open: OpenEvent | null;
+  /** the event that closed at the last point fed, if any */
+  closed: OpenEvent | null;
+}
+
+export function startEvents(options: Partial<EventOptions>, intervalMs: number): EventState {
+  const o = resolveEventOptions(options, intervalMs);
+  return {
+    options: o,
+    n: 0,
+    dequeIndex: new Float64Array(o.onset + 2),
+    dequeStrength: new Float64Array(o.onset + 2),
+    dequeHead: 0,
+    dequeSize: 0,
+    open: null,
+    closed: null,
+  };
+}
+
+/** `feedEvent` result flags. */
+export const IN_EVENT = 1;
+export const ONSET = 2;
+
+/**
+ * Feed one scored point. Returns flags: `IN_EVENT` when the point belongs to an event, `ONSET` when it opened one;
+ * `state.closed` holds the event that closed at this point, if any.
+ *
+ * An event opens at an anomalous point that is an onset: its strength is higher than every strength of the previous
+ * `onset` points (so a run of high scores raises one alert at its start, and a later rise only when it escalates).
+ * It extends over anomalous points allowing `mergeGap` normal points between them, and closes after more. An
+ * anomalous point that is neither an onset nor inside an open event is a repeat and is suppressed.
+ *
+ * Method: a refractory period with escalation (non-maximum suppression over a trailing window, sliding-window
+ * maximum by a monotonic deque, O(1) amortised, no allocation) plus hysteresis on closing.
+ */
+export function feedEvent(state: EventState, t: number, x: number, point: EnsemblePoint, warm: boolean): number {
+  const i = state.n++;
+  const o = state.options;
+  const s = Number.isNaN(point.strength) ? 0 : point.strength;
+  const cap = state.dequeIndex.length;
+  // drop indices that left the window; the front then holds the window's maximum
+  while (state.dequeSize > 0 && state.dequeIndex[state.dequeHead] < i - o.onset) {
+    state.dequeHead = (state.dequeHead + 1) % cap;
+    state.dequeSize--;
+  }
+  const trailingMax = state.dequeSize > 0 ? state.dequeStrength[state.dequeHead] : 0;
+  const isOnset = o.onset === 0 || s > trailingMax;
+  while (state.dequeSize > 0 && state.dequeStrength[(state.dequeHead + state.dequeSize - 1) % cap] <= s) {
+    state.dequeSize--;
+  }
+  const tail = (state.dequeHead + state.dequeSize) % cap;
+  state.dequeIndex[tail] = i;
+  state.dequeStrength[tail] = s;
+  state.dequeSize++;
+
+  state.closed = null;
+  const anomalous = warm && point.anomalous;
+  const open = state.open;
+  if (open) {
+    if (anomalous) {
+      open.end = t;
+      open.gap = 0;
+      if (point.score > open.score) setPeak(open, t, x, point);
+      return IN_EVENT;
+    }
+    open.gap++;
+    if (open.gap <= o.mergeGap) return 0;
+    state.closed = open;
+    state.open = null;
+  }
+  if (anomalous && isOnset) {
+    const e: OpenEvent = {
+      start: t,
+      end: t,
+      peak: t,
+      score: 0,
+      actual: x,
+      expected: NaN,
+      lower: NaN,
+      upper: NaN,
+      direction: 0,
+      confidence: NaN,
+      strengths: [],
+      gap: 0,
+    };
+    setPeak(e, t, x, point);
+    state.open = e;
+    return IN_EVENT | ONSET;
+  }
+  return 0;
+}
+
+function setPeak(e: OpenEvent, t: number, x: number, point: EnsemblePoint): void {
+  e.peak = t;
+  e.score = Number.isNaN(point.score) ? 0 : point.score;
+  e.actual = x;
+  e.expected = point.expected;
+  e.lower = point.lower;
+  e.upper = point.upper;
+  e.direction = point.direction;
+  e.confidence = point.confidence;
+  e.strengths = Array.from(point.strengths);
 }
 
 /**
- * Merge anomalous points into events: consecutive anomalous points (allowing `mergeGap` normal points between
- * them) form one event with its start, end, peak score, severity (of the peak), the detectors that saw it
- * with their scores at the peak, expected vs actual at the peak, direction and a readable explanation.
- *
- * @param labels the series' labels, copied into each event
- * @param input the scored series (timestamps epoch ms, values)
- * @param out the ensemble output for `input`
- * @returns events in time order
+ * Describe an event: the detectors that saw it (own score at the peak >= `detectorScore`), severity of the peak, and
+ * a sentence an on-call engineer can read. Expected value and band are in `transform`'s inverse units when given.
  */
-export function buildEvents(
+export function describeEvent(
+  e: OpenEvent,
   labels: Labels,
-  input: DetectorInput,
-  out: EnsembleOutput,
-  options: EventOptions = {}
-): AnomalyEvent[] {
-  const mergeGap = options.mergeGap ?? 1;
-  const detectorScore = options.detectorScore ?? 50;
-  const metric = options.metric ?? labels.__name__ ?? 'value';
-  const events: AnomalyEvent[] = [];
-  const n = input.values.length;
-  let i = 0;
-  while (i < n) {
-    if (!out.anomalous[i]) {
-      i++;
-      continue;
-    }
-    const first = i;
-    let last = i;
-    let peak = i;
-    let j = i + 1;
-    while (j < n && j - last - 1 <= mergeGap) {
-      if (out.anomalous[j]) {
-        last = j;
-        if (out.score[j] > out.score[peak]) peak = j;
-      }
-      j++;
-    }
-    const detectors: Record<string, number> = {};
-    for (const [name, scores] of Object.entries(out.contributions)) {
-      if (scores[peak] >= detectorScore) detectors[name] = round1(scores[peak]);
-    }
-    const actual = input.values[peak];
-    const expected = out.expected[peak];
-    const direction = out.direction[peak] < 0 ? 'below' : 'above';
-    const severity = severityOf(out.score[peak]);
-    events.push({
-      start: input.timestamps[first],
-      end: input.timestamps[last],
-      labels: { ...labels },
-      severity,
-      score: round1(out.score[peak]),
-      peak: input.timestamps[peak],
-      detectors,
-      expected,
-      actual,
-      direction,
-      confidence: out.confidence[peak],
-      explanation: explain(metric, actual, expected, out.lower[peak], out.upper[peak], direction, detectors, out, peak),
-    });
-    i = last + 1;
-  }
-  return events;
+  memberNames: string[],
+  options: EventOptions,
+  toUnits: (v: number) => number = (v) => v
+): AnomalyEvent {
+  const detectors: Record<string, number> = {};
+  memberNames.forEach((name, k) => {
+    const s = detectorScore(e.strengths[k]);
+    if (s >= options.detectorScore) detectors[name] = round1(s);
+  });
+  const expected = toUnits(e.expected);
+  const lower = toUnits(e.lower);
+  const upper = toUnits(e.upper);
+  const direction = e.direction < 0 ? 'below' : 'above';
+  const metric = labels.__name__ ?? 'value';
+  return {
+    start: e.start,
+    end: e.end,
+    labels: { ...labels },
+    severity: severityOf(e.score),
+    score: round1(e.score),
+    peak: e.peak,
+    detectors,
+    expected,
+    actual: e.actual,
+    direction,
+    confidence: e.confidence,
+    explanation: explain(metric, e.actual, expected, lower, upper, direction, detectors, memberNames.length, e.score),
+  };
 }
 
 function explain(
@@ -86,19 +226,18 @@ function explain(
   upper: number,
   direction: 'above' | 'below',
   detectors: Record<string, number>,
-  out: EnsembleOutput,
-  peak: number
+  total: number,
+  score: number
 ): string {
   const names = Object.entries(detectors)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${Math.round(v)}`);
-  const total = Object.keys(out.contributions).length;
   const band = Number.isNaN(lower) || Number.isNaN(upper) ? '' : ` (band ${fmt(lower)} to ${fmt(upper)})`;
-  const exp = Number.isNaN(expected) ? 'no expected value' : `expected ${fmt(expected)}${band}`;
+  const where = Number.isNaN(expected) ? 'with no expected value' : `${direction} the expected ${fmt(expected)}${band}`;
   return (
-    `${metric} was ${fmt(actual)}, ${direction} the ${exp}; ` +
+    `${metric} was ${fmt(actual)}, ${where}; ` +
     `${names.length} of ${total} detectors saw it (${names.join(', ') || 'none above 50'}); ` +
-    `anomaly score ${Math.round(out.score[peak])}`
+    `anomaly score ${Math.round(score)}`
   );
 }
 

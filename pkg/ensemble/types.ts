@@ -1,58 +1,65 @@
+// the wire types of results (AnomalyEvent, ResultPoint, SeriesResult, DetectionResult, Severity) live in pkg/contract
 import type { VoteMode } from '../contract/rules';
-import type { DetectorModel } from '../detectors/types';
+import type { DetectorState } from '../detectors/types';
+import type { TailCalibration } from './calibration';
 
 /** Ensemble configuration. Every field has a measured default (see `DEFAULT_ENSEMBLE`). */
 export interface EnsembleOptions {
-  /** detector names, e.g. `['zscore', 'mad', 'iqr', 'spike', 'seasonal']` */
+  /** detector names, e.g. `['novelty', 'level', 'contextual', 'volatility']` */
   detectors: string[];
   /** per-detector parameters, merged over each detector's defaults */
   params?: Record<string, Record<string, unknown>>;
-  /** per-detector vote weights (default 1) */
+  /**
+   * per-detector weights (default 1; the default ensemble's are in `DEFAULT_ENSEMBLE`): a detector's calibrated
+   * normal score is multiplied by its weight before it is turned into its 0-100 score
+   */
   weights?: Record<string, number>;
   mode: VoteMode;
-  /** a detector votes when its calibrated tail probability is below this (0-1) */
-  voteProbability: number;
-  /** minimum ensemble anomaly score (0-100) for a point to count as anomalous */
+  /** minimum anomaly score (0-100) for a point to count as anomalous; a detector votes when its own score reaches it */
   threshold: number;
 }
 
-/** A fitted ensemble: each detector's model plus its score calibration. Plain JSON. */
-export interface EnsembleModel {
+/** One member of a running ensemble: its detector's stream state and, for `tail` detectors, its calibration. */
+export interface MemberState {
+  name: string;
+  weight: number;
+  state: DetectorState;
+  calibration: TailCalibration | null;
+  /** whether this member has judged any point yet (the vote counts active members only) */
+  active: boolean;
+}
+
+/** A running ensemble: plain JSON through `core/stateCodec`. */
+export interface EnsembleState {
   kind: 'ensemble';
   version: number;
   options: EnsembleOptions;
-  members: { name: string; model: DetectorModel; calibration: CalibrationModel }[];
+  members: MemberState[];
 }
 
 /**
- * Maps a detector's raw score to a tail probability P(S >= s): empirical below the `threshold`
- * quantile, an exponential tail above it (peaks-over-threshold, as in SPOT: Siffer et al., KDD 2017).
- */
-export interface CalibrationModel {
-  kind: 'calibration';
-  version: number;
-  /** raw scores at evenly spaced quantile levels 0..1 (ascending) */
-  quantiles: number[];
-  /** tail starts at this raw score, holding `tailMass` of the probability */
-  threshold: number;
-  tailMass: number;
-  /** scale of the exponential tail (mean excess over the threshold) */
-  scale: number;
-  /**
-   * `standard` (the detector's `calibration`): the raw score is a standard normal deviate and the probability
-   * its normal upper tail; the fields above are then kept for reference only. Absent means `tail`.
-   */
-  method?: 'standard';
-}
-
-/**
- * Per-point ensemble output for one series; every array has the series' length.
+ * One point of ensemble output.
  * - `score`: anomaly score 0-100 (NaN when no detector could judge the point)
- * - `anomalous`: 1 when the point is anomalous under the vote rule and threshold
- * - `confidence`: share (0-1) of detector weight that voted
+ * - `strength`: the highest weighted normal score of the detectors, uncapped (the score saturates at 100 for
+ *   p <= 1e-6; the event logic compares strengths so that two saturated scores still rank)
+ * - `anomalous`: the point is anomalous under the vote rule and threshold
+ * - `confidence`: share (0-1) of the detectors that judged the point that voted
  * - `direction`: 1 above expected, -1 below, 0 when unknown or equal
- * - `contributions`: each detector's own 0-100 score
+ * - `strengths`: each detector's weighted normal score, in member order (its 0-100 score is `detectorScore` of it)
  */
+export interface EnsemblePoint {
+  score: number;
+  strength: number;
+  anomalous: boolean;
+  confidence: number;
+  direction: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  strengths: Float64Array;
+}
+
+/** Per-point ensemble output for a whole series; arrays of the series' length (see `EnsemblePoint`). */
 export interface EnsembleOutput {
   score: Float64Array;
   anomalous: Uint8Array;

@@ -68,7 +68,8 @@ export interface ProphetFit {
 /** Minimum present training points for a Prophet fit. */
 export const PROPHET_MIN_POINTS = 10;
 
-function checkOptions(o: ProphetOptions): void {
+/** Validate Prophet options. @throws ParameterError naming the bad option */
+export function checkProphetOptions(o: ProphetOptions): void {
   const bad = (name: string, v: unknown, why: string) =>
     new ParameterError(`prophet: ${name} ${why}, got ${JSON.stringify(v)}`);
   if (!(o.level > 0 && o.level < 1)) throw bad('level', o.level, 'must be in (0, 1)');
@@ -142,7 +143,7 @@ export function fitProphet(
   options: Partial<ProphetOptions> = {}
 ): ProphetFit {
   const o = { ...DEFAULT_PROPHET_OPTIONS, ...options };
-  checkOptions(o);
+  checkProphetOptions(o);
   if (timestamps.length !== values.length) {
     throw new InputError(`prophet: ${timestamps.length} timestamps but ${values.length} values`);
   }

@@ -1,26 +1,26 @@
 import { regularize } from '../core/regularize';
-import type { Series } from '../core/series';
+import type { Labels, Series } from '../core/series';
 import { driftStatus } from '../detectors/ksDrift';
-import type { DetectorInput } from '../detectors/types';
-import { fitEnsemble, scoreEnsemble } from '../ensemble/ensemble';
-import { buildEvents } from '../ensemble/events';
 import { forecast } from '../forecast/forecast';
-import type { EnsembleModel, EnsembleOptions, EnsembleOutput } from '../ensemble/types';
-import type { AnomalyEvent } from '../contract/results';
+import {
+  advanceStream,
+  startStream,
+  type PipelineOptions,
+  type StreamOutput,
+  type StreamState,
+} from '../pipeline/stream';
 
 /**
  * The detection functions the service calls, gathered behind one interface so the scheduler and routes can be
- * tested with a fake engine and run with the real one (`defaultEngine`, the lead's ensemble in `pkg/ensemble/`).
+ * tested with a fake engine and run with the real one (`defaultEngine`: the detection pipeline of `pkg/pipeline/`).
  */
 export interface DetectionEngine {
   /** Put a series on the job's grid (epoch-aligned buckets of `intervalMs`, NaN gaps). */
   regularize(series: Series, intervalMs: number): Series;
-  /** Fit the ensemble on a training series (see `fitEnsemble`). */
-  fit(train: DetectorInput, options: Partial<EnsembleOptions>): EnsembleModel;
-  /** Score a series (which may start with context before the points of interest). */
-  score(model: EnsembleModel, input: DetectorInput): EnsembleOutput;
-  /** Merge anomalous points into events. */
-  events(labels: Series['labels'], input: DetectorInput, out: EnsembleOutput): AnomalyEvent[];
+  /** Start a series' detection stream (see `startStream`). */
+  start(options: PipelineOptions, intervalMs: number, sample: Float64Array): StreamState;
+  /** Advance a stream over the next points of its series (see `advanceStream`). */
+  advance(state: StreamState, labels: Labels, timestamps: Float64Array, values: Float64Array): StreamOutput;
   /** Two-sample KS drift test of `recent` against `reference` (p < 0.01 drifting). */
   drift(
     reference: ArrayLike<number>,
@@ -34,15 +34,11 @@ export interface DetectionEngine {
   ): { t: number; mean: number; lower: number; upper: number }[];
 }
 
-/**
- * The real engine: regularize + fitEnsemble/scoreEnsemble + buildEvents + KS drift (pkg/detectors/ksDrift) +
- * AutoETS forecasts (pkg/forecast).
- */
+/** The real engine: regularize + the detection pipeline + KS drift (pkg/detectors/ksDrift) + AutoETS forecasts. */
 export const defaultEngine: DetectionEngine = {
   regularize: (s, i) => regularize(s, i),
-  fit: (train, options) => fitEnsemble(train, options),
-  score: (model, input) => scoreEnsemble(model, input),
-  events: (labels, input, out) => buildEvents(labels, input, out),
+  start: (options, intervalMs, sample) => startStream(options, intervalMs, sample),
+  advance: (state, labels, timestamps, values) => advanceStream(state, labels, timestamps, values),
   drift: (reference, recent) => {
     const d = driftStatus(reference, recent);
     return { drifting: d.drift, pValue: d.pValue, statistic: d.statistic };

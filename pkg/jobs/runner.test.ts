@@ -1,14 +1,7 @@
 import { Repo } from '../store/repo';
 import { SqliteStore } from '../store/sqlite';
 import { defaultEngine } from './engine';
-import {
-  CONTEXT_POINTS,
-  JobRunner,
-  contextPoints,
-  matchesFalsePositive,
-  tunedThreshold,
-  type JobModels,
-} from './runner';
+import { JobRunner, matchesFalsePositive, tunedThreshold } from './runner';
 import { SourceRegistry } from '../sources/registry';
 import { ManualClock, MemorySeriesSource } from '../../tests/helpers/jobs';
 import type { AnomalyEvent } from '../contract/results';
@@ -30,7 +23,7 @@ function setupRunner(spikes: Map<number, number>) {
 }
 
 describe('JobRunner', () => {
-  it('fits on the training window, then scores incrementally (new points plus context only)', async () => {
+  it('streams the training window on the first run, then only the new points, continuing the saved stream', async () => {
     const repo = new Repo(await SqliteStore.open());
     const clock = new ManualClock(T0 + 30_000);
     const source = setupRunner(new Map());
@@ -49,7 +42,12 @@ describe('JobRunner', () => {
     const end = T0 - MIN; // newest complete bucket
     expect(first.lastProcessed).toBe(end);
     expect(first.points).toBe(2 * 1440);
-    expect(source.fetches[0]).toEqual({ from: end - 2 * 1440 * MIN, to: end + MIN - 1, intervalMs: MIN });
+    // the first run also reads its warm-up (two days at one minute) before the training window
+    expect(source.fetches[0]).toEqual({
+      from: end - (2 * 1440 + 2880) * MIN + MIN,
+      to: end + MIN - 1,
+      intervalMs: MIN,
+    });
     expect(await repo.getModel(job.id)).toBeDefined();
     await repo.setLastRun(
       job.id,
@@ -62,10 +60,8 @@ describe('JobRunner', () => {
     const second = await runner.run(job);
     expect(second.points).toBe(5);
     expect(second.lastProcessed).toBe(end + 5 * MIN);
-    // no refit: one fetch, starting CONTEXT_POINTS before the first new point
-    expect(source.fetches).toEqual([
-      { from: end + MIN - CONTEXT_POINTS * MIN, to: end + 6 * MIN - 1, intervalMs: MIN },
-    ]);
+    // one fetch of the new points only: the stream continues from its saved state
+    expect(source.fetches).toEqual([{ from: end + MIN, to: end + 6 * MIN - 1, intervalMs: MIN }]);
     const stored = await repo.readResults(job.id, end + MIN, end + 5 * MIN);
     expect(stored[0].points.map((p) => p.t)).toEqual([1, 2, 3, 4, 5].map((k) => end + k * MIN));
     expect(stored[0].points.every((p) => p.expected !== null && p.score !== null)).toBe(true);
@@ -108,28 +104,29 @@ describe('JobRunner', () => {
     expect(first[0]).toMatchObject({ direction: 'above', peak: spikeAt(3) });
     await repo.addFeedback(first[0], 'false_positive', 'deploy spike', clock.now());
 
-    // the same pattern an hour later (same series, same direction, no bigger) is suppressed
-    spikes.set(spikeAt(63), 7.5);
-    clock.t += 60 * MIN;
+    // the same pattern seven hours later (same series, same direction, no bigger; after the six-hour refractory
+    // window of the event logic) is suppressed
+    spikes.set(spikeAt(423), 7.5);
+    clock.t += 420 * MIN;
     const tuned = await runner.run(job);
     await repo.setLastRun(
       job.id,
       { at: clock.now(), ok: true, durationMs: 1 },
       { failures: 0, lastProcessed: tuned.lastProcessed }
     );
-    // one false positive raised the threshold by 10% of the default (25)
-    expect(tuned.threshold).toBeCloseTo(27.5);
-    expect(await repo.listAnomalies(job.id, spikeAt(60), spikeAt(65))).toHaveLength(0);
-    const hidden = await repo.listAnomalies(job.id, spikeAt(60), spikeAt(65), true);
+    // one false positive raised the threshold by 10% of the default (37)
+    expect(tuned.threshold).toBeCloseTo(40.7);
+    expect(await repo.listAnomalies(job.id, spikeAt(420), spikeAt(425))).toHaveLength(0);
+    const hidden = await repo.listAnomalies(job.id, spikeAt(420), spikeAt(425), true);
     expect(hidden).toHaveLength(1);
     expect(hidden[0].suppressedBy).toBeDefined();
-    const pts = (await repo.readResults(job.id, spikeAt(63), spikeAt(63)))[0].points;
+    const pts = (await repo.readResults(job.id, spikeAt(423), spikeAt(423)))[0].points;
     expect(pts[0]).toMatchObject({ anomaly: false, direction: 0 });
 
-    // a much bigger spike is still reported
-    spikes.set(spikeAt(123), 30);
+    // a much bigger spike is still reported (an escalation opens an event within the refractory window)
+    spikes.set(spikeAt(483), 30);
     await step(60);
-    const big = await repo.listAnomalies(job.id, spikeAt(120), spikeAt(125));
+    const big = await repo.listAnomalies(job.id, spikeAt(480), spikeAt(485));
     expect(big).toHaveLength(1);
     expect(big[0].suppressedBy).toBeUndefined();
     expect((await repo.listAnomalies(job.id, 0, Number.MAX_SAFE_INTEGER)).length).toBe(before + 2);
@@ -145,31 +142,6 @@ describe('tunedThreshold', () => {
     expect(tunedThreshold(40, { false_positive: 1, confirmed: 3 })).toBeCloseTo(32);
     expect(tunedThreshold(40, { false_positive: 0, confirmed: 20 })).toBeCloseTo(20);
     expect(tunedThreshold(90, { false_positive: 5, confirmed: 0 })).toBe(100);
-  });
-});
-
-describe('contextPoints', () => {
-  const models = (periods: number[]): JobModels => ({
-    version: 1,
-    series: {
-      a: {
-        labels: {},
-        reference: [],
-        model: {
-          kind: 'ensemble',
-          version: 1,
-          options: { detectors: ['seasonal'], mode: 'majority', voteProbability: 1e-3, threshold: 25 },
-          members: [
-            { name: 'seasonal', model: { kind: 'seasonal', version: 1, periods } as never, calibration: {} as never },
-          ],
-        },
-      },
-    },
-  });
-  it('is at least CONTEXT_POINTS, or two of the longest seasonal period', () => {
-    expect(contextPoints(models([]))).toBe(CONTEXT_POINTS);
-    expect(contextPoints(models([24, 168]))).toBe(CONTEXT_POINTS);
-    expect(contextPoints(models([1440, 10080]))).toBe(20160);
   });
 });
 

@@ -1,9 +1,12 @@
 import { InputError } from '../core/errors';
 import { parseInterval } from '../core/interval';
 import { formatLabels, type Labels, type Series } from '../core/series';
-import type { DetectorInput } from '../detectors/types';
-import type { EnsembleModel, EnsembleOptions } from '../ensemble/types';
+import { decodeState, encodeState } from '../core/stateCodec';
+import { DEFAULT_ENSEMBLE } from '../ensemble/ensemble';
 import type { AnomalyEvent } from '../contract/results';
+import type { EnsembleOptions } from '../ensemble/types';
+import { eventsOf } from '../pipeline/detect';
+import { defaultWarmup, type StreamState } from '../pipeline/stream';
 import type { Repo, StoredPoint } from '../store/repo';
 import type { DetectionEngine } from './engine';
 import type { SourceRegistry } from '../sources/registry';
@@ -14,36 +17,17 @@ import type { StoredAnomaly } from '../contract/results';
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;
 
-/**
- * Points of history fetched before the first new point so rolling detectors have their window (at least this
- * many; more when a seasonal model needs two of its periods, see `contextPoints`).
- */
-export const CONTEXT_POINTS = 1440;
-
-/**
- * Context a job's models need: `CONTEXT_POINTS`, or two of the longest seasonal period any member model found
- * (MSTL decomposes only inputs spanning two periods), whichever is larger.
- */
-export function contextPoints(models: JobModels): number {
-  let longest = 0;
-  for (const s of Object.values(models.series)) {
-    for (const m of s.model.members) {
-      const periods = (m.model as { periods?: unknown }).periods;
-      if (Array.isArray(periods)) for (const p of periods) if (typeof p === 'number' && p > longest) longest = p;
-    }
-  }
-  return Math.max(CONTEXT_POINTS, 2 * longest);
-}
-/** Present values of the training window kept as the drift reference, and size of the recent drift window. */
+/** Present values of the first run's history kept as the drift reference, and size of the recent drift window. */
 export const DRIFT_REFERENCE_POINTS = 1000;
 export const DRIFT_RECENT_POINTS = 240;
-/** A model is refitted once it is older than this (ms). */
-export const REFIT_AFTER_MS = 24 * 3_600_000;
 
-/** Stored per job: one fitted ensemble per series plus the drift reference sample. */
-export interface JobModels {
-  version: 1;
-  series: Record<string, { labels: Labels; model: EnsembleModel; reference: number[] }>;
+/**
+ * Stored per job: one detection stream per series (encoded with `core/stateCodec`, so the next run continues it
+ * where the last one stopped, across restarts) plus the drift reference sample.
+ */
+export interface JobStreams {
+  version: 2;
+  series: Record<string, { labels: Labels; stream: string; reference: number[] }>;
 }
 
 /** Receives each new anomaly (e.g. the Elasticsearch/OpenSearch sink, notifiers). */
@@ -116,10 +100,13 @@ export function matchesFalsePositive(ev: AnomalyEvent, fp: AnomalyEvent): boolea
 }
 
 /**
- * Runs one job once, incrementally: the first run (or after a spec change / every 24 h) fits one ensemble per
- * series on the training window; every run fetches only the points after the last scored one plus
- * the context the models need (`contextPoints`), scores them with the stored model, writes results, records anomaly events
- * (joining an event that continues across runs, suppressing repeats of false positives), updates drift.
+ * Runs one job once, incrementally: each series of the job has a detection stream (`pkg/pipeline`) that the first
+ * run starts a day before the training window (its warm-up) and runs over the training window, and every later run
+ * advances over the points after the last one it scored, so
+ * a scheduled run gives exactly the events `vigil detect` and a backtest give over the same data. A series that
+ * appears later starts its own stream on the next run. Every run writes results, records anomaly events (joining an
+ * event that continues across runs, suppressing repeats of false positives) and updates drift; the streams are
+ * saved after the run.
  */
 export class JobRunner {
   constructor(private readonly deps: RunnerDeps) {}
@@ -137,50 +124,39 @@ export class JobRunner {
     const end = Math.floor(now / intervalMs) * intervalMs - intervalMs;
     const state = await repo.getState(job.id);
     const source = sources.get(job.source);
-
-    const stored = await repo.getModel<JobModels>(job.id);
-    let models = stored?.model;
-    if (!models || !stored || now - stored.trainedAt > REFIT_AFTER_MS) {
-      const trainFrom = end - trainMs;
-      const train = await source.fetch(job.source, trainFrom, end + intervalMs - 1, intervalMs);
-      models = { version: 1, series: {} };
-      for (const s of train) {
-        const reg = engine.regularize(s, intervalMs);
-        if (reg.values.length < 10) continue;
-        const input: DetectorInput = { timestamps: reg.timestamps, values: reg.values, intervalMs };
-        models.series[formatLabels(s.labels)] = {
-          labels: s.labels,
-          model: engine.fit(input, ensembleOptions(job)),
-          reference: lastPresent(reg.values, DRIFT_REFERENCE_POINTS),
-        };
-      }
-      await repo.saveModel(job.id, models, now, trainFrom, end);
-    }
-
-    const lastProcessed = state.lastProcessed ?? end - trainMs;
+    const stored = await repo.getModel<JobStreams>(job.id);
+    const streams: JobStreams = stored?.model?.version === 2 ? stored.model : { version: 2, series: {} };
+    const continuing = stored?.model?.version === 2;
+    const lastProcessed = continuing ? (state.lastProcessed ?? end - trainMs) : end - trainMs;
     if (lastProcessed >= end) return { points: 0, lastProcessed, threshold: undefined };
-    const fetchFrom = Math.max(lastProcessed + intervalMs - contextPoints(models) * intervalMs, end - trainMs);
-    const data = await source.fetch(job.source, fetchFrom, end + intervalMs - 1, intervalMs);
+    // the first run warms its streams up on the day before the training window, which it then judges in full
+    const warmupMs = continuing ? 0 : defaultWarmup(intervalMs) * intervalMs;
+    const data = await source.fetch(
+      job.source,
+      lastProcessed + intervalMs - warmupMs,
+      end + intervalMs - 1,
+      intervalMs
+    );
     const fps = await repo.falsePositives(job.id);
     const counts = await repo.feedbackCounts(job.id);
-    let threshold: number | undefined;
+    const options = { ensemble: ensembleOptions(job) };
+    const threshold = tunedThreshold(resolveThreshold(job), counts);
     let newest = lastProcessed;
     let count = 0;
     for (const s of data) {
       const key = formatLabels(s.labels);
-      const m = models.series[key];
-      if (!m) continue; // a series that appeared after training waits for the next refit
       const reg = engine.regularize(s, intervalMs);
-      const keep = upTo(reg, end);
-      const input: DetectorInput = { timestamps: keep.timestamps, values: keep.values, intervalMs };
-      if (input.values.length === 0) continue;
-      threshold = tunedThreshold(m.model.options.threshold, counts);
-      const model = { ...m.model, options: { ...m.model.options, threshold } };
-      const out = engine.score(model, input);
+      const keep = after(upTo(reg, end), lastProcessed - warmupMs);
+      if (keep.values.length === 0) continue;
+      const known = streams.series[key];
+      const stream = known ? decodeState<StreamState>(known.stream) : engine.start(options, intervalMs, keep.values);
+      // points the source skipped since the stream's last point are gaps
+      const { timestamps, values } = fillFrom(stream.last, keep, intervalMs);
+      stream.ensemble.options.threshold = threshold;
       const labels = { ...s.labels, ...(job.labels ?? {}) };
-      const events = engine.events(labels, input, out).filter((e) => e.end > lastProcessed);
+      const out = engine.advance(stream, labels, timestamps, values);
       const suppressed: [number, number][] = [];
-      for (const ev of events) {
+      for (const ev of eventsOf(out).filter((e) => e.end > lastProcessed)) {
         const fp = fps.find((f) => matchesFalsePositive(ev, { ...f.anomaly, labels: { ...f.anomaly.labels } }));
         const a = await repo.recordAnomaly(job.id, ev, now, intervalMs * 2, fp?.feedbackId);
         if (fp) suppressed.push([ev.start, ev.end]);
@@ -189,28 +165,31 @@ export class JobRunner {
             await sink.write(a).catch((err) => this.deps.logger?.warn({ err }, 'anomaly sink failed'));
       }
       const points: StoredPoint[] = [];
-      for (let i = 0; i < input.timestamps.length; i++) {
-        const t = input.timestamps[i];
-        if (t <= lastProcessed) continue;
-        const isSuppressed = suppressed.some(([a, b]) => t >= a && t <= b);
+      for (let i = 0; i < timestamps.length; i++) {
+        const t = timestamps[i];
+        if (t <= lastProcessed) continue; // warm-up history
+        const anomaly = out.anomaly[i] === 1 && !suppressed.some(([a, b]) => t >= a && t <= b);
+        const direction = anomaly && Number.isFinite(out.expected[i]) ? Math.sign(values[i] - out.expected[i]) : 0;
         points.push({
           t,
-          value: num(input.values[i]),
+          value: num(values[i]),
           expected: num(out.expected[i]),
           lower: num(out.lower[i]),
           upper: num(out.upper[i]),
           score: num(out.score[i]),
-          anomaly: out.anomalous[i] === 1 && !isSuppressed,
-          direction: out.anomalous[i] === 1 && !isSuppressed ? out.direction[i] : 0,
+          anomaly,
+          direction,
         });
         if (t > newest) newest = t;
       }
       await repo.writeResults(job.id, labels, points);
       count += points.length;
+      const reference = known?.reference ?? lastPresent(values, DRIFT_REFERENCE_POINTS);
+      streams.series[key] = { labels: s.labels, stream: encodeState(stream), reference };
       if (job.forecastHorizon && job.forecastHorizon > 0 && points.length > 0) {
         let f: ReturnType<DetectionEngine['forecast']> | undefined;
         try {
-          const history: Series = { labels, timestamps: input.timestamps, values: input.values };
+          const history: Series = { labels, timestamps, values };
           f = engine.forecast(history, job.forecastHorizon, intervalMs);
         } catch (err) {
           // a series the forecaster cannot fit keeps its previous forecast; detection results still count
@@ -224,14 +203,20 @@ export class JobRunner {
           );
         }
       }
-      const recent = lastPresent(input.values, DRIFT_RECENT_POINTS);
-      if (m.reference.length >= 20 && recent.length >= 20) {
-        const d = engine.drift(m.reference, recent);
+      const recent = lastPresent(values, DRIFT_RECENT_POINTS);
+      if (reference.length >= 20 && recent.length >= 20) {
+        const d = engine.drift(reference, recent);
         await repo.setDrift(job.id, labels, d.drifting, d.pValue, d.statistic, now);
       }
     }
+    await repo.saveModel(job.id, streams, stored?.trainedAt ?? now, stored?.from ?? end - trainMs, end);
     return { points: count, lastProcessed: newest, threshold };
   }
+}
+
+/** The job's configured anomaly-score threshold (its own, or the default ensemble's). */
+function resolveThreshold(job: JobSpec): number {
+  return job.threshold ?? DEFAULT_ENSEMBLE.threshold;
 }
 
 function num(v: number): number | null {
@@ -248,4 +233,24 @@ function upTo(s: Series, end: number): Series {
   let n = s.timestamps.length;
   while (n > 0 && s.timestamps[n - 1] > end) n--;
   return { labels: s.labels, timestamps: s.timestamps.subarray(0, n), values: s.values.subarray(0, n) };
+}
+
+function after(s: Series, t: number): Series {
+  let i = 0;
+  while (i < s.timestamps.length && s.timestamps[i] <= t) i++;
+  return { labels: s.labels, timestamps: s.timestamps.subarray(i), values: s.values.subarray(i) };
+}
+
+/** The points of `s` preceded by NaN points for every grid point between `last` (exclusive) and its first point. */
+function fillFrom(last: number, s: Series, intervalMs: number): { timestamps: Float64Array; values: Float64Array } {
+  if (Number.isNaN(last) || s.timestamps.length === 0) return { timestamps: s.timestamps, values: s.values };
+  const missing = Math.max(0, Math.round((s.timestamps[0] - last) / intervalMs) - 1);
+  if (missing === 0) return { timestamps: s.timestamps, values: s.values };
+  const n = missing + s.timestamps.length;
+  const timestamps = new Float64Array(n);
+  const values = new Float64Array(n).fill(NaN);
+  for (let k = 0; k < missing; k++) timestamps[k] = last + (k + 1) * intervalMs;
+  timestamps.set(s.timestamps, missing);
+  values.set(s.values, missing);
+  return { timestamps, values };
 }

@@ -20,7 +20,7 @@
 import { InputError } from '../core/errors';
 import { formatInterval } from '../core/interval';
 import type { Series } from '../core/series';
-import { detect, type DetectOptions } from '../ensemble/detect';
+import { detect, type DetectOptions } from '../pipeline/detect';
 import { severityOf } from '../contract/rules';
 import type { AnomalyEvent } from '../contract/results';
 import { compileMaskingRules, DEFAULT_MASKING, maskMessage } from './masking';

@@ -31,6 +31,7 @@ export function fromDetection(
       lower: p.lower,
       upper: p.upper,
       anomaly: p.anomaly,
+      score: p.score,
     })),
   }));
   let from: number | undefined;

@@ -1,6 +1,6 @@
 import { formatLabels } from '../core/series';
 import { InputError } from '../core/errors';
-import type { Severity } from '../contract/rules';
+import { severityOf, type Severity } from '../contract/rules';
 import { eventEnd, eventId } from '../incidents/build';
 import { seriesName } from '../incidents/format';
 import { groupIncidents } from '../incidents/group';
@@ -14,6 +14,7 @@ import type {
   ReportFeature,
   ReportInput,
   ReportPeriod,
+  ReportSeries,
   SeverityCounts,
   TimelineBucket,
 } from './types';
@@ -78,7 +79,10 @@ export function buildReport(input: ReportInput): Report {
     headline: headlineIncidents(incidents).map((i) => i.id),
     timeline: timeline(input.from, input.to, input.period, incidents, events),
     byHour: byHour(incidents, events),
-    recurring: recurringPatterns(events, { toleranceHours: tol, qualify }),
+    recurring: recurringPatterns([...events, ...notablePoints(input.series ?? [], inRange)], {
+      toleranceHours: tol,
+      qualify,
+    }),
     hourCells: hourCells(events),
     topFeatures: features(events, incidents, (e) => e.labels.__name__ ?? 'value'),
     topSeries: features(events, incidents, qualify),
@@ -235,4 +239,39 @@ function severityCounts(list: readonly Severity[]): SeverityCounts {
 export function eventSpan(events: readonly IncidentEvent[]): { from: number; to: number } | undefined {
   if (events.length === 0) return undefined;
   return { from: Math.min(...events.map((e) => e.start)), to: Math.max(...events.map(eventEnd)) };
+}
+
+/** Anomaly score from which a point outside every event counts as notable (the `minor` severity band). */
+export const NOTABLE_SCORE = 25;
+
+/**
+ * Points that score in the minor band or above but raised no alert (repeats within the event logic's refractory
+ * window, deviations below the threshold), as one-point events: a deviation that comes back at the same hour on
+ * several days is a recurring pattern even when no single day was worth an alert.
+ */
+function notablePoints(series: readonly ReportSeries[], inRange: (t: number) => boolean): IncidentEvent[] {
+  const out: IncidentEvent[] = [];
+  for (const s of series) {
+    for (const p of s.points) {
+      if (p.anomaly || p.score === undefined || p.score === null || p.score < NOTABLE_SCORE || !inRange(p.t)) continue;
+      if (p.value === null || p.expected === null) continue;
+      out.push({
+        start: p.t,
+        end: p.t,
+        peak: p.t,
+        labels: s.labels,
+        severity: severityOf(p.score),
+        score: p.score,
+        detectors: {},
+        expected: p.expected,
+        actual: p.value,
+        direction: p.value >= p.expected ? 'above' : 'below',
+        confidence: 0,
+        explanation: '',
+        jobId: s.jobId,
+        intervalMs: s.intervalMs,
+      });
+    }
+  }
+  return out;
 }

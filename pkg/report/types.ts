@@ -17,6 +17,8 @@ export interface ReportSeries {
     lower: number | null;
     upper: number | null;
     anomaly: boolean;
+    /** the point's anomaly score 0-100, when known (notable points below the alert threshold feed recurring patterns) */
+    score?: number | null;
   }[];
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { detect } from '../ensemble/detect';
+import { detect } from '../pipeline/detect';
 import { InputError } from '../core/errors';
 import { parseTimestamp, readRecords, readSeriesFile } from './file';
 

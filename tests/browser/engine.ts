@@ -1,7 +1,7 @@
 /**
  * Starts a real `vigil serve` for the browser suite, with a file source over a temporary directory holding:
  * - `jumpsup.csv`: NAB's art_daily_jumpsup series (a labelled anomaly at 2014-04-11 09:00), for ad-hoc detection;
- * - `synthetic.csv`: two days of a daily sine plus seeded noise ending now, with a spike one hour ago, for a job
+ * - `synthetic.csv`: five days of a daily sine plus seeded noise ending now, with a spike one hour ago, for a job
  *   whose stored anomalies carry ids (feedback) — deterministic given the start time.
  * Shared data is found at `<repo>/../shared` or `$VIGIL_SHARED_DIR`.
  */
@@ -31,7 +31,7 @@ const STEP = 300_000;
 /** Two days of 5-minute points ending at `endMs` (aligned), a spike of +80 twelve points (one hour) before the end. */
 export function syntheticCsv(endMs: number): { csv: string; spikeAt: number } {
   const rand = createRng(42).next; // seeded: the synthetic series is the same on every run
-  const n = 576;
+  const n = 1440;
   const end = Math.floor(endMs / STEP) * STEP;
   const lines = ['timestamp,value'];
   let spikeAt = 0;

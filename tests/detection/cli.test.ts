@@ -75,7 +75,7 @@ test('bad usage exits 2 with a message', async () => {
 test('the quick start (vigil demo) finds the four injected incidents', async () => {
   const r = await vigil('demo');
   expect(r.code).toBe(0);
-  for (const t of ['2026-01-06T14:00:00Z', '2026-01-08T09:00:00Z', '2026-01-09T10:00:00Z', '2026-01-10T20:00:00Z']) {
+  for (const t of ['2026-01-20T14:00:00Z', '2026-01-22T09:00:00Z', '2026-01-23T10:00:00Z', '2026-01-24T20:00:00Z']) {
     expect(r.stdout).toContain(t);
   }
 });

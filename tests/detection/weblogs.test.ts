@@ -15,6 +15,7 @@ interface Event {
   detectors: Record<string, number>;
   expected: number;
   actual: number;
+  direction: string;
 }
 
 /**
@@ -58,7 +59,8 @@ describe('vigil detect on the real web access logs', () => {
     expect(outage!.end).toBe(Date.parse('2018-08-21T12:00:00Z'));
     expect(outage!.actual).toBe(0);
     expect(outage!.expected).toBeGreaterThan(15);
-    expect(Object.keys(outage!.detectors).length).toBeGreaterThanOrEqual(3);
+    expect(outage!.direction).toBe('below');
+    expect(Object.keys(outage!.detectors).length).toBeGreaterThanOrEqual(1);
   });
 
   test('finds the error burst of 2018-09-01 12:00 as critical on errors and requests', () => {
@@ -71,16 +73,18 @@ describe('vigil detect on the real web access logs', () => {
     expect(requests!.score).toBeGreaterThanOrEqual(75);
   });
 
-  test('reports a small number of events: at most 6 distinct incident times, at most 12 events', () => {
-    const times = new Set(events.map((e) => e.start));
-    expect(times.size).toBeLessThanOrEqual(6);
-    expect(events.length).toBeLessThanOrEqual(12);
-    // the two real incidents are the most severe
-    const top = [...events]
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 4)
-      .map((e) => new Date(e.start).toISOString().slice(0, 10));
-    expect(top.every((d) => d === '2018-09-01' || d === '2018-08-21')).toBe(true);
+  test('reports a small number of events: at most 10 over the two months, the two incidents critical', () => {
+    expect(events.length).toBeLessThanOrEqual(10);
+    const onDay = (day: string) => events.filter((e) => new Date(e.start).toISOString().startsWith(day));
+    expect(onDay('2018-08-21').every((e) => e.severity === 'critical')).toBe(true);
+    expect(onDay('2018-09-01').every((e) => e.severity === 'critical')).toBe(true);
+    // every other day has at most one event
+    const days = new Map<string, number>();
+    for (const e of events) {
+      const d = new Date(e.start).toISOString().slice(0, 10);
+      days.set(d, (days.get(d) ?? 0) + 1);
+    }
+    for (const [d, n] of days) if (d !== '2018-08-21' && d !== '2018-09-01') expect(n).toBe(1);
     expect(seconds).toBeGreaterThan(0);
   });
 });

@@ -14,7 +14,7 @@ import { freePort } from '../servers/common';
 
 const MIN = 60_000;
 const TOKEN = 'durability-token-0123456789';
-const NAB_FILE = path.join(NAB_DIR, 'data', 'realAWSCloudwatch', 'ec2_cpu_utilization_825cc2.csv');
+const NAB_FILE = path.join(NAB_DIR, 'data', 'realAWSCloudwatch', 'rds_cpu_utilization_cc0c53.csv');
 
 interface Engine {
   proc: ChildProcess;

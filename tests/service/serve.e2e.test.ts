@@ -1,5 +1,5 @@
 /**
- * End to end: `vigil serve` as a real process with the file source over NAB data (ec2_cpu_utilization_825cc2,
+ * End to end: `vigil serve` as a real process with the file source over NAB data (rds_cpu_utilization_cc0c53,
  * its values laid on a 1-minute grid ending a few minutes after now). Creates a job, lets the scheduler run
  * (first run: fit + score the training window; a minute later: an incremental run), reads results through the
  * Prometheus-compatible API and /metrics, restarts the process on the same data directory and finds everything
@@ -15,7 +15,7 @@ import { freePort } from '../servers/common';
 
 const MIN = 60_000;
 const TOKEN = 'e2e-token-0123456789';
-const NAB_FILE = path.join(NAB_DIR, 'data', 'realAWSCloudwatch', 'ec2_cpu_utilization_825cc2.csv');
+const NAB_FILE = path.join(NAB_DIR, 'data', 'realAWSCloudwatch', 'rds_cpu_utilization_cc0c53.csv');
 
 interface Engine {
   proc: ChildProcess;
@@ -126,7 +126,7 @@ describe('vigil serve end to end (file source, NAB data)', () => {
       source: { type: 'file', path: 'cpu.csv' },
       interval: '1m',
       trainingWindow: '2d',
-      labels: { host: 'ec2-825cc2' },
+      labels: { host: 'rds-cc0c53' },
     });
     expect(created.status).toBe(201);
     const id: string = created.body.id;
@@ -166,7 +166,7 @@ describe('vigil serve end to end (file source, NAB data)', () => {
     expect(qr.data.result[0].metric).toMatchObject({
       __name__: 'vigil_anomaly_score',
       job: 'nab-cpu',
-      host: 'ec2-825cc2',
+      host: 'rds-cc0c53',
     });
     expect(qr.data.result[0].values.length).toBeGreaterThanOrEqual(170);
     const expectedBands = (
@@ -180,7 +180,7 @@ describe('vigil serve end to end (file source, NAB data)', () => {
 
     const metrics = (await api(engine, 'GET', '/metrics')).text;
     expect(metrics).toMatch(/vigil_job_runs_total\{job="nab-cpu",outcome="ok"\} [2-9]/);
-    expect(metrics).toMatch(/vigil_anomaly_score\{job="nab-cpu",[^}]*host="ec2-825cc2"\} [0-9.]+/);
+    expect(metrics).toMatch(/vigil_anomaly_score\{job="nab-cpu",[^}]*host="rds-cc0c53"\} [0-9.]+/);
     expect(metrics).toMatch(/vigil_detection_duration_seconds_count\{kind="job"\} [2-9]/);
 
     const results = (await api(engine, 'GET', `/api/jobs/${id}/results?from=${now - 3 * 86_400_000}&to=${now}`)).body;

@@ -1,3 +1,4 @@
+import { defaultWarmup } from '../../pipeline/stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AnomaliesQuery, AnomalyList, IdParams, RangeQuery } from '../../contract/api';
 import { BacktestRange, BacktestResponse, BacktestSpec, type JobSpec } from '../../contract/jobs';
@@ -9,12 +10,17 @@ import { getJobOr404 } from './jobs';
 
 const DAY = 86_400_000;
 
-/** Run `spec` over [from, to] as its scheduled runs would: the events it raises and the scored series. */
+/**
+ * Run `spec` over [from, to] as its scheduled runs would: the same detection stream a job keeps, warmed up on the day
+ * before `from`, so a job whose first run covers [from, to] raises exactly these events. Returns the events and the
+ * scored series.
+ */
 async function backtest(s: Services, spec: JobSpec, from: number, to: number): Promise<BacktestResponse> {
   checkRange(from, to);
-  const { intervalMs, trainMs } = jobTiming(spec);
-  const series = await s.fetchSeries(spec.source, from, to, intervalMs);
-  const res = s.detect(series, { ...ensembleOptions(spec), intervalMs, trainPoints: Math.round(trainMs / intervalMs) });
+  const { intervalMs } = jobTiming(spec);
+  const warmupMs = defaultWarmup(intervalMs) * intervalMs;
+  const series = await s.fetchSeries(spec.source, from - warmupMs, to, intervalMs);
+  const res = s.detect(series, { ensemble: ensembleOptions(spec), intervalMs, from });
   return { events: res.anomalies, count: res.anomalies.length, series: res.series };
 }
 

@@ -4,41 +4,47 @@ import { severityOf } from '../../contract/rules';
 import type { SourceQuery } from '../../contract/sources';
 import { InputError } from '../../core/errors';
 import { formatLabels, type Labels } from '../../core/series';
-import { probabilityToScore } from '../../ensemble/calibration';
-import type { EnsembleModel } from '../../ensemble/types';
-import { CONTEXT_POINTS } from '../../jobs/runner';
+import { decodeState, encodeState } from '../../core/stateCodec';
+import { defaultWarmup, type StreamOutput, type StreamState } from '../../pipeline/stream';
 import { errorResponses, HttpError } from '../errors';
 import type { RouteOptions } from '../services';
 import { chooseInterval, requestOptions } from '../util';
 
 /**
  * The legacy (sysmon-style) API, kept for users migrating from the service Vigil grew out of: train a model on one series'
- * history (`POST /api/train`), detect on the latest value with per-method results, consensus and confidence
+ * history (`POST /api/train`: a detection stream started and run over it, kept as the baseline), detect on the latest value with per-method results, consensus and confidence
  * (`POST /api/detect/latest`), read the learned baseline and its thresholds (`GET /api/baseline/:series`).
  * Forecasting a horizon is `POST /api/forecast` (shared with the main API).
  */
 
+/** Points of the recent band kept with a baseline for display. */
+const BAND_POINTS = 1440;
+
+/** What a baseline keeps beside its detection stream (the stream itself is the stored model). */
 interface BaselineInfo {
   source?: SourceQuery;
   detectors: string[];
   threshold: number;
-  voteProbability: number;
   points: number;
   from: number;
   to: number;
-  /** recent history kept as context for detecting on the latest value */
-  tail: { t: number[]; v: (number | null)[] };
+  /** the recent expected value and band, newest last */
+  band: { t: number; expected: number | null; lower: number | null; upper: number | null }[];
 }
 
 /** The legacy sysmon-style API: `POST /api/train`, `GET /api/baseline/:series`, `POST /api/detect/latest`. */
 export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
-  const bandAt = (model: EnsembleModel, info: BaselineInfo, intervalMs: number) => {
-    const input = {
-      timestamps: Float64Array.from(info.tail.t),
-      values: Float64Array.from(info.tail.v, (v) => v ?? NaN),
-      intervalMs,
-    };
-    return { input, out: s.engine.score(model, input) };
+  /** Keep the band of the newest points of a stream output. */
+  const keepBand = (info: BaselineInfo, out: StreamOutput) => {
+    for (let i = 0; i < out.timestamps.length; i++) {
+      info.band.push({
+        t: out.timestamps[i],
+        expected: nul(out.expected[i]),
+        lower: nul(out.lower[i]),
+        upper: nul(out.upper[i]),
+      });
+    }
+    if (info.band.length > BAND_POINTS) info.band.splice(0, info.band.length - BAND_POINTS);
   };
 
   app.post(
@@ -63,23 +69,24 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       const reg = s.engine.regularize(got[0], intervalMs);
       if (reg.values.length < 10)
         throw new InputError(`only ${reg.values.length} points in [from, to]; at least 10 are needed`);
-      const input = { timestamps: reg.timestamps, values: reg.values, intervalMs };
-      const model = s.engine.fit(input, requestOptions(b));
+      // the history is what the baseline learns from: its warm-up is at most half of it
+      const warmup = Math.min(defaultWarmup(intervalMs), Math.floor(reg.values.length / 2));
+      const stream = s.engine.start({ ensemble: requestOptions(b), warmup }, intervalMs, reg.values);
+      const out = s.engine.advance(stream, got[0].labels, reg.timestamps, reg.values);
       const n = reg.values.length;
-      const keep = Math.min(n, CONTEXT_POINTS);
       const info: BaselineInfo = {
         source: b.source,
-        detectors: model.options.detectors,
-        threshold: model.options.threshold,
-        voteProbability: model.options.voteProbability,
+        detectors: stream.ensemble.options.detectors,
+        threshold: stream.ensemble.options.threshold,
         points: n,
         from: reg.timestamps[0],
         to: reg.timestamps[n - 1],
-        tail: { t: Array.from(reg.timestamps.subarray(n - keep)), v: Array.from(reg.values.subarray(n - keep), nul) },
+        band: [],
       };
+      keepBand(info, out);
       const now = s.clock.now();
-      await s.repo.saveBaseline(b.series, got[0].labels, model, intervalMs, now, info);
-      return describeBaseline(b.series, got[0].labels, intervalMs, now, info, model);
+      await s.repo.saveBaseline(b.series, got[0].labels, encodeState(stream), intervalMs, now, info);
+      return describeBaseline(b.series, got[0].labels, intervalMs, now, info);
     }
   );
 
@@ -88,11 +95,9 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     labels: Labels,
     intervalMs: number,
     trainedAt: number,
-    info: BaselineInfo,
-    model: EnsembleModel
+    info: BaselineInfo
   ) => {
-    const { input, out } = bandAt(model, info, intervalMs);
-    const last = input.timestamps.length - 1;
+    const last = info.band[info.band.length - 1];
     return {
       series: name,
       labels,
@@ -102,27 +107,21 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       from: info.from,
       to: info.to,
       detectors: info.detectors,
-      expected: nul(out.expected[last]),
-      lower: nul(out.lower[last]),
-      upper: nul(out.upper[last]),
+      expected: last?.expected ?? null,
+      lower: last?.lower ?? null,
+      upper: last?.upper ?? null,
       thresholds: {
         anomalyScore: info.threshold,
-        voteProbability: info.voteProbability,
-        detectorVoteScore: probabilityToScore(info.voteProbability),
-        lower: nul(out.lower[last]),
-        upper: nul(out.upper[last]),
+        detectorVoteScore: info.threshold,
+        lower: last?.lower ?? null,
+        upper: last?.upper ?? null,
       },
-      band: Array.from(input.timestamps, (t, i) => ({
-        t,
-        expected: nul(out.expected[i]),
-        lower: nul(out.lower[i]),
-        upper: nul(out.upper[i]),
-      })),
+      band: info.band,
     };
   };
 
   const load = async (name: string) => {
-    const bl = await s.repo.getBaseline<EnsembleModel, BaselineInfo>(name);
+    const bl = await s.repo.getBaseline<string, BaselineInfo>(name);
     if (!bl) {
       throw new HttpError(
         404,
@@ -145,7 +144,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     },
     async (req) => {
       const bl = await load(req.params.series);
-      return describeBaseline(bl.key, bl.labels, bl.intervalMs, bl.trainedAt, bl.info, bl.model);
+      return describeBaseline(bl.key, bl.labels, bl.intervalMs, bl.trainedAt, bl.info);
     }
   );
 
@@ -163,71 +162,95 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       const b = req.body;
       const bl = await load(b.series);
       const info = bl.info;
-      const lastT = info.tail.t[info.tail.t.length - 1];
-      if (b.value !== undefined) {
-        const t = b.timestamp ?? lastT + bl.intervalMs;
-        const slot = Math.floor(t / bl.intervalMs) * bl.intervalMs;
-        if (slot <= lastT) {
-          throw new InputError(`timestamp ${t} is not after the last point of "${b.series}" (${lastT})`, {
-            field: 'timestamp',
-          });
-        }
-        for (let x = lastT + bl.intervalMs; x < slot; x += bl.intervalMs) {
-          info.tail.t.push(x);
-          info.tail.v.push(null);
-        }
-        info.tail.t.push(slot);
-        info.tail.v.push(b.value);
-      } else {
-        if (!info.source) throw new InputError('this baseline has no source; send "value"', { field: 'value' });
-        const now = s.clock.now();
-        const fresh = (await s.fetchSeries(info.source, lastT + 1, now, bl.intervalMs)).find(
-          (x) => formatLabels(x.labels) === formatLabels(bl.labels)
-        );
-        if (!fresh || fresh.timestamps.length === 0) {
-          throw new InputError(`no new points for "${b.series}" since ${new Date(lastT).toISOString()}`);
-        }
-        const reg = s.engine.regularize(fresh, bl.intervalMs);
-        for (let i = 0; i < reg.timestamps.length; i++) {
-          if (reg.timestamps[i] <= lastT) continue;
-          info.tail.t.push(reg.timestamps[i]);
-          info.tail.v.push(nul(reg.values[i]));
-        }
-      }
-      const excess = info.tail.t.length - CONTEXT_POINTS;
-      if (excess > 0) {
-        info.tail.t.splice(0, excess);
-        info.tail.v.splice(0, excess);
-      }
-      await s.repo.saveBaseline(bl.key, bl.labels, bl.model, bl.intervalMs, bl.trainedAt, info);
-      const { input, out } = bandAt(bl.model, info, bl.intervalMs);
-      const i = input.timestamps.length - 1;
-      const voteScore = probabilityToScore(info.voteProbability);
+      const stream = decodeState<StreamState>(bl.model);
+      const { timestamps, values } =
+        b.value !== undefined
+          ? pointsOfValue(stream, bl.intervalMs, b.series, b.value, b.timestamp)
+          : await newPoints(stream, bl.intervalMs, b.series, info, bl.labels);
+      const out = s.engine.advance(stream, bl.labels, timestamps, values);
+      keepBand(info, out);
+      info.points += timestamps.length;
+      info.to = timestamps[timestamps.length - 1];
+      await s.repo.saveBaseline(bl.key, bl.labels, encodeState(stream), bl.intervalMs, bl.trainedAt, info);
+      const i = timestamps.length - 1;
       const methods = Object.entries(out.contributions).map(([name, scores]) => ({
         name,
         score: nul(scores[i]),
-        vote: Number.isFinite(scores[i]) && scores[i] > voteScore,
+        vote: Number.isFinite(scores[i]) && scores[i] >= info.threshold,
       }));
+      const judged = methods.filter((m) => m.score !== null).length;
       const score = nul(out.score[i]);
+      const anomalous = out.anomaly[i] === 1;
+      const expected = nul(out.expected[i]);
+      const direction = expected === null || !Number.isFinite(values[i]) ? 0 : Math.sign(values[i] - expected);
       return {
         series: bl.key,
         labels: bl.labels,
-        timestamp: input.timestamps[i],
-        value: nul(input.values[i]),
-        anomalous: out.anomalous[i] === 1,
-        consensus: out.anomalous[i] === 1 ? ('anomaly' as const) : ('normal' as const),
-        confidence: nul(out.confidence[i]),
+        timestamp: timestamps[i],
+        value: nul(values[i]),
+        anomalous,
+        consensus: anomalous ? ('anomaly' as const) : ('normal' as const),
+        confidence: judged ? methods.filter((m) => m.vote).length / judged : null,
         score,
         severity: score === null ? null : severityOf(score),
-        direction:
-          out.direction[i] > 0 ? ('above' as const) : out.direction[i] < 0 ? ('below' as const) : ('none' as const),
-        expected: nul(out.expected[i]),
+        direction: direction > 0 ? ('above' as const) : direction < 0 ? ('below' as const) : ('none' as const),
+        expected,
         lower: nul(out.lower[i]),
         upper: nul(out.upper[i]),
         methods,
       };
     }
   );
+
+  /** One sent value as the next points of the stream (missing points before it, when it skips ahead). */
+  const pointsOfValue = (
+    stream: StreamState,
+    intervalMs: number,
+    series: string,
+    value: number,
+    timestamp?: number
+  ) => {
+    const lastT = stream.last;
+    const t = timestamp ?? lastT + intervalMs;
+    const slot = Math.floor(t / intervalMs) * intervalMs;
+    if (slot <= lastT) {
+      throw new InputError(`timestamp ${t} is not after the last point of "${series}" (${lastT})`, {
+        field: 'timestamp',
+      });
+    }
+    const n = Math.round((slot - lastT) / intervalMs);
+    const timestamps = Float64Array.from({ length: n }, (_, k) => lastT + (k + 1) * intervalMs);
+    const values = new Float64Array(n).fill(NaN);
+    values[n - 1] = value;
+    return { timestamps, values };
+  };
+
+  /** The source's points after the stream's last one (missing points as NaN). */
+  const newPoints = async (
+    stream: StreamState,
+    intervalMs: number,
+    series: string,
+    info: BaselineInfo,
+    labels: Labels
+  ) => {
+    if (!info.source) throw new InputError('this baseline has no source; send "value"', { field: 'value' });
+    const lastT = stream.last;
+    const fresh = (await s.fetchSeries(info.source, lastT + 1, s.clock.now(), intervalMs)).find(
+      (x) => formatLabels(x.labels) === formatLabels(labels)
+    );
+    const reg = fresh ? s.engine.regularize(fresh, intervalMs) : null;
+    let k = 0;
+    while (reg && k < reg.timestamps.length && reg.timestamps[k] <= lastT) k++;
+    if (!reg || k === reg.timestamps.length) {
+      throw new InputError(`no new points for "${series}" since ${new Date(lastT).toISOString()}`);
+    }
+    const gap = Math.max(0, Math.round((reg.timestamps[k] - lastT) / intervalMs) - 1);
+    const n = gap + reg.timestamps.length - k;
+    const timestamps = Float64Array.from({ length: n }, (_, j) => lastT + (j + 1) * intervalMs);
+    const values = new Float64Array(n).fill(NaN);
+    values.set(reg.values.subarray(k), gap);
+    return { timestamps, values };
+  };
 };
 
 function nul(v: number): number | null {

@@ -7,17 +7,14 @@ import * as path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { InputError, ParameterError } from '../../core/errors';
 import { inferInterval } from '../../core/regularize';
-import type { DetectorInput } from '../../detectors/types';
-import { getDetector } from '../../detectors/registry';
-import { fitEnsemble, scoreEnsemble } from '../../ensemble/ensemble';
+import { defaultOnset } from '../../ensemble/events';
 import type { EnsembleOptions } from '../../ensemble/types';
+import { runSeries, type DetectOptions } from '../../pipeline/detect';
 import { onsetScores } from './onset';
 import { listDataFiles, readNabCsv, readProfiles, readWindows } from './corpus';
-import { combineOnline, DEFAULT_STREAMING, causalRawScores, type StreamingOptions } from './causal';
 import { scoreCorpus, type ProfileResult, type ScoredFile } from './scoreCorpus';
 import { formatNabTimestamp } from './timestamps';
 import type { Profiles } from './types';
-import { probationaryLength } from './windows';
 
 /** NAB v1.1's three application profiles (`config/profiles.json`), used when no profiles file is given. */
 export const NAB_PROFILES: Profiles = {
@@ -32,66 +29,63 @@ export interface FileDetection {
   file: string;
   timestamps: Float64Array;
   values: Float64Array;
-  /** ensemble anomaly score / 100 */
+  /** the ensemble's strength mapped monotonically into [0, 1) (the 0-100 score saturates; NAB ranks rows) */
   score: Float64Array;
   /** each member's own score / 100 */
   contributions: Record<string, Float64Array>;
-  /** the ensemble's own decision (vote rule and threshold), 0/1 */
-  anomalous: Uint8Array;
-  /** rows the ensemble was fitted on (NAB's probationary rows) */
-  trainRows: number;
+  /** 1 where the pipeline opened an event (the alert) */
+  onset: Uint8Array;
+  /** the pipeline's refractory window for this series, rows */
+  onsetRows: number;
   /** wall time of detection, ms */
   elapsedMs: number;
 }
 
 /**
- * Detect anomalies in one series as a stream: fit the ensemble on the probationary rows (the first 15%, at
- * most 750, as NAB), then score every row with online calibration so that the score of row t depends only
- * on rows <= t (non-causal detectors are refitted in chunks on past rows only; see `causalRawScores`).
+ * Detect anomalies in one NAB series exactly as `vigil detect` does: the series goes through the detection
+ * pipeline (`runSeries`), a stream that judges each row against the rows before it only. No labels are used.
  *
  * @param timestamps epoch ms per row; values per row (NaN = missing)
- * @throws InputError when the series is too short to fit on; ParameterError for bad ensemble options
+ * @throws InputError when the series is too short to judge; ParameterError for bad options
  */
 export function detectStreaming(
   file: string,
   timestamps: Float64Array,
   values: Float64Array,
-  ensemble: Partial<EnsembleOptions> = {},
-  streaming: StreamingOptions = DEFAULT_STREAMING
+  options: DetectOptions = {}
 ): FileDetection {
   const started = performance.now();
-  const n = values.length;
-  if (n < 20) throw new InputError(`${n} rows; at least 20 are needed`, { file });
   const intervalMs = inferInterval(timestamps);
-  const trainRows = Math.max(10, probationaryLength(n));
-  const input: DetectorInput = { timestamps, values, intervalMs };
-  const train: DetectorInput = {
-    timestamps: timestamps.subarray(0, trainRows),
-    values: values.subarray(0, trainRows),
-    intervalMs,
-  };
-  const model = fitEnsemble(train, ensemble);
-  // all members causal: the ensemble's own online scoring is already honest; else non-causal members are
-  // refitted on past rows and combined the same way (combineOnline mirrors scoreEnsemble, see its test)
-  const combined = model.members.every((m) => getDetector(m.name).causal)
-    ? scoreEnsemble(model, input, { calibration: 'online' })
-    : combineOnline(
-        model,
-        model.members.map((m) => causalRawScores(m.name, m.model, input, trainRows, streaming))
-      );
-  const unit = (xs: Float64Array) => xs.map((x) => (Number.isNaN(x) ? 0 : Math.min(1, Math.max(0, x / 100))));
+  const run = runSeries({ labels: { file }, timestamps, values }, { ...options, intervalMs });
+  const output = run.output;
+  if (!output) throw new InputError(run.warning ?? 'series cannot be judged', { file });
+  // rows that are not on the grid (irregular spacing) take the score of the grid point they were bucketed into
+  const first = run.grid.timestamps[0];
+  const row = Int32Array.from(timestamps, (t) =>
+    Math.round((Math.floor(t / intervalMs) * intervalMs - first) / intervalMs)
+  );
+  const unit = (xs: ArrayLike<number>) =>
+    Float64Array.from(row, (g) => (Number.isNaN(xs[g]) ? 0 : Math.min(1, Math.max(0, xs[g] / 100))));
   const contributions: Record<string, Float64Array> = {};
-  for (const [name, c] of Object.entries(combined.contributions)) contributions[name] = unit(c);
+  for (const [name, c] of Object.entries(output.contributions)) contributions[name] = unit(c);
+  // an alert belongs to the first row of its grid point
+  const onset = new Uint8Array(timestamps.length);
+  row.forEach((g, i) => (onset[i] = output.onset[g] && (i === 0 || row[i - 1] !== g) ? 1 : 0));
   return {
     file,
     timestamps,
     values,
-    score: unit(combined.score),
+    score: Float64Array.from(row, (g) => squash(output.strength[g])),
     contributions,
-    anomalous: combined.anomalous,
-    trainRows,
+    onset,
+    onsetRows: defaultOnset(intervalMs),
     elapsedMs: performance.now() - started,
   };
+}
+
+/** A strength (a normal score, any real) mapped into [0, 1), increasing; NaN to 0. */
+function squash(z: number): number {
+  return Number.isNaN(z) ? 0 : 1 / (1 + Math.exp(-z / 4));
 }
 
 /** Write a NAB results file: `timestamp,value,anomaly_score`. */
@@ -115,10 +109,10 @@ export interface NabRunOptions {
   /** cost profiles (default: NAB v1.1's three) */
   profiles?: Profiles;
   ensemble?: Partial<EnsembleOptions>;
-  streaming?: StreamingOptions;
   /**
-   * onset window as a fraction of each file's probationary rows (0 = off, the default): when set, a row keeps
-   * its score only when higher than every score of that many rows before it (see `onsetScores`)
+   * onset window in rows (default: each series' event refractory window, `defaultOnset`): a row keeps its score
+   * only when higher than every score of that many rows before it (see `onsetScores`), as an event opens only at
+   * such a row
    */
   onset?: number;
   /** only these relative paths (default: every series of `dataDir`) */
@@ -144,14 +138,16 @@ export function runNab(options: NabRunOptions): NabRun {
   const labels = readWindows(options.labelsFile);
   const files = options.files ?? listDataFiles(options.dataDir);
   for (const f of files) if (!labels.has(f)) throw new InputError(`no labels for "${f}"`, { file: options.labelsFile });
-  const onset = options.onset ?? 0;
-  if (!(onset >= 0)) throw new ParameterError(`onset must be a fraction >= 0, got ${onset}`);
+  const onset = options.onset;
+  if (onset !== undefined && !(Number.isInteger(onset) && onset >= 0)) {
+    throw new ParameterError(`onset must be an integer >= 0 rows, got ${onset}`);
+  }
   const detections: FileDetection[] = [];
   files.forEach((file, k) => {
     const table = readNabCsv(path.join(options.dataDir, file));
     const values = table.columns.value;
     if (!values) throw new InputError('no "value" column', { file });
-    const d = detectStreaming(file, table.timestamps, values, options.ensemble, options.streaming);
+    const d = detectStreaming(file, table.timestamps, values, { ensemble: options.ensemble });
     const [category, name] = file.split('/');
     writeResultsFile(path.join(options.outDir, category, `vigil_${name}`), d, withOnset(d.score, d, onset));
     detections.push(d);
@@ -176,11 +172,11 @@ export function scoreDetections(
 }
 
 /**
- * `scores` of a detection with the onset transform applied over `fraction` of its probationary rows
- * (a copy with NaN mapped to 0 when fraction is 0).
+ * `scores` with the onset transform over `rows` rows, or the detection's own refractory window when `rows` is
+ * undefined (a copy with NaN mapped to 0 when rows is 0).
  */
-export function withOnset(scores: Float64Array, d: FileDetection, fraction: number): Float64Array {
-  return onsetScores(scores, Math.round(fraction * d.trainRows));
+export function withOnset(scores: Float64Array, d: FileDetection, rows?: number): Float64Array {
+  return onsetScores(scores, rows ?? d.onsetRows);
 }
 
 /** Profiles from a file when given, else NAB v1.1's. */

@@ -1,27 +1,24 @@
 /**
- * `npm run bench:nab`: the NAB scoreboard. Runs Vigil over the shared NAB subset with honest streaming and scores
- * (NAB v1.1, threshold optimised over the corpus per profile): the NAB configuration (`NAB_CONFIGURATION`, the
- * score Vigil reports), the default batch ensemble, each detector alone (its own online-calibrated score, as
- * `--detectors <name>` would give), the default ensemble's own decisions, and Numenta HTM's published scores.
- * Every row is scored on every row's score and on onsets only (the configuration's onset window).
+ * `npm run bench:nab`: the NAB scoreboard. Runs Vigil's default detection (the same pipeline and ensemble as
+ * `vigil detect`, a job and a panel) over the shared NAB subset and scores it with the NAB v1.1 scorer (threshold
+ * optimised over the corpus per profile): the default ensemble, each of its detectors alone (its own calibrated
+ * score from the same run), the default's own alerts at its product threshold, and Numenta HTM's published scores.
+ * Every row is scored on onsets (the pipeline's event logic: a row keeps its score only when higher than every score
+ * of the previous `onset` rows) and on every row's score.
  *
- * Options: `--params <json>` and `--detectors a,b` replace the NAB configuration's ensemble, `--out <dir>` keeps
- * its results files (default: a temporary directory, removed afterwards).
+ * Options: `--detectors a,b` and `--params <json>` replace the ensemble (for experiments), `--out <dir>` keeps the
+ * results files (default: a temporary directory, removed afterwards).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { DEFAULT_ENSEMBLE } from '../../ensemble/ensemble';
+import type { EnsembleOptions } from '../../ensemble/types';
 import { readProfiles, readPublishedHtm, readWindows } from './corpus';
 import { nabDir } from './paths';
-import { DEFAULT_DETECTORS } from '../../detectors/registry';
-import type { EnsembleOptions } from '../../ensemble/types';
-import { NAB_CONFIGURATION } from './config';
 import { runNab, scoreDetections, withOnset, type FileDetection, type NabRun } from './runner';
 import { scoreCorpus, type ProfileResult } from './scoreCorpus';
-
-/** The onset window of the scoreboard's second column group, as a fraction of the probationary rows. */
-const ONSET = NAB_CONFIGURATION.onset;
 
 function cells(scores: Record<string, ProfileResult>, profiles: string[]): string {
   return profiles.map((p) => scores[p].normalized.toFixed(1).padStart(8)).join('');
@@ -29,11 +26,11 @@ function cells(scores: Record<string, ProfileResult>, profiles: string[]): strin
 
 function row(
   name: string,
-  plain: Record<string, ProfileResult>,
+  onset: Record<string, ProfileResult>,
   profiles: string[],
-  onset?: Record<string, ProfileResult>
+  plain?: Record<string, ProfileResult>
 ): string {
-  return `${name.padEnd(34)}${cells(plain, profiles)}  |${onset ? cells(onset, profiles) : ''}`;
+  return `${name.padEnd(36)}${cells(onset, profiles)}  |${plain ? cells(plain, profiles) : ''}`;
 }
 
 function main(argv: string[]): void {
@@ -49,65 +46,57 @@ function main(argv: string[]): void {
   const names = Object.keys(profiles);
   const outDir = o.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-nab-'));
   const started = performance.now();
-  const run = (ensemble: Partial<EnsembleOptions>, dir: string, label: string): NabRun =>
-    runNab({
-      dataDir: path.join(nab, 'data'),
-      labelsFile,
-      outDir: dir,
-      profiles,
-      ensemble,
-      onset: ONSET,
-      onFile: (d, k, n) =>
-        process.stderr.write(
-          `${label} [${k + 1}/${n}] ${d.file}: ${d.timestamps.length} rows, ${(d.elapsedMs / 1000).toFixed(2)} s\n`
-        ),
-    });
-  const chosen = {
-    ...NAB_CONFIGURATION.ensemble,
+  const ensemble: Partial<EnsembleOptions> = {
     ...(o.detectors ? { detectors: o.detectors.split(',') } : {}),
     ...(o.params ? { params: JSON.parse(o.params) as Record<string, Record<string, unknown>> } : {}),
   };
-  const configuration = run(chosen, outDir, 'configuration');
+  const run: NabRun = runNab({
+    dataDir: path.join(nab, 'data'),
+    labelsFile,
+    outDir,
+    profiles,
+    ensemble,
+    onFile: (d, k, n) =>
+      process.stderr.write(
+        `[${k + 1}/${n}] ${d.file}: ${d.timestamps.length} rows, ${(d.elapsedMs / 1000).toFixed(2)} s\n`
+      ),
+  });
   const seconds = (performance.now() - started) / 1000;
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-nab-'));
-  const batch = run({}, path.join(scratch, 'default'), 'default ensemble');
-  fs.rmSync(scratch, { recursive: true, force: true });
   if (!o.out) fs.rmSync(outDir, { recursive: true, force: true });
   const labels = readWindows(labelsFile);
 
   const lines: string[] = [];
   lines.push(
-    `NAB v1.1 scorer, ${configuration.detections.length} files of the shared subset, normalised 0-100 (100 perfect, 0 null)`
+    `NAB v1.1 scorer, ${run.detections.length} files of the shared subset, normalised 0-100 (100 perfect, 0 null)`
   );
   const head = names.map((p) => p.replace('reward_low_', '').padStart(8)).join('');
-  lines.push(
-    `${''.padEnd(34)}${'score on every row'.padStart(24)}  |${`onsets only (${ONSET} x probation)`.padStart(30)}`
-  );
-  lines.push(`${'detector'.padEnd(34)}${head}  |${head}`);
-  const both = (name: string, r: NabRun, pick: (d: FileDetection) => Float64Array) =>
+  lines.push(`${''.padEnd(36)}${'onsets (6 h refractory)'.padStart(24)}  |${'every row'.padStart(24)}`);
+  lines.push(`${'detector'.padEnd(36)}${head}  |${head}`);
+  const both = (name: string, pick: (d: FileDetection) => Float64Array) =>
     row(
       name,
-      scoreDetections(r.detections, labels, profiles, (d) => withOnset(pick(d), d, 0)),
+      scoreDetections(run.detections, labels, profiles, (d) => withOnset(pick(d), d)),
       names,
-      scoreDetections(r.detections, labels, profiles, (d) => withOnset(pick(d), d, ONSET))
+      scoreDetections(run.detections, labels, profiles, (d) => withOnset(pick(d), d, 0))
     );
-  lines.push(both(`NAB configuration (${(chosen.detectors ?? []).join(', ')})`, configuration, (d) => d.score));
-  lines.push(both(`default ensemble (${DEFAULT_DETECTORS.length} detectors)`, batch, (d) => d.score));
-  // a member's contribution is its own online-calibrated score, whatever else the ensemble holds: each detector
-  // alone is read from the run that already scored it
-  for (const m of DEFAULT_DETECTORS) lines.push(both(`  ${m} alone`, batch, (d) => d.contributions[m]));
-  for (const m of chosen.detectors ?? []) {
-    if (!DEFAULT_DETECTORS.includes(m)) lines.push(both(`  ${m} alone`, configuration, (d) => d.contributions[m]));
-  }
-  lines.push(both('default ensemble decisions 0/1', batch, (d) => Float64Array.from(d.anomalous)));
-
-  // Numenta HTM's published anomaly scores on the same files, for reference
-  lines.push(row('Numenta HTM (published)', scoreCorpus(readPublishedHtm(nab), labels, profiles), names));
+  const members = ensemble.detectors ?? DEFAULT_ENSEMBLE.detectors;
+  lines.push(both(`${o.detectors ? 'chosen' : 'default'} ensemble (${members.join(', ')})`, (d) => d.score));
+  // a member's contribution is its own calibrated score, whatever else the ensemble holds
+  for (const m of members) lines.push(both(`  ${m} alone`, (d) => d.contributions[m]));
   lines.push(
-    `Vigil's NAB score: the NAB configuration on onsets (${ONSET} x probation); detection ${seconds.toFixed(1)} s wall ` +
-      `for ${configuration.detections.length} files`
+    row(
+      'alerts at the product threshold 0/1',
+      scoreDetections(run.detections, labels, profiles, (d) => Float64Array.from(d.onset)),
+      names
+    )
   );
+  lines.push(row('Numenta HTM (published, every row)', scoreCorpus(readPublishedHtm(nab), labels, profiles), names));
+  lines.push(`detection ${seconds.toFixed(1)} s wall for ${run.detections.length} files`);
   process.stdout.write(`${lines.join('\n')}\n`);
+  const onsetScores = scoreDetections(run.detections, labels, profiles, (d) => withOnset(d.score, d));
+  process.stdout.write(
+    `${JSON.stringify(Object.fromEntries(names.map((p) => [p, Math.round(onsetScores[p].normalized * 100) / 100])))}\n`
+  );
 }
 
 main(process.argv);

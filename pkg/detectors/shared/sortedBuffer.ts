@@ -1,0 +1,73 @@
+/**
+ * A sorted multiset of at most `capacity` values as JSON-serialisable state: the trailing window of the rolling
+ * detectors. Insert and remove are O(log n) comparisons plus O(n) element moves (n <= capacity, a few dozen to a
+ * few hundred points), quantiles O(1), MAD O(n).
+ */
+export interface SortedBuffer {
+  buf: Float64Array;
+  size: number;
+}
+
+export function createSortedBuffer(capacity: number): SortedBuffer {
+  return { buf: new Float64Array(Math.max(1, capacity)), size: 0 };
+}
+
+/** First index whose value is >= v. */
+export function lowerBound(s: SortedBuffer, v: number): number {
+  let lo = 0;
+  let hi = s.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.buf[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Insert v (the buffer must not be full). */
+export function insertSorted(s: SortedBuffer, v: number): void {
+  const i = lowerBound(s, v);
+  s.buf.copyWithin(i + 1, i, s.size);
+  s.buf[i] = v;
+  s.size++;
+}
+
+/** Remove one copy of v when present. */
+export function removeSorted(s: SortedBuffer, v: number): void {
+  const i = lowerBound(s, v);
+  if (i < s.size && s.buf[i] === v) {
+    s.buf.copyWithin(i, i + 1, s.size);
+    s.size--;
+  }
+}
+
+/** Quantile by linear interpolation between order statistics (type 7, as R and numpy default); NaN when empty. */
+export function sortedQuantile(s: SortedBuffer, q: number): number {
+  if (s.size === 0) return NaN;
+  const h = (s.size - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(s.size - 1, lo + 1);
+  return s.buf[lo] + (h - lo) * (s.buf[hi] - s.buf[lo]);
+}
+
+/** Median absolute deviation from `center`, by merging both sides of the sorted buffer. O(n). */
+export function sortedMad(s: SortedBuffer, center: number): number {
+  const n = s.size;
+  if (n === 0) return NaN;
+  const buf = s.buf;
+  let left = lowerBound(s, center) - 1;
+  let right = left + 1;
+  const k1 = Math.floor((n - 1) / 2);
+  const k2 = Math.floor(n / 2);
+  let a = NaN;
+  for (let k = 0; k <= k2; k++) {
+    let d: number;
+    if (left < 0) d = buf[right++] - center;
+    else if (right >= n) d = center - buf[left--];
+    else if (center - buf[left] <= buf[right] - center) d = center - buf[left--];
+    else d = buf[right++] - center;
+    if (k === k1) a = d;
+    if (k === k2) return (a + d) / 2;
+  }
+  return a;
+}
