@@ -1,8 +1,9 @@
-import React, { useState } from 'react';
+import React, { Fragment, useState } from 'react';
 import { dateTimeFormatTimeAgo } from '@grafana/data';
 import { Alert, Button, ConfirmButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 
 import type { EngineClient } from '../api';
+import { JobTemplates } from '../components/JobTemplates';
 import { getPageStyles } from '../components/styles';
 import { useEngineData } from '../components/useEngine';
 import type { Job } from '../../pkg/contract';
@@ -24,6 +25,7 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
   const styles = useStyles2(getPageStyles);
   const { data, error, loading, reload } = useEngineData(client, (c) => c.get<{ jobs: Job[] }>('/api/jobs'), []);
   const [actionError, setActionError] = useState<string>();
+  const [templatesOf, setTemplatesOf] = useState<string>();
 
   const act = async (fn: () => Promise<unknown>) => {
     setActionError(undefined);
@@ -68,66 +70,85 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
           </thead>
           <tbody>
             {data.jobs.map((j) => (
-              <tr key={j.id} data-job-id={j.id}>
-                <td>
-                  <a href="#" onClick={(e) => (e.preventDefault(), go({ page: 'job-edit', id: j.id }))}>
-                    {j.name}
-                  </a>
-                </td>
-                <td className={styles.muted}>{describeSource(j)}</td>
-                <td>
-                  {!j.enabled ? (
-                    <span className={styles.muted}>disabled</span>
-                  ) : j.lastRun && !j.lastRun.ok ? (
-                    <span className={styles.bad} title={j.lastRun.error}>
-                      failing
-                    </span>
-                  ) : (
-                    <span className={styles.ok}>enabled</span>
-                  )}
-                </td>
-                <td title={j.lastRun?.error}>
-                  {j.lastRun ? `${dateTimeFormatTimeAgo(j.lastRun.at)} (${j.lastRun.durationMs} ms)` : 'never'}
-                  {j.lastRun?.error && <div className={styles.bad}>{j.lastRun.error}</div>}
-                </td>
-                <td>{j.anomalies24h}</td>
-                <td>
-                  {j.drift ? (
-                    j.drift.drifting ? (
-                      <span className={styles.bad}>drifting (p={j.drift.pValue?.toPrecision(2)})</span>
+              <Fragment key={j.id}>
+                <tr data-job-id={j.id}>
+                  <td>
+                    <a href="#" onClick={(e) => (e.preventDefault(), go({ page: 'job-edit', id: j.id }))}>
+                      {j.name}
+                    </a>
+                  </td>
+                  <td className={styles.muted}>{describeSource(j)}</td>
+                  <td>
+                    {!j.enabled ? (
+                      <span className={styles.muted}>disabled</span>
+                    ) : j.lastRun && !j.lastRun.ok ? (
+                      <span className={styles.bad} title={j.lastRun.error}>
+                        failing
+                      </span>
                     ) : (
-                      <span className={styles.ok}>ok</span>
-                    )
-                  ) : (
-                    <span className={styles.muted}>n/a</span>
-                  )}
-                </td>
-                <td>
-                  <div style={{ display: 'flex', gap: 8, alignItems: 'center', whiteSpace: 'nowrap' }}>
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      onClick={() =>
-                        act(() =>
-                          client.post(`/api/jobs/${encodeURIComponent(j.id)}/${j.enabled ? 'disable' : 'enable'}`)
-                        )
-                      }
-                    >
-                      {j.enabled ? 'Disable' : 'Enable'}
-                    </Button>
-                    <ConfirmButton
-                      size="sm"
-                      confirmText="Delete"
-                      confirmVariant="destructive"
-                      onConfirm={() =>
-                        act(() => client.request({ method: 'DELETE', path: `/api/jobs/${encodeURIComponent(j.id)}` }))
-                      }
-                    >
-                      Delete
-                    </ConfirmButton>
-                  </div>
-                </td>
-              </tr>
+                      <span className={styles.ok}>enabled</span>
+                    )}
+                  </td>
+                  <td title={j.lastRun?.error}>
+                    {j.lastRun ? `${dateTimeFormatTimeAgo(j.lastRun.at)} (${j.lastRun.durationMs} ms)` : 'never'}
+                    {j.lastRun?.error && <div className={styles.bad}>{j.lastRun.error}</div>}
+                  </td>
+                  <td>{j.anomalies24h}</td>
+                  <td>
+                    {j.drift ? (
+                      j.drift.drifting ? (
+                        <span className={styles.bad}>drifting (p={j.drift.pValue?.toPrecision(2)})</span>
+                      ) : (
+                        <span className={styles.ok}>ok</span>
+                      )
+                    ) : (
+                      <span className={styles.muted}>n/a</span>
+                    )}
+                  </td>
+                  <td>
+                    <div style={{ display: 'flex', gap: 8, alignItems: 'center', whiteSpace: 'nowrap' }}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() =>
+                          act(() =>
+                            client.post(`/api/jobs/${encodeURIComponent(j.id)}/${j.enabled ? 'disable' : 'enable'}`)
+                          )
+                        }
+                      >
+                        {j.enabled ? 'Disable' : 'Enable'}
+                      </Button>
+                      {j.source.type === 'elasticsearch-logs' && (
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          data-testid="vigil-job-templates-toggle"
+                          onClick={() => setTemplatesOf(templatesOf === j.id ? undefined : j.id)}
+                        >
+                          {templatesOf === j.id ? 'Hide templates' : 'Templates'}
+                        </Button>
+                      )}
+                      <ConfirmButton
+                        size="sm"
+                        confirmText="Delete"
+                        confirmVariant="destructive"
+                        onConfirm={() =>
+                          act(() => client.request({ method: 'DELETE', path: `/api/jobs/${encodeURIComponent(j.id)}` }))
+                        }
+                      >
+                        Delete
+                      </ConfirmButton>
+                    </div>
+                  </td>
+                </tr>
+                {templatesOf === j.id && (
+                  <tr>
+                    <td colSpan={7}>
+                      <JobTemplates client={client} jobId={j.id} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
