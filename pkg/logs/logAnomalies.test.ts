@@ -56,6 +56,24 @@ describe('detectLogAnomalies', () => {
     expect(Array.from(hb!.values).every((v) => v === 1)).toBe(true);
   });
 
+  it('judges the count series of a file shorter than the pipeline warm-up: an info burst is a minor event', () => {
+    // three hours of 1-minute intervals (180, fewer than a stream's default warm-up): a steady template, then
+    // forty lines of it in one minute
+    const lines: LogRecord[] = [];
+    for (let m = 0; m < 180; m++)
+      lines.push({ time: T0 + m * 60_000, message: `session ${m} opened for user u${m % 5}` });
+    for (let k = 0; k < 40; k++)
+      lines.push({ time: T0 + 150 * 60_000 + k * 1000, message: `session ${k} opened for user x${k}` });
+    lines.sort((a, b) => a.time - b.time);
+    const r = detectLogAnomalies(lines, { intervalMs: 60_000 });
+    const burst = r.events.filter((e) => e.detectors['log:template-count'] !== undefined);
+    expect(burst.length).toBeGreaterThan(0);
+    expect(burst[0].start).toBeGreaterThanOrEqual(T0 + 150 * 60_000);
+    expect(burst[0].start).toBeLessThan(T0 + 152 * 60_000);
+    expect(burst[0].severity).toBe('minor');
+    expect(r.anomalous.every((x) => x === 0)).toBe(true);
+  });
+
   it('does not mutate its input and is deterministic', () => {
     expect(JSON.stringify(input)).toBe(copy);
     expect(detectLogAnomalies(input, { intervalMs: HOUR }).events).toEqual(report.events);

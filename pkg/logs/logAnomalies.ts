@@ -7,7 +7,7 @@
  * - `log:new-template`: a template first seen after the warm-up (the first `warmup` share of the time span);
  * - `log:template-count`: per-template line counts per interval are series, judged by the detection ensemble
  *   (`detect`), so a rare template appearing in a burst, or a regular one falling silent, is an anomaly like a
- *   spike in any metric;
+ *   spike in any metric; they warm up over the same `warmup` share of the span (the file is its own history);
  * - `log:tfidf-iforest`: an interval whose mix of templates is unusual (TF-IDF + Isolation Forest,
  *   `windowOutliers.ts`).
  *
@@ -20,7 +20,7 @@
 import { InputError } from '../core/errors';
 import { formatInterval } from '../core/interval';
 import type { Series } from '../core/series';
-import { detect, type DetectOptions } from '../pipeline/detect';
+import { detect, MIN_POINTS, type DetectOptions } from '../pipeline/detect';
 import { severityOf } from '../contract/rules';
 import type { AnomalyEvent } from '../contract/results';
 import { compileMaskingRules, DEFAULT_MASKING, maskMessage } from './masking';
@@ -46,7 +46,10 @@ export interface LogAnomalyOptions {
   intervalMs?: number;
   /** the time range the series cover (epoch ms, `to` exclusive); default: the first to the last line */
   range?: { from: number; to: number };
-  /** share of the time span before which no template counts as new (default 0.1) */
+  /**
+   * share of the time span before which no template counts as new and the count series only learn (default 0.1;
+   * the count series warm up over at least 10 intervals)
+   */
   warmup?: number;
   /** templates with at least this many lines get a count series (default 10) */
   minSeriesLines?: number;
@@ -226,7 +229,11 @@ export function detectLogAnomalies(records: readonly LogRecord[], options: LogAn
     .filter((s) => sum(s.values) >= (options.minSeriesLines ?? 10))
     .slice(0, options.maxSeries ?? 50);
   if (judged.length > 0 && buckets >= 10) {
-    const report = detect(judged, { ...options.detection, intervalMs });
+    // a file's history is the file itself: the count series warm up over the same share of the span as new
+    // templates (at least MIN_POINTS intervals), not the pipeline's two days, which would leave a file of a few
+    // hours unjudged
+    const countWarmup = Math.max(MIN_POINTS, Math.ceil(warmup * buckets));
+    const report = detect(judged, { warmup: countWarmup, ...options.detection, intervalMs });
     for (const e of report.anomalies) {
       addMark(e.labels.template_id, {
         from: bucketOf(e.start),
