@@ -13,7 +13,8 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`vigil: ${err && err.message ? err.message : String(err)}\n`);
+    const { scrubSecrets } = require('../pkg/core/scrub.ts');
+    process.stderr.write(`vigil: ${scrubSecrets(err && err.message ? err.message : String(err))}\n`);
     process.exitCode = 1;
   }
 );

@@ -10,6 +10,7 @@ import { forecastCommand } from './cli/forecast';
 import { logsCommand, rulesCommand } from './cli/logs';
 import { reportCommand } from './cli/report';
 import { serveCommand } from './cli/serve';
+import { scrubSecrets } from './core/scrub';
 
 /** Build the `vigil` program with every command. */
 export function buildProgram(): Command {
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof InputError || e instanceof ParameterError || e instanceof SourceError) {
-      process.stderr.write(`vigil: ${e.message}\n`);
+      process.stderr.write(`vigil: ${scrubSecrets(e.message)}\n`);
       return 1;
     }
     throw e;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody } from '../contract/api';
 import { InputError, ParameterError, SourceError } from '../core/errors';
+import { scrubSecrets } from '../core/scrub';
 
 /** An HTTP error with a machine code, rendered as `{ error: { code, message } }`. */
 export class HttpError extends Error {
@@ -18,32 +19,36 @@ export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 
 
 /**
  * The one error handler: validation and input errors are 400, unknown ids 404, a source that is down 502 (504 on
- * a timeout), a query the source refused 400 `invalid_query`, anything else 500; always `{ error: { code, message } }`.
+ * a timeout), a query the source refused 400 `invalid_query`, anything else 500; always `{ error: { code, message } }`,
+ * the message scrubbed of credentials and tokens.
  */
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
   const e = err as FastifyError & { validation?: unknown };
-  if (e.validation) return reply.code(400).send({ error: { code: 'bad_request', message: e.message } });
+  if (e.validation) return reply.code(400).send({ error: { code: 'bad_request', message: scrubSecrets(e.message) } });
   if (err instanceof HttpError) {
-    return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message } });
+    return reply.code(err.statusCode).send({ error: { code: err.code, message: scrubSecrets(err.message) } });
   }
   if (err instanceof InputError)
-    return reply.code(400).send({ error: { code: 'invalid_input', message: err.message } });
+    return reply.code(400).send({ error: { code: 'invalid_input', message: scrubSecrets(err.message) } });
   if (err instanceof ParameterError) {
-    return reply.code(400).send({ error: { code: 'invalid_parameter', message: err.message } });
+    return reply.code(400).send({ error: { code: 'invalid_parameter', message: scrubSecrets(err.message) } });
   }
   if (err instanceof SourceError) {
     // the source refused the query itself (PromQL bad_data, ES parsing_exception): the caller's mistake
-    if (err.status === 400) return reply.code(400).send({ error: { code: 'invalid_query', message: err.message } });
+    if (err.status === 400)
+      return reply.code(400).send({ error: { code: 'invalid_query', message: scrubSecrets(err.message) } });
     const timeout = /timed? ?out/i.test(err.message);
     return reply
       .code(timeout ? 504 : 502)
-      .send({ error: { code: timeout ? 'source_timeout' : 'source_error', message: err.message } });
+      .send({ error: { code: timeout ? 'source_timeout' : 'source_error', message: scrubSecrets(err.message) } });
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return reply.code(e.statusCode).send({ error: { code: e.code ?? 'bad_request', message: err.message } });
+    return reply
+      .code(e.statusCode)
+      .send({ error: { code: e.code ?? 'bad_request', message: scrubSecrets(err.message) } });
   }
   req.log.error({ err }, 'request failed');
-  return reply.code(500).send({ error: { code: 'internal', message: `internal error: ${err.message}` } });
+  return reply.code(500).send({ error: { code: 'internal', message: scrubSecrets(`internal error: ${err.message}`) } });
 }
 
 /** 404 for a route that does not exist, in the same error shape. */

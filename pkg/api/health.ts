@@ -1,4 +1,5 @@
 import { SourceError } from '../core/errors';
+import { scrubbedMessage } from '../core/scrub';
 import type { SeriesSource } from '../sources/types';
 
 /** What the engine last learnt about one source's reachability. */
@@ -40,7 +41,7 @@ export class HealthChecker {
       await Promise.race([source.health(), timeout]);
       state = { ok: true, lastCheck: now };
     } catch (err) {
-      state = { ok: false, error: (err as Error).message, lastCheck: now };
+      state = { ok: false, error: scrubbedMessage(err), lastCheck: now };
     } finally {
       clearTimeout(timer);
     }

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parseInterval } from '../core/interval';
 import { EngineMetrics } from '../promapi/metrics';
@@ -28,6 +30,7 @@ import { rewriteSummary } from '../report/rewrite';
 import { ReportScheduler } from '../report/schedule';
 import { IncidentRepo } from '../store/incidents';
 import { buildApp } from './app';
+import { loggerOptions } from './logging';
 import { jobReportData } from './reportData';
 
 export interface RunningServer {
@@ -60,6 +63,10 @@ export interface StartOptions {
 export async function startServer(config: VigilConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const store = await openStore({ store: config.store, dataDir: config.dataDir });
+  // the default file source reads a folder of its own in the data directory (created here), never the working one
+  const defaultFiles = path.join(config.dataDir, 'files');
+  if (config.sources.some((s) => s.type === 'file' && s.root === defaultFiles))
+    mkdirSync(defaultFiles, { recursive: true });
   const repo = new Repo(store);
   const redactor = new Redactor(config.redaction ?? {});
   const sources = new SourceRegistry(opts.sources ?? (await createSeriesSources(config.sources)));
@@ -167,7 +174,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     scheduler,
     metrics,
     clock,
-    logger: opts.logger ?? { level: config.logLevel },
+    logger: opts.logger ?? loggerOptions(config.logLevel),
     incidents,
     notifier,
     annotationsUrl: action.annotations?.url,

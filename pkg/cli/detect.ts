@@ -27,6 +27,7 @@ export interface DetectionFlags {
   mode?: 'majority' | 'any';
   threshold?: number;
   train?: string;
+  maxPoints?: number;
   quiet?: boolean;
 }
 
@@ -66,6 +67,11 @@ export function addDetectionOptions(command: Command): Command {
     .option(
       '--train <duration>',
       'warm-up at the start of each series: learned from, no events or band (default: a day, 24-288 points)'
+    )
+    .option(
+      '--max-points <n>',
+      'most points read from a metrics file over all its series (default 1000000); the row past it stops the read',
+      parseCount
     );
 }
 
@@ -100,6 +106,7 @@ export async function detectFile(file: string, flags: DetectionFlags): Promise<F
     splitBy: flags.splitBy,
     sessionGapMs: flags.sessionGap ? parseInterval(flags.sessionGap, '--session-gap') : undefined,
     metrics,
+    maxPoints: flags.maxPoints,
     quiet: flags.quiet,
   });
   const progress = new Progress('detecting', process.stderr, !flags.quiet);
@@ -151,6 +158,11 @@ Examples:
         process.stdout.write(text);
       }
     });
+}
+
+function parseCount(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a whole number of points, 1 or more');
+  return Number(v);
 }
 
 function parseScore(v: string): number {

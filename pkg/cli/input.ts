@@ -20,6 +20,8 @@ export interface InputOptions {
   splitBy?: string;
   sessionGapMs?: number;
   metrics?: AccessLogMetric[];
+  /** most points read from a metrics file, over all its series (default 1,000,000, see `MAX_FILE_POINTS`) */
+  maxPoints?: number;
   quiet?: boolean;
 }
 
@@ -54,6 +56,9 @@ export async function loadInput(file: string, options: InputOptions = {}): Promi
       timeField: options.timeField,
       valueFields: options.valueFields,
       labelFields: options.labelFields,
+      // with --interval the rows are averaged per bucket while reading: memory per bucket, not per row
+      intervalMs: options.intervalMs,
+      maxPoints: options.maxPoints,
       onBytes,
     });
     progress.done(`${r.records} rows`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clearRegisteredSecrets, scrubSecrets } from '../core/scrub';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -72,5 +73,64 @@ describe('loadConfig', () => {
 
   it('rejects a non-numeric VIGIL_PORT naming the variable', () => {
     expect(() => loadConfig({ env: { VIGIL_API_TOKEN: 'token-123456', VIGIL_PORT: 'x1' } })).toThrow(/VIGIL_PORT/);
+  });
+
+  it('moves credentials written in a source or sink URL to its auth setting', () => {
+    const cfg = loadConfig({
+      file: file(
+        'sources:\n  - type: prometheus\n    url: http://vigil:p%40ss@prom:9090\n  - type: elasticsearch\n    url: https://u:pw@es:9200/prefix/\nsink:\n  url: http://w:s3cr3t@os:9200\n'
+      ),
+      env: { VIGIL_API_TOKEN: 'token-123456' },
+    });
+    expect(cfg.sources[0]).toMatchObject({
+      url: 'http://prom:9090',
+      auth: { type: 'basic', username: 'vigil', password: 'p@ss' },
+    });
+    expect(cfg.sources[1]).toMatchObject({
+      url: 'https://es:9200/prefix/',
+      auth: { type: 'basic', username: 'u', password: 'pw' },
+    });
+    expect(cfg.sink).toMatchObject({
+      url: 'http://os:9200',
+      auth: { type: 'basic', username: 'w', password: 's3cr3t' },
+    });
+    // the moved passwords are masked wherever they would show up
+    expect(scrubSecrets('refused: server said s3cr3t is wrong')).toBe('refused: server said *** is wrong');
+    clearRegisteredSecrets();
+  });
+
+  it.each([
+    [
+      'sources:\n  - type: prometheus\n    url: http://a:b@prom:9090\n    auth: { type: bearer, token: t0k3n }\n',
+      /sources\[0\]\.url: has a user and password in it and sources\[0\]\.auth is set too/,
+    ],
+    [
+      'sources:\n  - type: prometheus\n    url: http://prom:9090/?access_token=abc\n',
+      /sources\[0\]\.url: carries a credential in its query string \("access_token=\.\.\."\)/,
+    ],
+    ['sink:\n  url: http://os:9200/?api_key=zzz\n', /sink\.url: carries a credential/],
+  ])('refuses credentials it cannot move, naming the key and never the secret (%#)', (text, message) => {
+    const f = file(text);
+    const run = () => loadConfig({ file: f, env: { VIGIL_API_TOKEN: 'token-123456' } });
+    expect(run).toThrow(message);
+    try {
+      run();
+    } catch (e) {
+      expect((e as Error).message).not.toMatch(/abc|zzz|:b@/);
+    }
+  });
+
+  it('roots the default file source in a folder of the data directory, never the working directory', () => {
+    const cfg = loadConfig({ env: { VIGIL_API_TOKEN: 'token-123456' }, flags: { dataDir: path.join(dir, 'd') } });
+    expect(cfg.sources).toEqual([{ type: 'file', name: 'file', root: path.join(dir, 'd', 'files') }]);
+  });
+
+  it('takes the store from VIGIL_STORE and refuses anything but sqlite or postgres', () => {
+    expect(loadConfig({ env: { VIGIL_API_TOKEN: 'token-123456', VIGIL_STORE: 'postgres://db/vigil' } }).store).toBe(
+      'postgres://db/vigil'
+    );
+    expect(() => loadConfig({ env: { VIGIL_API_TOKEN: 'token-123456', VIGIL_STORE: 'mysql://db' } })).toThrow(
+      /store: must be "sqlite" or a postgres:\/\/ URL/
+    );
   });
 });

@@ -10,6 +10,7 @@ import {
   type ActionConfig,
   type ActionConfigInput,
 } from './action';
+import { isSecretName, registerSecret } from '../core/scrub';
 
 /** Authentication for a source or sink. */
 export type AuthConfig =
@@ -29,7 +30,7 @@ export interface SourceConfig {
   caFile?: string;
   /** request timeout, e.g. `30s` */
   timeout?: string;
-  /** file source: only paths under this directory are read (default: the working directory) */
+  /** file source: only paths under this directory are read (default: `<dataDir>/files`) */
   root?: string;
 }
 
@@ -302,6 +303,8 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
   const ajv = new Ajv({ allErrors: false, strict: false });
   const validate = ajv.compile<VigilConfig>(CONFIG_SCHEMA);
   if (!validate(cfg)) throw new ConfigError(`${where}: ${describe(validate.errors?.[0])}`);
+  cfg.sources.forEach((s, i) => moveUrlCredentials(s, `sources[${i}]`, where));
+  if (cfg.sink) moveUrlCredentials(cfg.sink, 'sink', where);
   const names = new Set<string>();
   for (const s of cfg.sources) {
     const key = `${s.type}/${s.name}`;
@@ -316,6 +319,8 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
     }
   }
   cfg.dataDir = path.resolve(cfg.dataDir);
+  for (const s of cfg.sources) if (s.type === 'file' && s.root === undefined) s.root = path.join(cfg.dataDir, 'files');
+  registerConfigSecrets(cfg);
   try {
     cfg.action = actionConfig(cfg, env);
   } catch (err) {
@@ -324,6 +329,61 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
     throw err;
   }
   return cfg;
+}
+
+/**
+ * Credentials written into a source or sink URL (`http://user:password@host`) move to its `auth` setting, so no
+ * message, log line or stored error ever quotes them with the URL. A URL with credentials and an `auth` setting,
+ * or with a credential in its query string (`?access_token=...`), is refused with a message naming the key.
+ * @throws ConfigError naming `<key>.url`
+ */
+function moveUrlCredentials(target: { url?: string; auth?: AuthConfig }, key: string, where: string): void {
+  if (typeof target.url !== 'string') return;
+  let u: URL;
+  try {
+    u = new URL(target.url);
+  } catch {
+    throw new ConfigError(`${where}: ${key}.url: is not a valid URL`);
+  }
+  for (const name of new Set(u.searchParams.keys())) {
+    if (isSecretName(name)) {
+      throw new ConfigError(
+        `${where}: ${key}.url: carries a credential in its query string ("${name}=..."); give it as ${key}.auth ` +
+          '(type bearer or apiKey) instead'
+      );
+    }
+  }
+  if (!u.username && !u.password) return;
+  if (target.auth) {
+    throw new ConfigError(
+      `${where}: ${key}.url: has a user and password in it and ${key}.auth is set too; keep the credentials in ${key}.auth only`
+    );
+  }
+  target.auth = { type: 'basic', username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  u.username = '';
+  u.password = '';
+  target.url = u.toString().replace(/\/$/, target.url.endsWith('/') ? '/' : '');
+}
+
+/** Every password, token and key of the config is masked wherever it could show (see `scrubSecrets`). */
+function registerConfigSecrets(cfg: VigilConfig): void {
+  registerSecret(cfg.apiToken);
+  const auths = [...cfg.sources.map((s) => s.auth), cfg.sink?.auth];
+  for (const a of auths) {
+    if (!a) continue;
+    if (a.type === 'basic') {
+      registerSecret(a.password);
+      registerSecret(Buffer.from(`${a.username}:${a.password}`).toString('base64'));
+    } else if (a.type === 'bearer') registerSecret(a.token);
+    else registerSecret(a.apiKey);
+  }
+  if (cfg.store && /^postgres/i.test(cfg.store)) {
+    try {
+      registerSecret(decodeURIComponent(new URL(cfg.store).password));
+    } catch {
+      /* an unparsable URL is refused when the store opens */
+    }
+  }
 }
 
 function envInt(name: string, v: string): number {

@@ -1,3 +1,5 @@
+import { scrubSecrets } from './scrub';
+
 /**
  * Errors Vigil raises for bad input. Each names what was wrong so a user can fix it without reading code.
  */
@@ -34,8 +36,9 @@ export class ParameterError extends Error {
 export class SourceError extends Error {
   readonly source: string;
   readonly status?: number;
+  /** The message is scrubbed of credentials and tokens (a source may quote a URL or echo a request). */
   constructor(source: string, message: string, status?: number) {
-    super(`${source}: ${message}`);
+    super(scrubSecrets(`${source}: ${message}`));
     this.name = 'SourceError';
     this.source = source;
     this.status = status;
@@ -49,4 +52,17 @@ function formatLocation(loc: InputLocation): string {
   const where = parts.join(' ');
   if (loc.field !== undefined) return `${where}${where ? ', ' : ''}field "${loc.field}": `;
   return where ? `${where}: ` : '';
+}
+
+/**
+ * A short quotation of a value for an error message: at most `max` characters (default 40) of its JSON form, and
+ * how long it really was when cut, so a huge or binary field never floods a terminal or a log.
+ * @example excerpt('x'.repeat(1000)) // '"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"... (1000 characters)'
+ */
+export function excerpt(value: unknown, max = 40): string {
+  const isText = typeof value === 'string';
+  const text = isText ? (value as string) : (JSON.stringify(value) ?? String(value));
+  const show = (t: string) => (isText ? JSON.stringify(t) : t);
+  if (text.length <= max) return show(text);
+  return `${show(text.slice(0, max))}... (${text.length} characters)`;
 }

@@ -1,4 +1,5 @@
 import { SourceError } from '../core/errors';
+import { scrubbedMessage } from '../core/scrub';
 import type { Repo } from '../store/repo';
 import { jobTiming, type JobRunner } from './runner';
 import type { Clock } from '../core/clock';
@@ -177,7 +178,8 @@ export class Scheduler {
       const durationMs = clock.now() - started;
       const failures = state.failures + 1;
       const backoff = Math.min(intervalMs * 2 ** failures, this.maxBackoffMs);
-      const message = err instanceof Error ? err.message : String(err);
+      // stored and shown (lastRun.error, /api/health): never a credential
+      const message = scrubbedMessage(err);
       await repo.setLastRun(
         jobId,
         { at: started, ok: false, error: message, durationMs },

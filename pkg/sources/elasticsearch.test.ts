@@ -1,4 +1,4 @@
-import { SourceError } from '../core/errors';
+import { InputError, SourceError } from '../core/errors';
 import {
   buildLogCountRequest,
   buildLogPageRequest,
@@ -8,6 +8,7 @@ import {
   accessLogHistogramQuery,
   bucketGrid,
   buildHistogramRequest,
+  indexNameProblem,
   checkSearchResponse,
   describeEsError,
   histogramResponseToSeries,
@@ -154,7 +155,7 @@ describe('buildHistogramRequest', () => {
     };
     expect(() => buildHistogramRequest({ ...base, endMs: 0 })).toThrow(/need finite startMs < endMs/);
     expect(() => buildHistogramRequest({ ...base, intervalMs: 0.5 })).toThrow(/intervalMs must be a positive integer/);
-    expect(() => buildHistogramRequest({ ...base, index: 'a b' })).toThrow(/not a valid index name/);
+    expect(() => buildHistogramRequest({ ...base, index: 'a b' })).toThrow(/index "a b" cannot contain " "/);
     expect(() => buildHistogramRequest({ ...base, metrics: {} })).toThrow(/at least one metric/);
     expect(() => buildHistogramRequest({ ...base, metrics: { x: { type: 'median' } as never } })).toThrow(
       /metric "x": unknown type "median"/
@@ -404,5 +405,55 @@ describe('log message requests', () => {
       { time: 1704067201000, message: 'a', fields: { 'client.ip': undefined } },
       { time: 1704067202000, message: 'b', level: 'error', fields: { 'client.ip': '1.1.1.1' } },
     ]);
+  });
+});
+
+describe('index names as Elasticsearch defines them', () => {
+  it.each([
+    ['weblogs', undefined],
+    ['logs-*', undefined],
+    ['logs-2024.01.*,metrics,-logs-old', undefined],
+    ['remote:logs-*', undefined],
+    ['.hidden-index', undefined],
+    ['..', 'cannot be ".."'],
+    ['.', 'cannot be "."'],
+    ['../_search', 'cannot contain "/"'],
+    ['Logs', 'must be lowercase'],
+    ['_all', 'cannot start with -, _ or +'],
+    ['-logs', 'cannot start with -, _ or +'],
+    ['+x', 'cannot start with -, _ or +'],
+    ['a b', 'cannot contain " "'],
+    ['a#b', 'cannot contain "#"'],
+    ['a?b', 'cannot contain "?"'],
+    ['a\\b', 'cannot contain "\\\\"'],
+    ['a|b', 'cannot contain "|"'],
+    ['a,,b', 'has an empty name in its list'],
+    ['x'.repeat(256), 'has a name longer than 255 bytes'],
+    ['', 'is empty'],
+  ])('%j -> %s', (name, problem) => {
+    expect(indexNameProblem(name)).toBe(problem);
+  });
+
+  it('is stricter for a concrete index (no wildcards or lists)', () => {
+    expect(indexNameProblem('vigil-anomalies', false)).toBeUndefined();
+    expect(indexNameProblem('logs-*', false)).toBe('cannot contain "*"');
+    expect(indexNameProblem('a,b', false)).toBe('cannot contain ","');
+  });
+
+  it("refuses a bad index before any request, as the caller's mistake naming the field", async () => {
+    const calls: string[] = [];
+    const client = new ElasticsearchHttpClient(
+      { url: 'http://es:9200/prefix' },
+      {
+        fetch: async (url) => {
+          calls.push(url);
+          return { status: 200, text: async () => '{}' };
+        },
+      }
+    );
+    const err = await client.search('..', {}).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/field "index": index "\.\." cannot be "\.\."/);
+    expect(calls).toEqual([]);
   });
 });

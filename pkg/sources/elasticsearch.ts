@@ -10,7 +10,7 @@
  * Aggregations reference: https://www.elastic.co/guide/en/elasticsearch/reference/current/search-aggregations.html
  * (OpenSearch: https://opensearch.org/docs/latest/aggregations/).
  */
-import { SourceError } from '../core/errors';
+import { InputError, SourceError } from '../core/errors';
 import type { Labels, Series } from '../core/series';
 import { HttpEndpoint, parseJsonBody, defaultHttpServices, type HttpServices, type HttpClientOptions } from './http';
 
@@ -108,7 +108,12 @@ export class ElasticsearchHttpClient {
    */
   async search(index: string, body: Record<string, unknown>): Promise<EsSearchResponse> {
     checkIndex(index);
-    const res = (await this.call('POST', `/${index}/_search`, body, `search ${index}`)) as EsSearchResponse;
+    const res = (await this.call(
+      'POST',
+      `/${encodeURIComponent(index).replace(/%2C/g, ',').replace(/%2A/g, '*')}/_search`,
+      body,
+      `search ${index}`
+    )) as EsSearchResponse;
     checkSearchResponse(`search ${index}`, res);
     return res;
   }
@@ -729,9 +734,51 @@ export function logHitsToMessages(q: EsLogQuery, hits: EsHit[]): EsLogMessage[] 
   return out.sort((a, b) => Number(Number.isNaN(a.time)) - Number(Number.isNaN(b.time)) || a.time - b.time);
 }
 
-function checkIndex(index: string): void {
-  if (typeof index !== 'string' || !index || /[\s/?#"<>|\\]/.test(index)) {
-    throw new SourceError(ELASTICSEARCH_SOURCE, `index "${index}" is not a valid index name or pattern`);
+/**
+ * Why `index` is not an index name (or, with `pattern`, a search target: names with `*` wildcards, a
+ * comma-separated list, `-name` exclusions after the first item, `cluster:name` for cross-cluster search), as
+ * Elasticsearch defines names: lowercase; none of `\ / * ? " < > | , #`, space or control characters (`*` and
+ * `,` allowed in patterns); not starting with `-`, `_` or `+`; not `.` or `..`; at most 255 bytes. Returns
+ * undefined for a valid one. (https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create)
+ */
+export function indexNameProblem(index: unknown, pattern = true): string | undefined {
+  if (typeof index !== 'string' || index === '') return 'is empty';
+  if (Buffer.byteLength(index, 'utf8') > (pattern ? 4096 : 255)) return 'is longer than 255 bytes';
+  const parts = pattern ? index.split(',') : [index];
+  for (let i = 0; i < parts.length; i++) {
+    let name = parts[i];
+    if (pattern && i > 0 && name.startsWith('-')) name = name.slice(1);
+    if (pattern) {
+      const colon = name.indexOf(':');
+      if (colon >= 0) {
+        const cluster = name.slice(0, colon);
+        if (!/^[a-z0-9_*-]+$/.test(cluster)) return `has a bad cluster alias "${cluster}"`;
+        name = name.slice(colon + 1);
+      }
+    }
+    if (name === '') return 'has an empty name in its list';
+    if (name === '.' || name === '..') return `cannot be "${name}"`;
+    if (Buffer.byteLength(name, 'utf8') > 255) return 'has a name longer than 255 bytes';
+    if (/^[-_+]/.test(name)) return 'cannot start with -, _ or +';
+    if (name !== name.toLowerCase()) return 'must be lowercase';
+    // eslint-disable-next-line no-control-regex
+    const bad = (pattern ? /[\\/?"<>| #:\u0000-\u001f\u007f]/ : /[\\/*?"<>| ,#:\u0000-\u001f\u007f]/).exec(name);
+    if (bad) return `cannot contain ${JSON.stringify(bad[0])}`;
+  }
+  return undefined;
+}
+
+/** @throws InputError naming `field` when `index` is not a valid index name or pattern (see `indexNameProblem`) */
+export function checkIndex(index: string, field = 'index', pattern = true): void {
+  const problem = indexNameProblem(index, pattern);
+  if (problem) {
+    const shown = typeof index === 'string' ? JSON.stringify(index.slice(0, 80)) : String(index);
+    throw new InputError(
+      `index ${shown} ${problem} (Elasticsearch index ${pattern ? 'names and patterns' : 'names'})`,
+      {
+        field,
+      }
+    );
   }
 }
 

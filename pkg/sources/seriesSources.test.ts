@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { InputError } from '../core/errors';
 import { createSeries, type Series } from '../core/series';
 import { ElasticsearchSeriesSource, FileSeriesSource, PrometheusSeriesSource, esMetric } from './seriesSources';
 
@@ -113,6 +114,28 @@ describe('FileSeriesSource', () => {
       /outside the file source's root/
     );
     await expect(c.fetch({ type: 'file', path: 'nope.csv' }, 0, 1)).rejects.toThrow(/"nope.csv" not found/);
+  });
+
+  it('follows symbolic links only to files under the root, and never quotes what is outside', async () => {
+    const outsideDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-outside-'));
+    writeFileSync(path.join(outsideDir, 'secret.csv'), 'timestamp,value\n1970-01-01T00:01:00Z,apiToken: s3cret\n');
+    mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    symlinkSync(path.join(outsideDir, 'secret.csv'), path.join(dir, 'leak.csv'));
+    symlinkSync(outsideDir, path.join(dir, 'sub', 'out'));
+    symlinkSync(path.join(dir, 'a.csv'), path.join(dir, 'sub', 'inside.csv'));
+    const c = new FileSeriesSource('file', dir);
+    for (const p of ['leak.csv', 'sub/out/secret.csv', '/etc/passwd', path.join(outsideDir, 'secret.csv'), '']) {
+      const err = await c.fetch({ type: 'file', path: p }, 0, 10 * MIN).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as Error).message).toMatch(/outside the file source's root/);
+      expect((err as Error).message).not.toContain('s3cret');
+    }
+    // a link that stays inside the root is followed
+    expect(Array.from((await c.fetch({ type: 'file', path: 'sub/inside.csv' }, 0, 10 * MIN))[0].values)).toEqual([
+      1, 2, 3,
+    ]);
+    await expect(c.fetch({ type: 'file', path: 'sub' }, 0, 1)).rejects.toThrow(/not a regular file/);
+    rmSync(outsideDir, { recursive: true, force: true });
   });
 
   it('re-reads a file when it changes', async () => {

@@ -1,11 +1,11 @@
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, readFile, realpath, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { InputError, SourceError } from '../core/errors';
 import { parseInterval } from '../core/interval';
 import type { Series } from '../core/series';
 import type { AuthConfig, SourceConfig } from '../config/config';
-import { ElasticsearchHttpClient, type EsAggregation } from './elasticsearch';
+import { ElasticsearchHttpClient, checkIndex, type EsAggregation } from './elasticsearch';
 import type { HttpAuth } from './http';
 import { PrometheusHttpClient } from './prometheus';
 import { readSeriesFile } from './file';
@@ -105,6 +105,7 @@ export class ElasticsearchSeriesSource implements SeriesSource {
 
   async fetch(query: SourceQuery, from: number, to: number, intervalMs: number): Promise<Series[]> {
     if (query.type !== 'elasticsearch') throw new InputError(`source "${this.name}" is an elasticsearch source`);
+    checkIndex(query.index, 'source.index');
     const { name, metric } = esMetric(query.metric);
     const start = Math.floor(from / intervalMs) * intervalMs;
     const chunk = 50_000 * intervalMs;
@@ -143,21 +144,40 @@ export class FileSeriesSource implements SeriesSource {
     private readonly root: string
   ) {}
 
-  resolve(p: string): string {
-    const full = path.resolve(this.root, p);
-    const rel = path.relative(this.root, full);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new InputError(`path "${p}" is outside the file source's root directory`, { field: 'source.path' });
-    }
-    return full;
+  /**
+   * The real path of `p` (relative to the root), after following every symbolic link, when it lies under the
+   * root's real path; nothing outside the root is ever opened, whatever links inside it point to.
+   * @throws InputError (field `source.path`) when the path, or what it links to, is outside the root, or is missing
+   */
+  async resolve(p: string): Promise<string> {
+    const outside = () =>
+      new InputError(`path "${p}" is outside the file source's root directory`, { field: 'source.path' });
+    const within = (root: string, full: string) => {
+      const rel = path.relative(root, full);
+      return !(rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel));
+    };
+    if (typeof p !== 'string' || p === '' || p.includes('\0')) throw outside();
+    const root = await realpath(this.root).catch(() => {
+      throw new SourceError(this.name, `root directory ${this.root} does not exist or is not readable`);
+    });
+    const full = path.resolve(root, p);
+    if (!within(root, full)) throw outside();
+    const real = await realpath(full).catch(() => {
+      throw new InputError(`file "${p}" not found under the file source's root`, { field: 'source.path' });
+    });
+    if (!within(root, real)) throw outside();
+    return real;
   }
 
   async fetch(query: SourceQuery, from: number, to: number): Promise<Series[]> {
     if (query.type !== 'file') throw new InputError(`source "${this.name}" is a file source`);
-    const file = this.resolve(query.path);
+    const file = await this.resolve(query.path);
     const st = await stat(file).catch(() => {
       throw new InputError(`file "${query.path}" not found under the file source's root`, { field: 'source.path' });
     });
+    if (!st.isFile()) {
+      throw new InputError(`"${query.path}" is not a regular file`, { field: 'source.path' });
+    }
     const key = JSON.stringify([file, query.timeField, query.valueField, query.labelFields]);
     let hit = this.cache.get(key);
     if (!hit || hit.mtimeMs !== st.mtimeMs || hit.size !== st.size) {
@@ -189,7 +209,7 @@ export async function createSeriesSources(configs: SourceConfig[], cwd = process
       out.push(new PrometheusSeriesSource(c.name, new PrometheusHttpClient(await httpOptions(c))));
     else if (c.type === 'elasticsearch')
       out.push(new ElasticsearchSeriesSource(c.name, new ElasticsearchHttpClient(await httpOptions(c))));
-    else out.push(new FileSeriesSource(c.name, path.resolve(cwd, c.root ?? '.')));
+    else out.push(new FileSeriesSource(c.name, path.resolve(cwd, c.root ?? path.join('.vigil', 'files'))));
   }
   return out;
 }
