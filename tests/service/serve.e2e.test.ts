@@ -200,7 +200,8 @@ describe('vigil serve end to end (file source, NAB data)', () => {
     const jobs = (await api(engine, 'GET', '/api/jobs')).body.jobs;
     expect(jobs.map((j: { id: string; name: string }) => [j.id, j.name])).toEqual([[id, 'nab-cpu']]);
     const again = (await api(engine, 'GET', `/api/jobs/${id}/results?from=${now - 3 * 86_400_000}&to=${now}`)).body;
-    expect(again.series[0].points).toEqual(results.series[0].points);
+    // the restarted scheduler may already have scored a newer minute: everything from before is kept as it was
+    expect(again.series[0].points.slice(0, results.series[0].points.length)).toEqual(results.series[0].points);
     const anomaliesAgain = (
       await api(engine, 'GET', `/api/jobs/${id}/anomalies?from=${now - 3 * 86_400_000}&to=${now}`)
     ).body.anomalies;
