@@ -10,6 +10,7 @@ import { parseInterval } from '../core/interval';
 import type { GrafanaAnnotationsConfig } from '../notify/grafana';
 import type { NotifyConfig, ReceiverConfig } from '../notify/types';
 import type { SummaryModelConfig } from '../report/rewrite';
+import type { ReportScheduleConfig } from '../report/schedule';
 
 const durationPattern = '^([0-9]+(ms|s|m|h|d|w))+$';
 const url = { type: 'string', minLength: 1 };
@@ -212,17 +213,6 @@ export interface ActionConfigInput {
   reports?: ReportScheduleConfig[];
   /** an OpenAI-compatible endpoint that rewrites report summaries (the generated text is the fallback) */
   summaryModel?: { url: string; model: string; apiKey?: string; timeout?: string };
-}
-
-/** A scheduled report: every day or week, over the jobs (default all), to a folder and/or a webhook. */
-export interface ReportScheduleConfig {
-  name: string;
-  every: '1d' | '1w';
-  format?: 'pdf' | 'html' | 'md' | 'json';
-  jobs?: string[];
-  title?: string;
-  folder?: string;
-  webhook?: { url: string; headers?: Record<string, string> };
 }
 
 /** The blocks resolved for the engine. */

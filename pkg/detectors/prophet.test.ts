@@ -1,7 +1,4 @@
 /** Behavioural tests shared by the forecast-band detectors (prophet, ets, seasonal), plus each one's own cases. */
-import * as path from 'node:path';
-import { readNabCsv, readWindows } from '../bench/nab/corpus';
-import { nabDir } from '../bench/nab/paths';
 import { ParameterError } from '../core/errors';
 import { regularInput, score } from '../../tests/helpers/streams';
 import { etsDetector } from './ets';
@@ -48,23 +45,6 @@ describe.each([
   it('throws ParameterError for a bad level', () => {
     expect(() => det.init({ level: 2 }, { intervalMs: HOUR })).toThrow(ParameterError);
   });
-});
-
-test('seasonal: puts its highest score inside the labelled window of NAB art_daily_jumpsup', () => {
-  const file = 'artificialWithAnomaly/art_daily_jumpsup.csv';
-  const table = readNabCsv(path.join(nabDir(), 'data', file));
-  const windows = readWindows(path.join(nabDir(), 'labels', 'combined_windows.json')).get(file) ?? [];
-  const out = score(
-    seasonalDetector,
-    {},
-    { timestamps: table.timestamps, values: table.columns.value, intervalMs: 300_000 }
-  );
-  const p = Math.floor(0.15 * table.timestamps.length);
-  let best = -1;
-  for (let i = p; i < out.score.length; i++)
-    if (Number.isFinite(out.score[i]) && (best < 0 || out.score[i] > out.score[best])) best = i;
-  expect(best).toBeGreaterThanOrEqual(0);
-  expect(windows.some(([a, b]) => table.timestamps[best] >= a && table.timestamps[best] <= b)).toBe(true);
 });
 
 test('prophet abstains instead of throwing on a too-short history', () => {

@@ -4,8 +4,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../tests/helpers/jobs';
-import type { ReportScheduleConfig } from '../config/action';
-import { lastPeriod, ReportScheduler, type ReportRun, type ReportRunStore } from './schedule';
+import {
+  lastPeriod,
+  ReportScheduler,
+  type ReportRun,
+  type ReportRunStore,
+  type ReportScheduleConfig,
+} from './schedule';
 
 const WED = Date.UTC(2024, 0, 10, 10); // Wednesday 10 Jan 2024, 10:00 UTC
 

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../core/clock';
-import type { ReportScheduleConfig } from '../config/action';
 import { UndiciSender, type Sender } from '../notify/http';
 import { bucketStart } from './model';
 import type { RenderedReport } from './render';
@@ -12,6 +11,17 @@ const RETRY_MS = 15 * 60_000;
 
 /** File extension of each report format. */
 const EXTENSION: Record<string, string> = { pdf: 'pdf', html: 'html', md: 'md', json: 'json' };
+
+/** A scheduled report: every day or week, over the jobs (default all), to a folder and/or a webhook. */
+export interface ReportScheduleConfig {
+  name: string;
+  every: '1d' | '1w';
+  format?: 'pdf' | 'html' | 'md' | 'json';
+  jobs?: string[];
+  title?: string;
+  folder?: string;
+  webhook?: { url: string; headers?: Record<string, string> };
+}
 
 /** Bookkeeping of scheduled reports: the end of the last period each one covered (so restarts do not repeat). */
 export interface ReportRunStore {
