@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BaselineResponse, LatestRequest, LatestResponse, SeriesParams, TrainRequest } from '../../contract/legacy';
 import { severityOf } from '../../contract/rules';
-import type { SourceQuery } from '../../contract/sources';
 import { InputError } from '../../core/errors';
 import { formatLabels, type Labels } from '../../core/series';
 import { decodeState, encodeState } from '../../core/stateCodec';
-import { defaultWarmup, type StreamOutput, type StreamState } from '../../pipeline/stream';
+import { defaultWarmup, type StreamState } from '../../pipeline/stream';
 import { errorResponses, HttpError } from '../errors';
 import type { RouteOptions } from '../services';
 import { chooseInterval, requestOptions } from '../util';
+import { describeBaseline, keepBand, nul, pointsOfValue, type BaselineInfo } from '../baselines';
 
 /**
  * The legacy (sysmon-style) API, kept for users migrating from the service Vigil grew out of: train a model on one series'
@@ -17,36 +17,8 @@ import { chooseInterval, requestOptions } from '../util';
  * Forecasting a horizon is `POST /api/forecast` (shared with the main API).
  */
 
-/** Points of the recent band kept with a baseline for display. */
-const BAND_POINTS = 1440;
-
-/** What a baseline keeps beside its detection stream (the stream itself is the stored model). */
-interface BaselineInfo {
-  source?: SourceQuery;
-  detectors: string[];
-  threshold: number;
-  points: number;
-  from: number;
-  to: number;
-  /** the recent expected value and band, newest last */
-  band: { t: number; expected: number | null; lower: number | null; upper: number | null }[];
-}
-
 /** The legacy sysmon-style API: `POST /api/train`, `GET /api/baseline/:series`, `POST /api/detect/latest`. */
 export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
-  /** Keep the band of the newest points of a stream output. */
-  const keepBand = (info: BaselineInfo, out: StreamOutput) => {
-    for (let i = 0; i < out.timestamps.length; i++) {
-      info.band.push({
-        t: out.timestamps[i],
-        expected: nul(out.expected[i]),
-        lower: nul(out.lower[i]),
-        upper: nul(out.upper[i]),
-      });
-    }
-    if (info.band.length > BAND_POINTS) info.band.splice(0, info.band.length - BAND_POINTS);
-  };
-
   app.post(
     '/api/train',
     {
@@ -89,36 +61,6 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       return describeBaseline(b.series, got[0].labels, intervalMs, now, info);
     }
   );
-
-  const describeBaseline = (
-    name: string,
-    labels: Labels,
-    intervalMs: number,
-    trainedAt: number,
-    info: BaselineInfo
-  ) => {
-    const last = info.band[info.band.length - 1];
-    return {
-      series: name,
-      labels,
-      intervalMs,
-      trainedAt,
-      points: info.points,
-      from: info.from,
-      to: info.to,
-      detectors: info.detectors,
-      expected: last?.expected ?? null,
-      lower: last?.lower ?? null,
-      upper: last?.upper ?? null,
-      thresholds: {
-        anomalyScore: info.threshold,
-        detectorVoteScore: info.threshold,
-        lower: last?.lower ?? null,
-        upper: last?.upper ?? null,
-      },
-      band: info.band,
-    };
-  };
 
   const load = async (name: string) => {
     const bl = await s.repo.getBaseline<string, BaselineInfo>(name);
@@ -202,29 +144,6 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     }
   );
 
-  /** One sent value as the next points of the stream (missing points before it, when it skips ahead). */
-  const pointsOfValue = (
-    stream: StreamState,
-    intervalMs: number,
-    series: string,
-    value: number,
-    timestamp?: number
-  ) => {
-    const lastT = stream.last;
-    const t = timestamp ?? lastT + intervalMs;
-    const slot = Math.floor(t / intervalMs) * intervalMs;
-    if (slot <= lastT) {
-      throw new InputError(`timestamp ${t} is not after the last point of "${series}" (${lastT})`, {
-        field: 'timestamp',
-      });
-    }
-    const n = Math.round((slot - lastT) / intervalMs);
-    const timestamps = Float64Array.from({ length: n }, (_, k) => lastT + (k + 1) * intervalMs);
-    const values = new Float64Array(n).fill(NaN);
-    values[n - 1] = value;
-    return { timestamps, values };
-  };
-
   /** The source's points after the stream's last one (missing points as NaN). */
   const newPoints = async (
     stream: StreamState,
@@ -252,7 +171,3 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     return { timestamps, values };
   };
 };
-
-function nul(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
-}
