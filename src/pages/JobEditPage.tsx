@@ -16,7 +16,7 @@ import {
 
 import type { EngineClient } from '../api';
 import { ResultPreview } from '../components/ResultPreview';
-import { SourceFields } from '../components/SourceFields';
+import { SourceFields } from '../datasource/components/SourceFields';
 import { getPageStyles } from '../components/styles';
 import { KNOWN_DETECTORS } from '../constants';
 import { validateQuery } from '../datasource/migrations';
@@ -149,7 +149,12 @@ export function JobEditPage({ client, go, id }: { client: EngineClient; go: (r: 
             onChange={(e: ChangeEvent<HTMLInputElement>) => set({ name: e.currentTarget.value })}
           />
         </Field>
-        <SourceFields value={spec.source} onChange={(source) => set({ source })} />
+        <SourceFields
+          layout="stacked"
+          idPrefix="vigil-job"
+          value={spec.source}
+          onChange={(source) => set({ source })}
+        />
         <Field label="Detectors" description="Empty: the engine's default ensemble">
           <MultiSelect<string>
             inputId="vigil-job-detectors"

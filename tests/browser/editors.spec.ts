@@ -132,7 +132,7 @@ test.describe('query editor', () => {
       to: TO,
     });
     await pickRadio(page, 'File');
-    const file = page.getByTestId('vigil-file-path');
+    const file = page.getByTestId('vigil-file');
     await file.fill('jumpsup.csv');
     await file.blur();
     let result = await lastResult(page, 1);
