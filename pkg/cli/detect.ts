@@ -6,7 +6,9 @@ import { parseInterval } from '../core/interval';
 import { DETECTORS } from '../detectors/registry';
 import { ACCESS_LOG_METRICS, type AccessLogMetric } from '../sources/accessLogs';
 import { formatCsv, formatJson, formatTable } from './format';
-import { loadInput, type LoadedInput } from './input';
+import { InputError } from '../core/errors';
+import { isIndexUrl, loadIndex } from './indexInput';
+import { loadInput, parseTimeFlag, type InputOptions, type LoadedInput } from './input';
 import { Progress } from './progress';
 
 /** The input and detection flags `vigil detect` and `vigil report` share. */
@@ -28,6 +30,8 @@ export interface DetectionFlags {
   threshold?: number;
   train?: string;
   maxPoints?: number;
+  since?: string;
+  until?: string;
   quiet?: boolean;
 }
 
@@ -64,6 +68,8 @@ export function addDetectionOptions(command: Command): Command {
     .option('--detectors <names>', `detectors to run (${Object.keys(DETECTORS).join(', ')})`, list)
     .addOption(new Option('--mode <mode>', 'vote rule: majority of detectors, or any one').choices(['majority', 'any']))
     .option('--threshold <score>', 'minimum anomaly score (0-100) of an anomalous point', parseScore)
+    .option('--since <time>', 'index URL: read documents from this time (ISO 8601 or epoch ms; required)')
+    .option('--until <time>', 'index URL: read documents before this time (required)')
     .option(
       '--train <duration>',
       'warm-up at the start of each series: learned from, no events or band (default: a day, 24-288 points)'
@@ -82,8 +88,11 @@ export interface FileDetection {
 }
 
 /**
- * Read a file and run detection on it with the shared flags (the path `vigil detect` and `vigil report` take).
- * @throws InputError for an unreadable file or bad field; InvalidArgumentError for a bad flag value
+ * Read a file, or the access logs of an Elasticsearch/OpenSearch index (`http(s)://host:port/<index>` with
+ * `--since`/`--until`), and run detection on it with the shared flags (the path `vigil detect` and `vigil report`
+ * take).
+ * @throws InputError for an unreadable file, a bad field or range; SourceError from the index's server;
+ *   InvalidArgumentError for a bad flag value
  */
 export async function detectFile(file: string, flags: DetectionFlags): Promise<FileDetection> {
   const intervalMs = flags.interval ? parseInterval(flags.interval, '--interval') : undefined;
@@ -93,7 +102,7 @@ export async function detectFile(file: string, flags: DetectionFlags): Promise<F
     }
     return m as AccessLogMetric;
   });
-  const input = await loadInput(file, {
+  const inputOptions: InputOptions = {
     kind: flags.kind,
     timeField: flags.timeField,
     valueFields: flags.valueField,
@@ -107,8 +116,13 @@ export async function detectFile(file: string, flags: DetectionFlags): Promise<F
     sessionGapMs: flags.sessionGap ? parseInterval(flags.sessionGap, '--session-gap') : undefined,
     metrics,
     maxPoints: flags.maxPoints,
+    from: flags.since !== undefined ? parseTimeFlag(flags.since, '--since') : undefined,
+    to: flags.until !== undefined ? parseTimeFlag(flags.until, '--until') : undefined,
     quiet: flags.quiet,
-  });
+  };
+  if (!isIndexUrl(file) && (inputOptions.from !== undefined || inputOptions.to !== undefined))
+    throw new InputError('--since and --until apply to an index URL; a file is read whole');
+  const input = isIndexUrl(file) ? await loadIndex(file, inputOptions) : await loadInput(file, inputOptions);
   const progress = new Progress('detecting', process.stderr, !flags.quiet);
   const trainMs = flags.train ? parseInterval(flags.train, '--train') : undefined;
   const intervalForTrain = intervalMs ?? input.series[0]?.timestamps[1] - input.series[0]?.timestamps[0];
@@ -127,8 +141,13 @@ export async function detectFile(file: string, flags: DetectionFlags): Promise<F
 export function detectCommand(): Command {
   return addDetectionOptions(
     new Command('detect')
-      .description('run anomaly detection on a CSV or NDJSON file (optionally gzipped): metric series or access logs')
-      .argument('<file>', 'CSV (e.g. NAB timestamp,value) or NDJSON file, optionally .gz')
+      .description(
+        'run anomaly detection on a CSV or NDJSON file (optionally gzipped): metric series or access logs; or on the access logs of an Elasticsearch/OpenSearch index'
+      )
+      .argument(
+        '<file>',
+        'CSV (e.g. NAB timestamp,value) or NDJSON file, optionally .gz; or an index URL http(s)://host:9200/<index> (credentials from VIGIL_ELASTICSEARCH_API_KEY or _USERNAME/_PASSWORD)'
+      )
   )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--out <path>', 'write the output to a file instead of stdout')
@@ -139,7 +158,8 @@ export function detectCommand(): Command {
 Examples:
   vigil detect data/ec2_cpu_utilization.csv
   vigil detect logs.json.gz --interval 1h --status-field response --client-field clientip
-  vigil detect logs.ndjson.gz --split-by host --metrics requests,error_rate --format json --out result.json`
+  vigil detect logs.ndjson.gz --split-by host --metrics requests,error_rate --format json --out result.json
+  vigil detect http://localhost:9200/weblogs --since 2018-08-01 --until 2018-09-01`
     )
     .action(async (file: string, flags: DetectFlags) => {
       const started = Date.now();

@@ -1,7 +1,14 @@
 import path from 'node:path';
-import { InputError } from '../core/errors';
+import { InputError, type InputLocation } from '../core/errors';
+import { parseTruthTime } from '../report/accuracy';
 import type { Series } from '../core/series';
-import { aggregateAccessLogs, LOG_FIELD_CANDIDATES, pickField, type AccessLogMetric } from '../sources/accessLogs';
+import {
+  aggregateAccessLogs,
+  LOG_FIELD_CANDIDATES,
+  pickField,
+  type AccessLogMetric,
+  type AccessLogOptions,
+} from '../sources/accessLogs';
 import { getField, readRecords, readSeriesFile, TIME_FIELDS, type FileFormat } from '../sources/file';
 import { Progress } from './progress';
 
@@ -22,6 +29,9 @@ export interface InputOptions {
   metrics?: AccessLogMetric[];
   /** most points read from a metrics file, over all its series (default 1,000,000, see `MAX_FILE_POINTS`) */
   maxPoints?: number;
+  /** the time range read from an index (epoch ms, [from, to)); files are read whole */
+  from?: number;
+  to?: number;
   quiet?: boolean;
 }
 
@@ -76,22 +86,9 @@ export async function loadInput(file: string, options: InputOptions = {}): Promi
     throw new InputError(`no time field found (looked for ${TIME_FIELDS.join(', ')}); use --time-field`, {
       file: name,
     });
-  const statusField = options.statusField ?? pickField(record, LOG_FIELD_CANDIDATES.status);
-  const clientField = options.clientField ?? pickField(record, LOG_FIELD_CANDIDATES.client);
-  const agentField = options.agentField ?? pickField(record, LOG_FIELD_CANDIDATES.agent) ?? clientField;
-  const bytesField = options.bytesField ?? pickField(record, LOG_FIELD_CANDIDATES.bytes);
-  if (!statusField) throw new InputError('no HTTP status field found; use --status-field', { file: name, line: 1 });
-  if (!clientField) throw new InputError('no client field found; use --client-field', { file: name, line: 1 });
-  const intervalMs = options.intervalMs ?? DEFAULT_LOG_INTERVAL_MS;
+  const fields = accessLogFields(record, timeField, options, { file: name, line: 1 });
   const agg = await aggregateAccessLogs(readRecords(file, { format: options.format, onBytes }), {
-    intervalMs,
-    timeField,
-    statusField,
-    clientField,
-    agentField: agentField!,
-    bytesField,
-    splitBy: options.splitBy,
-    sessionGapMs: options.sessionGapMs,
+    ...fields,
     file: name,
   });
   progress.done(`${agg.records} records`);
@@ -102,10 +99,47 @@ export async function loadInput(file: string, options: InputOptions = {}): Promi
     series,
     records: agg.records,
     warnings: agg.warnings,
-    description:
-      `${agg.records} access-log records (time "${timeField}", status "${statusField}", client "${clientField}", ` +
-      `agent "${agentField}"${bytesField ? `, bytes "${bytesField}"` : ''}${options.splitBy ? `, split by "${options.splitBy}"` : ''})`,
+    description: `${agg.records} access-log records (${describeFields(fields)})`,
   };
+}
+
+/** How access logs are aggregated: the grid, the fields, the split and the session gap (no file name). */
+export type AccessLogFields = Omit<AccessLogOptions, 'file'>;
+
+/**
+ * The aggregation of access logs from a sample record (a file's first record, an index's newest document): the
+ * fields given by the flags, else the first of the usual names present (`LOG_FIELD_CANDIDATES`); the interval
+ * given, else `DEFAULT_LOG_INTERVAL_MS`.
+ * @throws InputError at `where` when no HTTP status or client field is given or found
+ */
+export function accessLogFields(
+  record: Record<string, unknown>,
+  timeField: string,
+  options: InputOptions,
+  where: InputLocation
+): AccessLogFields {
+  const statusField = options.statusField ?? pickField(record, LOG_FIELD_CANDIDATES.status);
+  const clientField = options.clientField ?? pickField(record, LOG_FIELD_CANDIDATES.client);
+  if (!statusField) throw new InputError('no HTTP status field found; use --status-field', where);
+  if (!clientField) throw new InputError('no client field found; use --client-field', where);
+  return {
+    intervalMs: options.intervalMs ?? DEFAULT_LOG_INTERVAL_MS,
+    timeField,
+    statusField,
+    clientField,
+    agentField: options.agentField ?? pickField(record, LOG_FIELD_CANDIDATES.agent) ?? clientField,
+    bytesField: options.bytesField ?? pickField(record, LOG_FIELD_CANDIDATES.bytes),
+    splitBy: options.splitBy,
+    sessionGapMs: options.sessionGapMs,
+  };
+}
+
+/** `time "timestamp", status "response", client "clientip", agent "agent"[, bytes ...][, split by ...]` */
+export function describeFields(f: AccessLogFields): string {
+  return (
+    `time "${f.timeField}", status "${f.statusField}", client "${f.clientField}", agent "${f.agentField}"` +
+    `${f.bytesField ? `, bytes "${f.bytesField}"` : ''}${f.splitBy ? `, split by "${f.splitBy}"` : ''}`
+  );
 }
 
 /**
@@ -130,4 +164,17 @@ function sniffKind(first: Record<string, unknown>, options: InputOptions): 'logs
   const status = pickField(first, LOG_FIELD_CANDIDATES.status);
   const client = pickField(first, LOG_FIELD_CANDIDATES.client);
   return status && client ? 'logs' : 'metrics';
+}
+
+/**
+ * A time flag (`--since`, `--from`, ...): ISO 8601 (UTC when no zone; a bare date is its midnight UTC) or epoch ms.
+ * @throws InputError naming the flag and the expected forms
+ */
+export function parseTimeFlag(v: string, flag: string): number {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v;
+  try {
+    return parseTruthTime(/^\d+$/.test(text) ? Number(text) : text);
+  } catch {
+    throw new InputError(`${flag}: "${v}" is not a time (ISO 8601, e.g. 2018-08-21 or 2018-08-21T11:00:00Z)`);
+  }
 }

@@ -4,13 +4,14 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../core/errors';
 import { isCriticality } from '../incidents/triage';
 import type { Criticality } from '../incidents/types';
-import { parseTruthTime, windowsFromLabels } from '../report/accuracy';
+import { windowsFromLabels } from '../report/accuracy';
 import { fromDetection } from '../report/fromDetection';
 import { bucketStart, buildReport } from '../report/model';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../report/render';
 import { rewriteSummary } from '../report/rewrite';
 import type { GroundTruth, ReportPeriod } from '../report/types';
 import { addDetectionOptions, detectFile, type DetectionFlags } from './detect';
+import { parseTimeFlag } from './input';
 
 interface ReportFlags extends DetectionFlags {
   period: ReportPeriod;
@@ -38,7 +39,10 @@ export function reportCommand(): Command {
       .description(
         'detect anomalies in a file and write a report: summary, incidents, patterns, charts (md, html, pdf, json)'
       )
-      .argument('<file>', 'CSV or NDJSON file, optionally .gz (as for vigil detect)')
+      .argument(
+        '<file>',
+        'CSV or NDJSON file, optionally .gz, or an index URL with --since/--until (as for vigil detect)'
+      )
   )
     .addOption(
       new Option('--period <period>', 'timeline buckets: daily (1d) or weekly (1w) summaries')
@@ -103,8 +107,8 @@ Examples:
       const { report: detection } = await detectFile(file, flags);
       const jobId = path.basename(file);
       const { events, series, from: dataFrom, to: dataTo } = fromDetection(detection, jobId);
-      const from = flags.from ? parseTime(flags.from, '--from') : bucketStart(dataFrom ?? 0, '1d');
-      const to = flags.to ? parseTime(flags.to, '--to') : (dataTo ?? from + 86_400_000);
+      const from = flags.from ? parseTimeFlag(flags.from, '--from') : bucketStart(dataFrom ?? 0, '1d');
+      const to = flags.to ? parseTimeFlag(flags.to, '--to') : (dataTo ?? from + 86_400_000);
       if (!(from < to)) throw new InputError(`--from must be before --to`);
       let report = buildReport({
         title: flags.title ?? `Vigil report: ${jobId}`,
@@ -150,15 +154,6 @@ Examples:
         process.stdout.write(rendered.body);
       }
     });
-}
-
-function parseTime(v: string, flag: string): number {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v;
-  try {
-    return parseTruthTime(text);
-  } catch {
-    throw new InputError(`${flag}: "${v}" is not a time (ISO 8601, e.g. 2018-08-21 or 2018-08-21T11:00:00Z)`);
-  }
 }
 
 function parseTolerance(v: string): number {

@@ -391,7 +391,12 @@ function envInt(name: string, v: string): number {
   return Number(v);
 }
 
-function envAuth(
+/**
+ * A source's credentials from the environment: `<prefix>_USERNAME` (+ `_PASSWORD`) for basic auth, else
+ * `<prefix>_TOKEN` (bearer) or `<prefix>_API_KEY` (Elasticsearch API key), as `tokenKind` says; `{}` when none is set.
+ * Used by `vigil serve`'s configuration and by `vigil detect` on an index URL.
+ */
+export function envAuth(
   env: Record<string, string | undefined>,
   prefix: string,
   tokenKind: 'TOKEN' | 'API_KEY'

@@ -883,7 +883,7 @@ export interface AccessLogAggregationOptions {
  * @throws SourceError from the server (unknown field, bad query) or the transport
  */
 export async function aggregateAccessLogsInElasticsearch(
-  source: ElasticsearchHttpClient,
+  source: Pick<ElasticsearchHttpClient, 'histogram'>,
   opts: AccessLogAggregationOptions
 ): Promise<Series[]> {
   return source.histogram(accessLogHistogramQuery(opts));

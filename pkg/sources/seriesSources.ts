@@ -17,7 +17,8 @@ import type { EsMetric, SourceQuery } from '../contract/sources';
  * `*HttpClient` that speaks the server's HTTP API (or over the file reader).
  */
 
-function toHttpAuth(a: AuthConfig | undefined): HttpAuth | undefined {
+/** The HTTP clients' form of a configured auth setting. */
+export function toHttpAuth(a: AuthConfig | undefined): HttpAuth | undefined {
   if (!a) return undefined;
   if (a.type === 'basic') return { type: 'basic', username: a.username, password: a.password };
   if (a.type === 'bearer') return { type: 'bearer', token: a.token };

@@ -7,6 +7,8 @@ import { SourceError } from '../../../pkg/core/errors';
 import type { Series } from '../../../pkg/core/series';
 import { aggregateAccessLogs } from '../../../pkg/sources/accessLogs';
 import { readRecords } from '../../../pkg/sources/file';
+import { loadIndex } from '../../../pkg/cli/indexInput';
+import { loadInput } from '../../../pkg/cli/input';
 import { ElasticsearchHttpClient, aggregateAccessLogsInElasticsearch } from '../../../pkg/sources/elasticsearch';
 import { freePort } from '../../servers/common';
 import { WEBLOGS_INDEX, weblogsFile } from '../../servers/opensearch';
@@ -83,6 +85,21 @@ describe('ElasticsearchHttpClient against a real OpenSearch with the web logs', 
     expect(sum('requests|')).toBe(14_074);
     expect(sum('errors|')).toBe(801 + 441);
     expect(sum('sessions|')).toBeGreaterThan(0);
+  });
+
+  it('vigil detect on the index URL reads the series it reads from the file, aggregated in OpenSearch', async () => {
+    const fromIndex = await loadIndex(`${url}/${WEBLOGS_INDEX}`, { from: startMs, to: endMs, quiet: true });
+    const fromFile = await loadInput(weblogsFile(), { quiet: true });
+    expect(fromIndex).toMatchObject({ kind: 'logs', records: 14_074 });
+    expect(fromIndex.description).toMatch(/time "timestamp", status "response", client "clientip", agent "agent"/);
+    const file = byKey(fromFile.series);
+    const got = byKey(fromIndex.series);
+    expect([...got.keys()].sort()).toEqual([...file.keys()].sort());
+    expect(got.size).toBe(5);
+    for (const [key, expected] of file) {
+      expect(Array.from(got.get(key)!.timestamps)).toEqual(Array.from(expected.timestamps));
+      expectSameValues(got.get(key)!.values, expected.values, key);
+    }
   });
 
   it('split by host (terms, top N) equals the file aggregation split the same way (default precision threshold)', async () => {
