@@ -10,14 +10,21 @@ export * from './incidents';
 export * from './jobs';
 export * from './legacy';
 export * from './logs';
+export * from './outliers';
 export * from './promapi';
 export * from './results';
 export {
+  BREACH_DIRECTIONS,
+  type BreachDirection,
   ES_METRIC_TYPES,
   esMetricProblem,
   FEEDBACK_VERDICTS,
   FORECAST_METHODS,
   type ForecastMethod,
+  JOB_KINDS,
+  JOB_STATUSES,
+  type JobStatus,
+  OUTLIER_ALGORITHMS,
   SEVERITIES,
   severityOf,
   VOTE_MODES,

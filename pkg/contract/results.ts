@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Labels, NullableNumber, StringEnum, WireNumber } from './common';
-import { FEEDBACK_VERDICTS, FORECAST_METHODS, SEVERITIES } from './rules';
+import { BREACH_DIRECTIONS, FEEDBACK_VERDICTS, FORECAST_METHODS, SEVERITIES } from './rules';
 
 export const Severity = StringEnum(SEVERITIES, {
   description: 'band of the anomaly score: 75+ critical, 50+ major, 25+ minor, else warning',
@@ -124,11 +124,23 @@ export const ForecastPoint = Type.Object({
 });
 export type ForecastPoint = Static<typeof ForecastPoint>;
 
+/** When a forecast first crosses one of the job's `forecastThresholds` (null: not within the horizon). */
+export const ForecastBreach = Type.Object({
+  threshold: Type.Number(),
+  direction: StringEnum(BREACH_DIRECTIONS),
+  at: Type.Union([EpochMs, Type.Null()], { description: 'epoch ms of the first forecast point beyond the threshold' }),
+  seconds: Type.Union([Type.Number(), Type.Null()], {
+    description: 'seconds from the last scored point to the breach (0: already beyond)',
+  }),
+});
+export type ForecastBreach = Static<typeof ForecastBreach>;
+
 export const ForecastSeries = Type.Object(
   {
     labels: Labels,
     method: Type.Optional(StringEnum(FORECAST_METHODS)),
     points: Type.Array(ForecastPoint),
+    breaches: Type.Optional(Type.Array(ForecastBreach, { description: "the job's forecastThresholds, judged" })),
   },
   { additionalProperties: true }
 );

@@ -28,6 +28,23 @@ export type VoteMode = (typeof VOTE_MODES)[number];
 export const FORECAST_METHODS = ['prophet', 'ets', 'mstl'] as const;
 export type ForecastMethod = (typeof FORECAST_METHODS)[number];
 
+/** What a job does: score each series against its own past (`anomaly`), or flag the series of a group that behave
+ * unlike their peers (`outliers`). */
+export const JOB_KINDS = ['anomaly', 'outliers'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/** Peer-group outlier algorithms: per-timestamp 1-D DBSCAN over the group, or the group's double MAD. */
+export const OUTLIER_ALGORITHMS = ['dbscan', 'mad'] as const;
+export type OutlierAlgorithm = (typeof OUTLIER_ALGORITHMS)[number];
+
+/** Which side of a forecast threshold is a breach. */
+export const BREACH_DIRECTIONS = ['above', 'below'] as const;
+export type BreachDirection = (typeof BREACH_DIRECTIONS)[number];
+
+/** A job's life: never run, every series still learning (no band, no events), or judging. */
+export const JOB_STATUSES = ['pending', 'warming_up', 'ready'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
 /** A user's verdict on an anomaly. */
 export const FEEDBACK_VERDICTS = ['false_positive', 'expected', 'confirmed'] as const;
 export type FeedbackVerdict = (typeof FEEDBACK_VERDICTS)[number];

@@ -13,6 +13,7 @@ import type { SourceRegistry } from '../sources/registry';
 import type { Clock } from '../core/clock';
 import type { Job, JobSpec } from '../contract/jobs';
 import type { StoredAnomaly } from '../contract/results';
+import { activeWindow, maintenanceTester } from '../core/maintenance';
 
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;
@@ -27,7 +28,23 @@ export const DRIFT_RECENT_POINTS = 240;
  */
 export interface JobStreams {
   version: 2;
-  series: Record<string, { labels: Labels; stream: string; reference: number[] }>;
+  series: Record<
+    string,
+    {
+      labels: Labels;
+      stream: string;
+      reference: number[];
+      /** epoch ms when the series' stream ends its warm-up, at one point per interval; absent once warm */
+      readyAt?: number;
+    }
+  >;
+}
+
+/** Warm-up of a job's series after a run: how many it scores, how many still learn, when the last will judge. */
+export interface WarmupStatus {
+  series: number;
+  warmingUp: number;
+  readyAt?: number;
 }
 
 /** Receives each new anomaly (e.g. the Elasticsearch/OpenSearch sink, notifiers). */
@@ -50,9 +67,16 @@ export interface RunnerDeps {
   logger?: { warn(obj: unknown, msg?: string): void };
 }
 
-/** Resolve a job spec's interval and training window in ms. @throws InputError naming the bad field */
-export function jobTiming(spec: JobSpec): { intervalMs: number; trainMs: number } {
+/**
+ * Resolve a job spec's interval, training window and ingest delay in ms.
+ * @throws InputError naming the bad field
+ */
+export function jobTiming(spec: JobSpec): { intervalMs: number; trainMs: number; delayMs: number } {
   const intervalMs = parseInterval(spec.interval ?? JOB_DEFAULTS.interval, 'interval');
+  const delayMs =
+    spec.ingestDelay === undefined || /^\s*0+[a-z]*\s*$/.test(spec.ingestDelay)
+      ? 0
+      : parseInterval(spec.ingestDelay, 'ingestDelay');
   const trainMs = parseInterval(spec.trainingWindow ?? JOB_DEFAULTS.trainingWindow, 'trainingWindow');
   if (trainMs < intervalMs * 10) {
     throw new InputError(
@@ -62,7 +86,7 @@ export function jobTiming(spec: JobSpec): { intervalMs: number; trainMs: number 
       }
     );
   }
-  return { intervalMs, trainMs };
+  return { intervalMs, trainMs, delayMs };
 }
 
 /** Ensemble options of a job spec. */
@@ -116,12 +140,12 @@ export class JobRunner {
    *   feedback-tuned threshold used
    * @throws SourceError when the source fails; InputError for a bad spec
    */
-  async run(job: Job): Promise<{ points: number; lastProcessed: number; threshold?: number }> {
+  async run(job: Job): Promise<{ points: number; lastProcessed: number; threshold?: number; warmup?: WarmupStatus }> {
     const { repo, sources, engine, clock } = this.deps;
-    const { intervalMs, trainMs } = jobTiming(job);
+    const { intervalMs, trainMs, delayMs } = jobTiming(job);
     const now = clock.now();
-    // score complete buckets only: the bucket holding `now` is still filling
-    const end = Math.floor(now / intervalMs) * intervalMs - intervalMs;
+    // score complete buckets only: the bucket holding `now - ingestDelay` is still filling
+    const end = Math.floor((now - delayMs) / intervalMs) * intervalMs - intervalMs;
     const state = await repo.getState(job.id);
     const source = sources.get(job.source);
     const stored = await repo.getModel<JobStreams>(job.id);
@@ -143,6 +167,8 @@ export class JobRunner {
     const threshold = tunedThreshold(resolveThreshold(job), counts);
     let newest = lastProcessed;
     let count = 0;
+    // maintenance: the job scores, but events that open inside a window are not raised (no incident, no notification)
+    const inMaintenance = maintenanceTester(job.maintenanceWindows, lastProcessed + intervalMs, end);
     for (const s of data) {
       const key = formatLabels(s.labels);
       const reg = engine.regularize(s, intervalMs);
@@ -154,9 +180,14 @@ export class JobRunner {
       const { timestamps, values } = fillFrom(stream.last, keep, intervalMs);
       stream.ensemble.options.threshold = threshold;
       const labels = { ...s.labels, ...(job.labels ?? {}) };
+      const seenBefore = stream.seen;
       const out = engine.advance(stream, labels, timestamps, values);
       const suppressed: [number, number][] = [];
       for (const ev of eventsOf(out).filter((e) => e.end > lastProcessed)) {
+        if (activeWindow(job.maintenanceWindows, ev.start)) {
+          suppressed.push([ev.start, ev.end]);
+          continue;
+        }
         const fp = fps.find((f) => matchesFalsePositive(ev, { ...f.anomaly, labels: { ...f.anomaly.labels } }));
         const a = await repo.recordAnomaly(job.id, ev, now, intervalMs * 2, fp?.feedbackId);
         if (fp) suppressed.push([ev.start, ev.end]);
@@ -168,7 +199,9 @@ export class JobRunner {
       for (let i = 0; i < timestamps.length; i++) {
         const t = timestamps[i];
         if (t <= lastProcessed) continue; // warm-up history
-        const anomaly = out.anomaly[i] === 1 && !suppressed.some(([a, b]) => t >= a && t <= b);
+        // a stream still warming up has no band and raises no event; its score is not one to act on either
+        const warm = seenBefore + i >= stream.warmup;
+        const anomaly = out.anomaly[i] === 1 && !suppressed.some(([a, b]) => t >= a && t <= b) && !inMaintenance(t);
         const direction = anomaly && Number.isFinite(out.expected[i]) ? Math.sign(values[i] - out.expected[i]) : 0;
         points.push({
           t,
@@ -176,7 +209,7 @@ export class JobRunner {
           expected: num(out.expected[i]),
           lower: num(out.lower[i]),
           upper: num(out.upper[i]),
-          score: num(out.score[i]),
+          score: warm ? num(out.score[i]) : null,
           anomaly,
           direction,
         });
@@ -185,7 +218,12 @@ export class JobRunner {
       await repo.writeResults(job.id, labels, points);
       count += points.length;
       const reference = known?.reference ?? lastPresent(values, DRIFT_REFERENCE_POINTS);
-      streams.series[key] = { labels: s.labels, stream: encodeState(stream), reference };
+      streams.series[key] = {
+        labels: s.labels,
+        stream: encodeState(stream),
+        reference,
+        ...(stream.seen < stream.warmup ? { readyAt: stream.last + (stream.warmup - stream.seen) * intervalMs } : {}),
+      };
       if (job.forecastHorizon && job.forecastHorizon > 0 && points.length > 0) {
         let f: ReturnType<DetectionEngine['forecast']> | undefined;
         try {
@@ -210,8 +248,16 @@ export class JobRunner {
       }
     }
     await repo.saveModel(job.id, streams, stored?.trainedAt ?? now, stored?.from ?? end - trainMs, end);
-    return { points: count, lastProcessed: newest, threshold };
+    return { points: count, lastProcessed: newest, threshold, warmup: warmupOf(streams) };
   }
+}
+
+/** Warm-up summary of a job's streams. */
+export function warmupOf(streams: JobStreams): WarmupStatus {
+  const entries = Object.values(streams.series);
+  const warming = entries.filter((e) => e.readyAt !== undefined);
+  const readyAt = warming.length ? Math.max(...warming.map((e) => e.readyAt!)) : undefined;
+  return { series: entries.length, warmingUp: warming.length, ...(readyAt !== undefined ? { readyAt } : {}) };
 }
 
 /** The job's configured anomaly-score threshold (its own, or the default ensemble's). */

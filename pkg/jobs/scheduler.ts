@@ -170,7 +170,7 @@ export class Scheduler {
           points: res.points,
           ...(res.threshold !== undefined ? { threshold: res.threshold } : {}),
         },
-        { lastProcessed: res.lastProcessed, failures: 0 }
+        { lastProcessed: res.lastProcessed, failures: 0, ...(res.warmup ? { warmup: res.warmup } : {}) }
       );
       if (job.source.type) this.sourceHealth.set(sourceName(job), { ok: true, lastCheck: clock.now() });
       this.opts.onRun?.(job, true, durationMs, res.points);

@@ -1,5 +1,7 @@
 import type { Labels } from '../core/series';
 import type { Repo } from '../store/repo';
+import { forecastBreaches, forecastIssuedAt } from '../forecast/breach';
+import { formatValue } from './promql';
 import { labelKey, matchesAll, type Matcher, type Sample } from './promql';
 
 /** Prometheus' default lookback delta: an instant query sees the newest sample in (t - 5m, t]. */
@@ -13,6 +15,10 @@ export const RESULT_METRICS: Record<string, string> = {
   vigil_forecast: 'Forecast of the series past the last point (bound="lower|mean|upper").',
   vigil_drift: 'Whether the recent distribution of the series drifted from its reference (KS p < 0.01): 1 or 0.',
   vigil_drift_p_value: 'p-value of the two-sample Kolmogorov-Smirnov drift test.',
+  vigil_forecast_breach:
+    'Whether the latest forecast crosses the job threshold (threshold, direction labels) within its horizon: 1 or 0.',
+  vigil_forecast_breach_seconds:
+    'Seconds from the latest forecast to its first point beyond the job threshold; absent when none is within the horizon.',
 };
 
 type Point = [number, number];
@@ -25,6 +31,9 @@ interface CatalogEntry {
   read: (from: number, to: number) => Promise<Point[]>;
 }
 
+/** Labels Vigil sets on result series beside job and job_id: a source label of the same name is renamed. */
+const RESERVED = new Set(['bound', 'metric', 'threshold', 'direction']);
+
 /**
  * Labels of a result series: `__name__`, `job` (the job's name), `job_id`, then the source series' labels. The
  * source's metric name becomes the label `metric`; a source label that collides (`job`, `job_id`, `bound`,
@@ -34,7 +43,7 @@ export function resultLabels(name: string, jobName: string, jobId: string, sourc
   const out: Labels = { __name__: name, job: jobName, job_id: jobId };
   for (const [k, v] of Object.entries(source)) {
     if (k === '__name__') out.metric = v;
-    else if (k in out || k === 'bound' || k === 'metric') out[`exported_${k}`] = v;
+    else if (k in out || RESERVED.has(k)) out[`exported_${k}`] = v;
     else out[k] = v;
   }
   return { ...out, ...extra };
@@ -88,7 +97,35 @@ export class ResultCatalog {
       if (!f) forecasts.set(k, (f = repo.readForecasts(from, to)));
       return f;
     };
+    const thresholds = new Map(
+      (await repo.jobSpecs())
+        .filter((j) => j.spec.forecastThresholds?.length)
+        .map((j) => [j.id, j.spec.forecastThresholds!])
+    );
     for (const s of await repo.readForecasts(-8.64e15, 8.64e15)) {
+      const watched = thresholds.get(s.jobId);
+      const issuedAt = forecastIssuedAt(s.points);
+      if (watched && issuedAt !== null) {
+        // one sample per forecast, at the time it was made (as drift is dated by its check)
+        for (const b of forecastBreaches(issuedAt, s.points, watched)) {
+          const extra = { threshold: formatValue(b.threshold), direction: b.direction };
+          const at = (v: number) => async (from: number, to: number) =>
+            issuedAt >= from && issuedAt <= to ? [[issuedAt, v] as Point] : [];
+          const key = `${s.jobId}|${labelKey(s.labels)}|${extra.threshold}|${b.direction}`;
+          c.entries.push({
+            labels: resultLabels('vigil_forecast_breach', s.jobName, s.jobId, s.labels, extra),
+            storeKey: `${key}|vigil_forecast_breach`,
+            read: at(b.at === null ? 0 : 1),
+          });
+          if (b.seconds !== null) {
+            c.entries.push({
+              labels: resultLabels('vigil_forecast_breach_seconds', s.jobName, s.jobId, s.labels, extra),
+              storeKey: `${key}|vigil_forecast_breach_seconds`,
+              read: at(b.seconds),
+            });
+          }
+        }
+      }
       for (const bound of ['lower', 'mean', 'upper'] as const) {
         c.entries.push({
           labels: resultLabels('vigil_forecast', s.jobName, s.jobId, s.labels, { bound }),

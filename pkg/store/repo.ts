@@ -4,6 +4,7 @@ import type { AnomalyEvent, ResultPoint } from '../contract/results';
 import type { DriftStatus, Feedback, FeedbackVerdict, StoredAnomaly } from '../contract/results';
 import type { Job, JobSpec, LastRun } from '../contract/jobs';
 import type { Store } from './db';
+import { activeWindow } from '../core/maintenance';
 
 /** Scheduler bookkeeping per job (persisted so a restart resumes incrementally). */
 export interface JobState {
@@ -13,6 +14,8 @@ export interface JobState {
   failures: number;
   /** the next run may not start before this (backoff) */
   backoffUntil?: number;
+  /** the job's series after its last successful run: how many, how many still warming up, until when */
+  warmup?: { series: number; warmingUp: number; readyAt?: number };
 }
 
 /** One scored point as the scheduler writes it: the ResultPoint plus direction (1 above, -1 below, 0). */
@@ -65,8 +68,15 @@ export class Repo {
       counts.set(r.job_id, r.n);
     const drift = await this.driftByJob();
     return (await this.store.all<JobRow>('SELECT * FROM jobs ORDER BY created_at, id')).map((r) =>
-      toJob(r, counts.get(r.id) ?? 0, drift.get(r.id))
+      toJob(r, counts.get(r.id) ?? 0, now, drift.get(r.id))
     );
+  }
+
+  /** Every job's id and spec (cheaper than listJobs: no counts, no drift). */
+  async jobSpecs(): Promise<{ id: string; spec: JobSpec }[]> {
+    return (
+      await this.store.all<{ id: string; spec: string }>('SELECT id, spec FROM jobs ORDER BY created_at, id')
+    ).map((r) => ({ id: r.id, spec: JSON.parse(r.spec) as JobSpec }));
   }
 
   async getJob(id: string, now: number): Promise<Job | undefined> {
@@ -76,7 +86,7 @@ export class Repo {
       'SELECT COUNT(*) AS n FROM anomalies WHERE job_id = ? AND "end" >= ? AND suppressed_by IS NULL',
       [id, now - DAY]
     );
-    return toJob(r, n?.n ?? 0, (await this.driftByJob(id)).get(id));
+    return toJob(r, n?.n ?? 0, now, (await this.driftByJob(id)).get(id));
   }
 
   async updateJob(id: string, spec: JobSpec, now: number): Promise<Job | undefined> {
@@ -528,6 +538,7 @@ interface JobRow {
   created_at: number;
   updated_at: number;
   last_run: string | null;
+  state: string | null;
 }
 interface ResultRow {
   t: number;
@@ -554,8 +565,23 @@ interface FeedbackRow {
   at: number;
 }
 
-function toJob(r: JobRow, anomalies24h: number, drift?: { drifting: boolean; pValue: number }): Job {
+function toJob(r: JobRow, anomalies24h: number, now: number, drift?: { drifting: boolean; pValue: number }): Job {
   const spec = JSON.parse(r.spec) as JobSpec;
+  const state = r.state ? (JSON.parse(r.state) as JobState) : undefined;
+  const warmup = state?.warmup;
+  // a job that has run reports its series' warm-up; one whose runs found no series yet is still warming up
+  const status = !r.last_run
+    ? 'pending'
+    : warmup && warmup.series > 0 && warmup.warmingUp < warmup.series
+      ? 'ready'
+      : 'warming_up';
+  let maintenance: Job['maintenance'];
+  try {
+    const w = activeWindow(spec.maintenanceWindows, now);
+    if (w) maintenance = { active: true, ...(w.name ? { name: w.name } : {}), until: w.end };
+  } catch {
+    // a window stored before its checks existed: not in force
+  }
   return {
     ...spec,
     id: r.id,
@@ -565,6 +591,9 @@ function toJob(r: JobRow, anomalies24h: number, drift?: { drifting: boolean; pVa
     ...(r.last_run ? { lastRun: JSON.parse(r.last_run) as LastRun } : {}),
     anomalies24h,
     ...(drift ? { drift } : {}),
+    status,
+    ...(warmup ? { warmup } : {}),
+    ...(maintenance ? { maintenance } : {}),
   };
 }
 

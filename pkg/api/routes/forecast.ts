@@ -8,6 +8,7 @@ import { errorResponses } from '../errors';
 import type { RouteOptions, Services } from '../services';
 import { chooseInterval } from '../util';
 import { getJobOr404 } from './jobs';
+import { forecastBreaches } from '../../forecast/breach';
 
 /** Forecast each series `horizon` points past its end; non-finite values travel as null. */
 function forecastSeries(
@@ -59,7 +60,8 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
     {
       schema: {
         tags: ['forecast'],
-        summary: "Forecast a saved job's series from its stored values",
+        summary:
+          "Forecast a saved job's series (by id or name) from its stored values, with when the forecast crosses each of the job's forecastThresholds",
         querystring: JobForecastQuery,
         response: { 200: ForecastResponse, ...errorResponses },
       },
@@ -74,13 +76,15 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
         timestamps: Float64Array.from(r.points, (p) => p.t),
         values: Float64Array.from(r.points, (p) => p.value ?? NaN),
       }));
-      return forecastSeries(
-        s,
-        series.filter((x) => x.timestamps.length > 0),
-        q.horizon ?? 48,
-        q.method ?? 'ets',
-        intervalMs
-      );
+      const kept = series.filter((x) => x.timestamps.length > 0);
+      const res = forecastSeries(s, kept, q.horizon ?? 48, q.method ?? 'ets', intervalMs);
+      if (job.forecastThresholds?.length) {
+        res.series.forEach((f, i) => {
+          const last = kept[i].timestamps[kept[i].timestamps.length - 1];
+          f.breaches = forecastBreaches(last, f.points, job.forecastThresholds!);
+        });
+      }
+      return res;
     }
   );
 };
