@@ -103,7 +103,9 @@ const config = async (env: Record<string, unknown> = {}): Promise<Configuration>
       patterns: [
         { from: getPluginJsonPath(), to: 'plugin.json', transform: fillTemplate },
         { from: '**/plugin.json', to: '[path][name][ext]', transform: fillTemplate },
-        { from: '../README.md', to: '.', transform: fillTemplate, noErrorOnMissing: true },
+        // the catalog page: src/README.md (absolute links only), as create-plugin lays it out; the repository's README
+        // is for developers
+        { from: 'README.md', to: '.', transform: fillTemplate },
         { from: '../LICENSE', to: '.', noErrorOnMissing: true },
         { from: '../CHANGELOG.md', to: '.', noErrorOnMissing: true },
         // the team dashboards are provisioned from provisioning/dashboards and bundled with the app (includes)

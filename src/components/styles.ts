@@ -19,22 +19,8 @@ export function getPageStyles(theme: GrafanaTheme2) {
     bad: css({ color: theme.colors.error.text }),
     muted: css({ color: theme.colors.text.secondary }),
     toolbar: css({ display: 'flex', gap: theme.spacing(1), marginBottom: theme.spacing(2), alignItems: 'center' }),
-    nav: css({
-      display: 'flex',
-      gap: theme.spacing(2),
-      marginBottom: theme.spacing(2),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-    }),
-    navItem: (active: boolean) =>
-      css({
-        padding: theme.spacing(1, 0.5),
-        color: active ? theme.colors.text.primary : theme.colors.text.secondary,
-        borderBottom: active ? `2px solid ${theme.colors.primary.main}` : '2px solid transparent',
-        cursor: 'pointer',
-        background: 'none',
-        border: 'none',
-        fontSize: theme.typography.body.fontSize,
-      }),
+    /** a <fieldset> that only groups (to disable its inputs at once) */
+    plain: css({ border: 'none', margin: 0, padding: 0, minWidth: 0 }),
     section: css({ marginBottom: theme.spacing(3) }),
   };
 }

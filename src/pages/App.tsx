@@ -1,9 +1,8 @@
 import React, { useEffect, useState } from 'react';
-import { AppRootProps } from '@grafana/data';
+import { AppRootProps, NavModelItem } from '@grafana/data';
 import { locationService, PluginPage } from '@grafana/runtime';
-import { Alert, useStyles2 } from '@grafana/ui';
+import { Alert } from '@grafana/ui';
 
-import { getPageStyles } from '../components/styles';
 import { useEngine } from '../components/useEngine';
 import { DriftPage } from './DriftPage';
 import { FeedbackPage } from './FeedbackPage';
@@ -24,32 +23,26 @@ function usePathname(): string {
   return path;
 }
 
-const TABS: Array<{ label: string; route: Route }> = [
-  { label: 'Jobs', route: { page: 'jobs' } },
-  { label: 'Incidents', route: { page: 'incidents' } },
-  { label: 'Reports', route: { page: 'reports' } },
-  { label: 'Feedback', route: { page: 'feedback' } },
-  { label: 'Drift', route: { page: 'drift' } },
-];
+/** The breadcrumb below the include's page (Grafana's navigation shows the includes themselves). */
+function pageNav(route: Route): NavModelItem | undefined {
+  if (route.page === 'job-new') return { text: 'New job', url: routeUrl(route) };
+  if (route.page === 'job-edit') return { text: 'Job', url: routeUrl(route) };
+  return undefined;
+}
 
-/** The app's root: a page per route, all talking to the engine through the Vigil data source's proxy. */
+/**
+ * The app's root: a page per route, all talking to the engine through the Vigil data source's proxy. The pages are
+ * the app's `includes` in plugin.json, so Grafana lists them in its navigation (with their roles); there is no tab bar
+ * of our own.
+ */
 export function App(props: AppRootProps<AppSettings>) {
   const route = parseRoute(usePathname());
   const { client, error } = useEngine(props.meta.jsonData?.datasourceUid);
-  const styles = useStyles2(getPageStyles);
   const go = (r: Route) => locationService.push(routeUrl(r));
-  const activeTab = route.page === 'job-new' || route.page === 'job-edit' ? 'jobs' : route.page;
 
   return (
-    <PluginPage>
+    <PluginPage pageNav={pageNav(route)}>
       <div data-testid="vigil-app">
-        <nav className={styles.nav} aria-label="Vigil">
-          {TABS.map((t) => (
-            <button key={t.label} className={styles.navItem(activeTab === t.route.page)} onClick={() => go(t.route)}>
-              {t.label}
-            </button>
-          ))}
-        </nav>
         {error && (
           <Alert severity="error" title="Cannot reach the engine">
             {error}

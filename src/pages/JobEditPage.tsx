@@ -22,6 +22,7 @@ import { KNOWN_DETECTORS } from '../constants';
 import { validateQuery } from '../datasource/migrations';
 import { formatValue, seriesName } from '../datasource/transforms';
 import type { BacktestResponse, Job, JobSpec } from '../../pkg/contract';
+import { canWrite } from '../roles';
 import type { Route } from './routes';
 
 export const NEW_JOB: JobSpec = {
@@ -103,6 +104,8 @@ export function JobEditPage({ client, go, id }: { client: EngineClient; go: (r: 
   if (loadError) return <Alert severity="error" title={loadError} />;
   if (!spec) return <LoadingPlaceholder text="Loading job…" />;
   const set = (patch: Partial<JobSpec>) => setSpec({ ...spec, ...patch });
+  // a Viewer sees the job; Grafana refuses their writes (and the new-job page itself) for their role
+  const writer = canWrite();
   const problem = validateJobSpec(spec);
 
   const runBacktest = async () => {
@@ -140,117 +143,124 @@ export function JobEditPage({ client, go, id }: { client: EngineClient; go: (r: 
 
   return (
     <div data-testid="vigil-job-edit">
-      <FieldSet label={id ? `Edit job ${spec.name}` : 'New job'}>
-        <Field label="Name" required>
-          <Input
-            data-testid="vigil-job-name"
-            width={40}
-            value={spec.name}
-            onChange={(e: ChangeEvent<HTMLInputElement>) => set({ name: e.currentTarget.value })}
+      {!writer && (
+        <Alert severity="info" title="Read only" data-testid="vigil-read-only">
+          Your role can see this job; an Editor can change it.
+        </Alert>
+      )}
+      <fieldset disabled={!writer} className={styles.plain}>
+        <FieldSet label={id ? `${writer ? 'Edit job' : 'Job'} ${spec.name}` : 'New job'}>
+          <Field label="Name" required>
+            <Input
+              data-testid="vigil-job-name"
+              width={40}
+              value={spec.name}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ name: e.currentTarget.value })}
+            />
+          </Field>
+          <SourceFields
+            layout="stacked"
+            idPrefix="vigil-job"
+            value={spec.source}
+            onChange={(source) => set({ source })}
           />
-        </Field>
-        <SourceFields
-          layout="stacked"
-          idPrefix="vigil-job"
-          value={spec.source}
-          onChange={(source) => set({ source })}
-        />
-        <Field label="Detectors" description="Empty: the engine's default ensemble">
-          <MultiSelect<string>
-            inputId="vigil-job-detectors"
-            width={60}
-            options={KNOWN_DETECTORS}
-            value={spec.detectors ?? []}
-            onChange={(v) => set({ detectors: v.map((o) => o.value!).filter(Boolean) })}
-          />
-        </Field>
-        <Stack gap={2}>
-          <Field label="Interval" description="Run and bucket every">
-            <Input
-              data-testid="vigil-job-interval"
-              width={12}
-              value={spec.interval}
-              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ interval: e.currentTarget.value.trim() })}
+          <Field label="Detectors" description="Empty: the engine's default ensemble">
+            <MultiSelect<string>
+              inputId="vigil-job-detectors"
+              width={60}
+              options={KNOWN_DETECTORS}
+              value={spec.detectors ?? []}
+              onChange={(v) => set({ detectors: v.map((o) => o.value!).filter(Boolean) })}
             />
           </Field>
-          <Field label="Training window">
-            <Input
-              data-testid="vigil-job-training"
-              width={12}
-              value={spec.trainingWindow}
-              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ trainingWindow: e.currentTarget.value.trim() })}
-            />
-          </Field>
-          <Field label="Threshold" description="Minimum anomaly score (0-100); empty: default">
-            <Input
-              data-testid="vigil-job-threshold"
-              width={12}
-              type="number"
-              value={spec.threshold ?? ''}
-              onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                set({ threshold: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
-              }
-            />
-          </Field>
-          <Field label="Vote">
+          <Stack gap={2}>
+            <Field label="Interval" description="Run and bucket every">
+              <Input
+                data-testid="vigil-job-interval"
+                width={12}
+                value={spec.interval}
+                onChange={(e: ChangeEvent<HTMLInputElement>) => set({ interval: e.currentTarget.value.trim() })}
+              />
+            </Field>
+            <Field label="Training window">
+              <Input
+                data-testid="vigil-job-training"
+                width={12}
+                value={spec.trainingWindow}
+                onChange={(e: ChangeEvent<HTMLInputElement>) => set({ trainingWindow: e.currentTarget.value.trim() })}
+              />
+            </Field>
+            <Field label="Threshold" description="Minimum anomaly score (0-100); empty: default">
+              <Input
+                data-testid="vigil-job-threshold"
+                width={12}
+                type="number"
+                value={spec.threshold ?? ''}
+                onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                  set({ threshold: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
+                }
+              />
+            </Field>
+            <Field label="Vote">
+              <RadioButtonGroup
+                options={[
+                  { label: 'majority', value: 'majority' },
+                  { label: 'any', value: 'any' },
+                ]}
+                value={spec.mode ?? 'majority'}
+                onChange={(m) => set({ mode: m as JobSpec['mode'] })}
+              />
+            </Field>
+          </Stack>
+        </FieldSet>
+        <FieldSet label="Incidents and notifications">
+          <Field
+            label="Criticality"
+            description="How much this asset matters: it raises or lowers the severity and triage score of its incidents"
+          >
             <RadioButtonGroup
-              options={[
-                { label: 'majority', value: 'majority' },
-                { label: 'any', value: 'any' },
-              ]}
-              value={spec.mode ?? 'majority'}
-              onChange={(m) => set({ mode: m as JobSpec['mode'] })}
+              options={(['low', 'medium', 'high', 'critical'] as const).map((c) => ({ label: c, value: c }))}
+              value={spec.criticality ?? 'medium'}
+              onChange={(c) => set({ criticality: c as JobSpec['criticality'] })}
             />
           </Field>
-        </Stack>
-      </FieldSet>
-      <FieldSet label="Incidents and notifications">
-        <Field
-          label="Criticality"
-          description="How much this asset matters: it raises or lowers the severity and triage score of its incidents"
-        >
-          <RadioButtonGroup
-            options={(['low', 'medium', 'high', 'critical'] as const).map((c) => ({ label: c, value: c }))}
-            value={spec.criticality ?? 'medium'}
-            onChange={(c) => set({ criticality: c as JobSpec['criticality'] })}
-          />
-        </Field>
-        <Field label="Runbook URL" description="Repeated by every notification of its incidents">
-          <Input
-            data-testid="vigil-job-runbook"
-            width={60}
-            placeholder="https://runbooks.example.com/checkout"
-            value={spec.runbookUrl ?? ''}
-            onChange={(e: ChangeEvent<HTMLInputElement>) =>
-              set({ runbookUrl: e.currentTarget.value.trim() || undefined })
-            }
-          />
-        </Field>
-        <Stack gap={2}>
-          <Field label="Dashboard UID" description="Grafana annotations and links go to this dashboard">
+          <Field label="Runbook URL" description="Repeated by every notification of its incidents">
             <Input
-              data-testid="vigil-job-dashboard"
-              width={24}
-              value={spec.dashboardUid ?? ''}
+              data-testid="vigil-job-runbook"
+              width={60}
+              placeholder="https://runbooks.example.com/checkout"
+              value={spec.runbookUrl ?? ''}
               onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                set({ dashboardUid: e.currentTarget.value.trim() || undefined })
+                set({ runbookUrl: e.currentTarget.value.trim() || undefined })
               }
             />
           </Field>
-          <Field label="Panel id" description="and this panel of it">
-            <Input
-              data-testid="vigil-job-panel"
-              width={12}
-              type="number"
-              value={spec.panelId ?? ''}
-              onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                set({ panelId: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
-              }
-            />
-          </Field>
-        </Stack>
-      </FieldSet>
-      {problem && <Alert severity="info" title={problem} data-testid="vigil-job-problem" />}
+          <Stack gap={2}>
+            <Field label="Dashboard UID" description="Grafana annotations and links go to this dashboard">
+              <Input
+                data-testid="vigil-job-dashboard"
+                width={24}
+                value={spec.dashboardUid ?? ''}
+                onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                  set({ dashboardUid: e.currentTarget.value.trim() || undefined })
+                }
+              />
+            </Field>
+            <Field label="Panel id" description="and this panel of it">
+              <Input
+                data-testid="vigil-job-panel"
+                width={12}
+                type="number"
+                value={spec.panelId ?? ''}
+                onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                  set({ panelId: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
+                }
+              />
+            </Field>
+          </Stack>
+        </FieldSet>
+      </fieldset>
+      {problem && writer && <Alert severity="info" title={problem} data-testid="vigil-job-problem" />}
       {error && <Alert severity="error" title={error} data-testid="vigil-job-error" />}
       <div className={styles.toolbar}>
         <Select<number>
@@ -260,14 +270,18 @@ export function JobEditPage({ client, go, id }: { client: EngineClient; go: (r: 
           onChange={(v) => setRangeMs(v.value!)}
           aria-label="Backtest range"
         />
-        <Button variant="secondary" icon="history" disabled={Boolean(problem) || busy} onClick={runBacktest}>
-          Backtest
-        </Button>
-        <Button icon="save" disabled={Boolean(problem) || busy} onClick={save}>
-          {id ? 'Save job' : 'Create job'}
-        </Button>
+        {writer && (
+          <>
+            <Button variant="secondary" icon="history" disabled={Boolean(problem) || busy} onClick={runBacktest}>
+              Backtest
+            </Button>
+            <Button icon="save" disabled={Boolean(problem) || busy} onClick={save}>
+              {id ? 'Save job' : 'Create job'}
+            </Button>
+          </>
+        )}
         <Button variant="secondary" fill="text" onClick={() => go({ page: 'jobs' })}>
-          Cancel
+          {writer ? 'Cancel' : 'Back to jobs'}
         </Button>
       </div>
       {backtest && (

@@ -7,6 +7,7 @@ import { JobTemplates } from '../components/JobTemplates';
 import { getPageStyles } from '../components/styles';
 import { useEngineData } from '../components/useEngine';
 import type { Job } from '../../pkg/contract';
+import { canWrite } from '../roles';
 import type { Route } from './routes';
 
 /** Describe a job's source in one line. */
@@ -26,6 +27,8 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
   const { data, error, loading, reload } = useEngineData(client, (c) => c.get<{ jobs: Job[] }>('/api/jobs'), []);
   const [actionError, setActionError] = useState<string>();
   const [templatesOf, setTemplatesOf] = useState<string>();
+  // Viewers read; Grafana refuses their writes at the proxy, so the page does not offer them
+  const writer = canWrite();
 
   const act = async (fn: () => Promise<unknown>) => {
     setActionError(undefined);
@@ -40,9 +43,11 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
   return (
     <div data-testid="vigil-jobs-page">
       <div className={styles.toolbar}>
-        <Button icon="plus" onClick={() => go({ page: 'job-new' })}>
-          New job
-        </Button>
+        {writer && (
+          <Button icon="plus" onClick={() => go({ page: 'job-new' })}>
+            New job
+          </Button>
+        )}
         <Button variant="secondary" icon="sync" onClick={reload}>
           Refresh
         </Button>
@@ -52,7 +57,10 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
       {loading && !data && <LoadingPlaceholder text="Loading jobs…" />}
       {data && data.jobs.length === 0 && (
         <p className={styles.muted}>
-          No jobs yet. Create one to run detection on a schedule and get alertable results.
+          No jobs yet.{' '}
+          {writer
+            ? 'Create one to run detection on a schedule and get alertable results.'
+            : 'An Editor can create one to run detection on a schedule.'}
         </p>
       )}
       {data && data.jobs.length > 0 && (
@@ -107,17 +115,19 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
                   </td>
                   <td>
                     <div style={{ display: 'flex', gap: 8, alignItems: 'center', whiteSpace: 'nowrap' }}>
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        onClick={() =>
-                          act(() =>
-                            client.post(`/api/jobs/${encodeURIComponent(j.id)}/${j.enabled ? 'disable' : 'enable'}`)
-                          )
-                        }
-                      >
-                        {j.enabled ? 'Disable' : 'Enable'}
-                      </Button>
+                      {writer && (
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          onClick={() =>
+                            act(() =>
+                              client.post(`/api/jobs/${encodeURIComponent(j.id)}/${j.enabled ? 'disable' : 'enable'}`)
+                            )
+                          }
+                        >
+                          {j.enabled ? 'Disable' : 'Enable'}
+                        </Button>
+                      )}
                       {j.source.type === 'elasticsearch-logs' && (
                         <Button
                           size="sm"
@@ -128,16 +138,20 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
                           {templatesOf === j.id ? 'Hide templates' : 'Templates'}
                         </Button>
                       )}
-                      <ConfirmButton
-                        size="sm"
-                        confirmText="Delete"
-                        confirmVariant="destructive"
-                        onConfirm={() =>
-                          act(() => client.request({ method: 'DELETE', path: `/api/jobs/${encodeURIComponent(j.id)}` }))
-                        }
-                      >
-                        Delete
-                      </ConfirmButton>
+                      {writer && (
+                        <ConfirmButton
+                          size="sm"
+                          confirmText="Delete"
+                          confirmVariant="destructive"
+                          onConfirm={() =>
+                            act(() =>
+                              client.request({ method: 'DELETE', path: `/api/jobs/${encodeURIComponent(j.id)}` })
+                            )
+                          }
+                        >
+                          Delete
+                        </ConfirmButton>
+                      )}
                     </div>
                   </td>
                 </tr>

@@ -1,6 +1,6 @@
 import type { DriftList as DriftResponse, IncidentList, Job } from '../../pkg/contract';
 import { createSyntheticJob, engineApi } from './engine';
-import { expect, pickRadio, snap, test } from './fixtures';
+import { expect, pickRadio, snap, snapThemes, test } from './fixtures';
 import { fmt } from './geometry';
 
 type HarnessWindow = {
@@ -27,7 +27,10 @@ test.describe('app pages', () => {
       await expect(row.locator('td').nth(4)).toHaveText(String(j.anomalies24h));
       if (j.drift) await expect(row.locator('td').nth(5)).toHaveText(j.drift.drifting ? /drifting/ : 'ok');
     }
-    await snap(page, testInfo, 'app-jobs');
+    await snapThemes(page, testInfo, 'app-jobs', async () => {
+      await mountApp(page, '/a/vigil-anomaly-app/jobs');
+      await expect(table.locator('tbody tr')).toHaveCount(jobs.length);
+    });
   });
 
   test('new job: backtest preview on history, then create', async ({ harness: page }, testInfo) => {
@@ -83,7 +86,10 @@ test.describe('app pages', () => {
       await expect(row).toContainText(j.drifting ? 'drifting' : 'ok');
       if (j.pValue !== null) await expect(row).toContainText(fmt(j.pValue));
     }
-    await snap(page, testInfo, 'app-drift');
+    await snapThemes(page, testInfo, 'app-drift', async () => {
+      await mountApp(page, '/a/vigil-anomaly-app/drift');
+      await expect(table.locator('tbody tr')).toHaveCount(drift.jobs.length);
+    });
   });
 
   test('job editor: criticality, runbook and dashboard reach the engine and come back when editing', async ({

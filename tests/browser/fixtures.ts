@@ -41,6 +41,27 @@ export async function snap(page: Page, testInfo: TestInfo, name: string, selecto
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
+/**
+ * Take the same screenshot in Grafana's dark and light themes: `<name>-dark.png` and `<name>-light.png`. `show` mounts
+ * what to photograph and waits until it is drawn; it runs once per theme. The page is left in the dark theme.
+ */
+export async function snapThemes(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  show: () => Promise<void>,
+  selector?: string
+) {
+  for (const theme of ['dark', 'light'] as const) {
+    await page.evaluate((t) => (window as never as HarnessThemes).vigilHarness.setTheme(t), theme);
+    await show();
+    await snap(page, testInfo, `${name}-${theme}`, selector);
+  }
+  await page.evaluate(() => (window as never as HarnessThemes).vigilHarness.setTheme('dark'));
+}
+
+type HarnessThemes = { vigilHarness: { setTheme(mode: 'dark' | 'light'): void } };
+
 /** Choose an option of a Grafana RadioButtonGroup (its transparent input lies over the label and takes the click). */
 export async function pickRadio(page: Page, name: string) {
   const input = page.getByRole('radio', { name, exact: true });

@@ -4,6 +4,7 @@
  * source proxy stand-in) in front of a real Vigil engine. Tests drive it through `window.vigilHarness`.
  */
 import React, { useState } from 'react';
+import appPluginJson from '../../../plugin.json';
 import { createRoot, Root } from 'react-dom/client';
 import {
   AppPluginMeta,
@@ -30,6 +31,9 @@ import {
 // Grafana injects its "No data" view through this internal setter of @grafana/runtime (same module instance).
 // @ts-expect-error -- internal module of @grafana/runtime, shipped without types
 import { setPanelDataErrorView } from '../../../node_modules/@grafana/runtime/dist/esm/components/PanelDataErrorView.mjs';
+// ... and its page chrome (title, navigation) through this one
+// @ts-expect-error -- internal module of @grafana/runtime, shipped without types
+import { setPluginPage } from '../../../node_modules/@grafana/runtime/dist/esm/components/PluginPage.mjs';
 import { Alert, Button, GlobalStyles, ThemeContext } from '@grafana/ui';
 
 import { ConfigEditor } from '../../../src/datasource/components/ConfigEditor';
@@ -45,11 +49,107 @@ import type { VigilDataSourceOptions, VigilQuery, VigilVariableQuery } from '../
 import { createBackendSrv, createDataSourceSrv, createTemplateSrv, requestLog, vigilSettings } from './runtime';
 
 const DS_UID = 'vigil';
+const APP_ID = appPluginJson.id;
 // where @grafana/ui loads its icons from (Grafana sets this; the harness server serves them)
 (window as unknown as { __grafana_public_path__: string }).__grafana_public_path__ = '/public/';
-const theme = createTheme({ colors: { mode: 'dark' } });
+let theme = createTheme({ colors: { mode: 'dark' } });
 config.theme2 = theme;
 config.bootData.user.theme = 'dark';
+
+/** Switch Grafana's theme (light or dark) for what is mounted next. */
+function setTheme(mode: 'light' | 'dark') {
+  theme = createTheme({ colors: { mode } });
+  config.theme2 = theme;
+  config.theme = theme.v1;
+  config.bootData.user.theme = mode;
+  document.body.dataset.theme = mode;
+}
+
+type OrgRole = 'Viewer' | 'Editor' | 'Admin';
+const ROLE_RANK: Record<OrgRole, number> = { Viewer: 1, Editor: 2, Admin: 3 };
+
+/** Sign in with an organisation role: the plugin reads it from config.bootData.user, the harness server's proxy uses it. */
+async function setRole(role: OrgRole) {
+  const user = config.bootData.user as { orgRole: string; isGrafanaAdmin: boolean };
+  user.orgRole = role;
+  user.isGrafanaAdmin = false;
+  const res = await fetch('/__harness/user', { method: 'PUT', body: JSON.stringify({ role }) });
+  if (!res.ok) throw new Error(`setting the role failed: HTTP ${res.status}`);
+}
+
+function currentRole(): OrgRole {
+  return ((config.bootData.user as { orgRole?: string }).orgRole as OrgRole) ?? 'Admin';
+}
+
+/** The app's pages as Grafana reads them from plugin.json (`%PLUGIN_ID%` filled in, as the build does). */
+const appPages = appPluginJson.includes
+  .filter((i) => i.type === 'page')
+  .map((i) => ({ ...i, path: (i.path ?? '').replace('%PLUGIN_ID%', APP_ID) })) as Array<{
+  name: string;
+  path: string;
+  role?: string;
+  addToNav?: boolean;
+}>;
+
+/** Grafana's AppRootPage check: a page whose include names a role above the user's is "Access denied". */
+function userHasPermissionsToPluginPage(pathname: string, role: OrgRole): boolean {
+  if (role === 'Admin') return true;
+  const include = appPages.find((p) => p.path === pathname);
+  if (!include || !include.role) return true;
+  return ROLE_RANK[role] >= (ROLE_RANK[include.role as OrgRole] ?? 0);
+}
+
+/**
+ * Grafana's page chrome for app pages, reduced to what a screenshot or a test needs: the app's navigation (the
+ * includes with `addToNav`, minus those above the user's role, as Grafana's navigation tree leaves them out), the
+ * breadcrumb and the page title.
+ */
+function HarnessPluginPage({ children, pageNav }: { children?: React.ReactNode; pageNav?: { text: string } }) {
+  const path = locationService.getLocation().pathname;
+  const role = currentRole();
+  const nav = appPages.filter((p) => p.addToNav && (!p.role || ROLE_RANK[role] >= (ROLE_RANK[p.role as OrgRole] ?? 0)));
+  const active = appPages.find((p) => path === p.path || path.startsWith(`${p.path}/`)) ?? appPages[0];
+  return (
+    <div style={{ display: 'flex', gap: 16, minHeight: 600 }}>
+      <nav
+        aria-label="Grafana navigation"
+        data-testid="harness-nav"
+        style={{ width: 180, borderRight: `1px solid ${theme.colors.border.weak}`, paddingRight: 8 }}
+      >
+        <div style={{ fontWeight: 500, padding: '4px 8px', color: theme.colors.text.secondary }}>Vigil</div>
+        {nav.map((p) => (
+          <a
+            key={p.path}
+            href={p.path}
+            data-testid="harness-nav-item"
+            aria-current={p === active ? 'page' : undefined}
+            onClick={(e) => (e.preventDefault(), locationService.push(p.path))}
+            style={{
+              display: 'block',
+              padding: '4px 8px',
+              borderRadius: 2,
+              color: p === active ? theme.colors.text.primary : theme.colors.text.secondary,
+              background: p === active ? theme.colors.action.selected : 'none',
+            }}
+          >
+            {p.name}
+          </a>
+        ))}
+      </nav>
+      <main style={{ flex: 1, minWidth: 0 }}>
+        <div data-testid="harness-breadcrumb" style={{ color: theme.colors.text.secondary, fontSize: 12 }}>
+          Home › Apps › Vigil › {active?.name}
+          {pageNav ? ` › ${pageNav.text}` : ''}
+        </div>
+        <h1 data-testid="harness-page-title" style={{ fontSize: 24, margin: '4px 0 16px' }}>
+          {pageNav?.text ?? active?.name}
+        </h1>
+        {children}
+      </main>
+    </div>
+  );
+}
+setPluginPage(HarnessPluginPage);
 
 let dsSettings: DataSourceInstanceSettings<VigilDataSourceOptions> = vigilSettings(DS_UID, {});
 const templateVars: Record<string, string> = {};
@@ -142,6 +242,8 @@ interface PanelMountOptions {
   height?: number;
   /** keep the panel in the loading state this long before querying */
   holdMs?: number;
+  /** the signed-in user's role (default Admin) */
+  role?: OrgRole;
 }
 
 function PanelFrame({
@@ -173,6 +275,7 @@ function PanelFrame({
 }
 
 async function mountPanel(o: PanelMountOptions): Promise<{ frames: number; errors: string[] }> {
+  await setRole(o.role ?? 'Admin');
   await loadSettings();
   const ds = new VigilDataSource(dsSettings);
   const range = timeRange(o.from, o.to);
@@ -379,15 +482,28 @@ function appMeta(settings: AppSettings): AppPluginMeta<AppSettings> {
   } as AppPluginMeta<AppSettings>;
 }
 
-async function mountApp(o: { path: string }) {
+/** Open an app page as Grafana's AppRootPage does, signed in with `role` (default Admin). */
+async function mountApp(o: { path: string; role?: OrgRole }) {
+  await setRole(o.role ?? 'Admin');
   await loadSettings();
   locationService.push(o.path);
+  const pathname = o.path.split('?')[0];
+  if (!userHasPermissionsToPluginPage(pathname, currentRole())) {
+    mount(
+      <div data-testid="harness-access-denied">
+        <Alert severity="warning" title="Access denied">
+          You do not have permission to see this page.
+        </Alert>
+      </div>
+    );
+    return;
+  }
   mount(
     <App
       meta={appMeta({ datasourceUid: DS_UID })}
-      basename="/a/vigil-anomaly-app"
+      basename={`/a/${APP_ID}`}
       query={{}}
-      path={o.path}
+      path={pathname}
       onNavChanged={() => {}}
     />
   );
@@ -399,6 +515,8 @@ async function mountAppConfig() {
 }
 
 const harness = {
+  setTheme,
+  setRole,
   mountPanel,
   mountQueryEditor,
   mountVariableEditor,

@@ -1,7 +1,8 @@
 /**
  * The harness server: serves the harness page and plays the parts of Grafana's server the plugin relies
- * on. Its data source proxy implements the plugin's `routes` entry as Grafana does: requests to
- * `/api/datasources/proxy/uid/<uid>/engine/<path>` go to `<jsonData.url>/<path>` with
+ * on. Its data source proxy applies the plugin's `routes` as Grafana does (./dsProxy): requests to
+ * `/api/datasources/proxy/uid/<uid>/<path>` take the first route matching their method and path, are refused with
+ * 403 when the route's `reqRole` is above the signed-in user's role, and go to the route's URL with
  * `Authorization: Bearer <secureJsonData.token>` added on the server, so the token never reaches the
  * browser; an unreachable engine answers 502 with an empty body, as Grafana's proxy does.
  */
@@ -11,22 +12,22 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import dsPluginJson from '../../../src/datasource/plugin.json';
+import { DataSourceState, matchRoute, OrgRole, PluginRoute, routeHeaders, targetUrl } from './dsProxy';
 
-export interface DataSourceState {
-  jsonData: Record<string, unknown>;
-  secureJsonData: Record<string, string>;
-}
+export type { DataSourceState } from './dsProxy';
 
 export interface HarnessServer {
   url: string;
   /** requests that went through the data source proxy: method, engine path, status */
   proxied: Array<{ method: string; path: string; status: number; authorization: boolean }>;
   datasource: DataSourceState;
+  /** the signed-in user's organisation role */
+  role: OrgRole;
   appSettings: Record<string, unknown>;
   close(): Promise<void>;
 }
 
-const route = dsPluginJson.routes.find((r) => r.path === 'engine')!;
+const routes = dsPluginJson.routes as PluginRoute[];
 const ICONS_DIR = path.join(
   path.dirname(require.resolve('@grafana/ui/package.json')),
   'dist',
@@ -34,14 +35,6 @@ const ICONS_DIR = path.join(
   'img',
   'icons'
 );
-
-/** Fill a route template (`{{ .JsonData.url }}`, `{{ .SecureJsonData.token }}`) as Grafana does. */
-export function interpolateRoute(template: string, ds: DataSourceState): string {
-  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_m, scope: string, key: string) => {
-    const v = scope === 'JsonData' ? ds.jsonData[key] : ds.secureJsonData[key];
-    return v === undefined || v === null ? '' : String(v);
-  });
-}
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -71,53 +64,51 @@ export async function startHarnessServer(opts: {
     url: '',
     proxied: [],
     datasource: opts.datasource,
+    role: 'Admin',
     appSettings: { enabled: true, pinned: true, jsonData: {} },
     close: async () => {},
   };
-  const proxyPrefix = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/([^/?]+)(\/[^?]*)?(\?.*)?$/;
+  const proxyPrefix = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/([^?]*)(\?.*)?$/;
 
   const server = http.createServer(async (req, res) => {
     const url = req.url ?? '/';
     try {
       const m = proxyPrefix.exec(url);
       if (m) {
-        const [, , routePath, rest = '/', qs = ''] = m;
-        if (routePath !== route.path) return sendJson(res, 404, { message: `no route ${routePath}` });
-        const base = interpolateRoute(route.url, state.datasource).replace(/\/$/, '');
-        const headers: Record<string, string> = {};
-        for (const h of route.headers ?? []) {
-          const v = interpolateRoute(h.content, state.datasource);
-          if (v && v !== 'Bearer ') headers[h.name] = v;
+        const [, , proxyPath, qs = ''] = m;
+        const method = req.method ?? 'GET';
+        const log = (status: number, authorization: boolean) =>
+          state.proxied.push({ method, path: proxyPath.replace(/^engine/, ''), status, authorization });
+        const matched = matchRoute(routes, method, proxyPath, state.role);
+        if (matched.denied) {
+          log(403, false);
+          return sendJson(res, 403, { message: matched.denied });
         }
+        if (!matched.route) {
+          // Grafana would proxy to the data source's own URL, which a Vigil data source does not have
+          log(502, false);
+          res.writeHead(502);
+          return res.end();
+        }
+        const headers = routeHeaders(matched.route, state.datasource);
         if (req.headers['content-type']) headers['Content-Type'] = req.headers['content-type'];
-        const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+        const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
         let upstream: Response;
         try {
-          if (!/^https?:\/\//.test(base)) throw new Error('no engine URL');
-          upstream = await fetch(`${base}${rest}${qs}`, {
-            method: req.method,
+          upstream = await fetch(`${targetUrl(matched.route, proxyPath, state.datasource)}${qs}`, {
+            method,
             headers,
             body: body && body.length ? new Uint8Array(body) : undefined,
             signal: AbortSignal.timeout(30000),
           });
         } catch (e) {
           const timeout = (e as Error).name === 'TimeoutError';
-          state.proxied.push({
-            method: req.method ?? 'GET',
-            path: rest,
-            status: timeout ? 504 : 502,
-            authorization: 'Authorization' in headers,
-          });
+          log(timeout ? 504 : 502, 'Authorization' in headers);
           res.writeHead(timeout ? 504 : 502);
           return res.end();
         }
         const buf = Buffer.from(await upstream.arrayBuffer());
-        state.proxied.push({
-          method: req.method ?? 'GET',
-          path: rest,
-          status: upstream.status,
-          authorization: 'Authorization' in headers,
-        });
+        log(upstream.status, 'Authorization' in headers);
         res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
         return res.end(buf);
       }
@@ -126,6 +117,12 @@ export async function startHarnessServer(opts: {
       if (url === '/__harness/datasource' && req.method === 'PUT') {
         state.datasource = JSON.parse((await readBody(req)).toString()) as DataSourceState;
         state.proxied.length = 0;
+        state.role = 'Admin';
+        return sendJson(res, 200, { ok: true });
+      }
+      // the signed-in user's role (Grafana knows it from the session; the harness page sets it when it mounts)
+      if (url === '/__harness/user' && req.method === 'PUT') {
+        state.role = (JSON.parse((await readBody(req)).toString()) as { role: OrgRole }).role;
         return sendJson(res, 200, { ok: true });
       }
       if (url.startsWith('/api/datasources/uid/')) {
