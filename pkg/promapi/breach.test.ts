@@ -1,7 +1,7 @@
 import { Repo } from '../store/repo';
 import { SqliteStore } from '../store/sqlite';
 import { ResultCatalog } from './catalog';
-import { evaluate, parsePromQL, selectors } from './promql';
+import { evaluate, lookbehindMs, parsePromQL, selectors } from './promql';
 
 const MIN = 60_000;
 const T = Date.UTC(2026, 0, 5, 12);
@@ -29,8 +29,9 @@ describe('forecast breach series', () => {
     const at = async (q: string, t: number) => {
       const c = await ResultCatalog.load(repo);
       const e = parsePromQL(q);
-      await c.preload(selectors(e), t, t);
-      return evaluate(e, t, c.selector(t, t));
+      const from = t - lookbehindMs(e);
+      await c.preload(selectors(e), from, t);
+      return evaluate(e, t, c.selector(from, t));
     };
     expect(await at('vigil_forecast_breach_seconds', T + 30_000)).toEqual({
       type: 'vector',

@@ -2,10 +2,9 @@ import type { Labels } from '../core/series';
 import type { Repo } from '../store/repo';
 import { forecastBreaches, forecastIssuedAt } from '../forecast/breach';
 import { formatValue } from './promql';
-import { labelKey, matchesAll, type Matcher, type Sample } from './promql';
-
-/** Prometheus' default lookback delta: an instant query sees the newest sample in (t - 5m, t]. */
-export const LOOKBACK_MS = 5 * 60_000;
+import { parseInterval } from '../core/interval';
+import { maintenanceTester } from '../core/maintenance';
+import { labelKey, matchesAll, type Matcher, type Point, type RangeSeries } from './promql';
 
 /** Vigil's result metrics with their HELP text (served by /api/v1/metadata and /metrics). */
 export const RESULT_METRICS: Record<string, string> = {
@@ -15,13 +14,12 @@ export const RESULT_METRICS: Record<string, string> = {
   vigil_forecast: 'Forecast of the series past the last point (bound="lower|mean|upper").',
   vigil_drift: 'Whether the recent distribution of the series drifted from its reference (KS p < 0.01): 1 or 0.',
   vigil_drift_p_value: 'p-value of the two-sample Kolmogorov-Smirnov drift test.',
+  vigil_maintenance: 'Whether a maintenance window of the job is in force (1) or not (0), at each job interval.',
   vigil_forecast_breach:
     'Whether the latest forecast crosses the job threshold (threshold, direction labels) within its horizon: 1 or 0.',
   vigil_forecast_breach_seconds:
     'Seconds from the latest forecast to its first point beyond the job threshold; absent when none is within the horizon.',
 };
-
-type Point = [number, number];
 
 /** One result series as the Prometheus API sees it: its full label set and how to read its samples. */
 interface CatalogEntry {
@@ -141,6 +139,27 @@ export class ResultCatalog {
         });
       }
     }
+    for (const { id, spec } of await repo.jobSpecs()) {
+      if (!spec.maintenanceWindows?.length) continue;
+      let intervalMs: number;
+      try {
+        intervalMs = parseInterval(spec.interval ?? '1m');
+      } catch {
+        continue;
+      }
+      c.entries.push({
+        labels: { __name__: 'vigil_maintenance', job: spec.name, job_id: id },
+        storeKey: `${id}|vigil_maintenance`,
+        read: async (from, to) => {
+          const first = Math.ceil(from / intervalMs) * intervalMs;
+          if ((to - first) / intervalMs > 100_000) return [];
+          const inWindow = maintenanceTester(spec.maintenanceWindows, first, to);
+          const out: Point[] = [];
+          for (let t = first; t <= to; t += intervalMs) out.push([t, inWindow(t) ? 1 : 0]);
+          return out;
+        },
+      });
+    }
     for (const d of await repo.listDrift()) {
       const point = (v: number) => async (from: number, to: number) =>
         d.checkedAt >= from && d.checkedAt <= to ? [[d.checkedAt, v] as Point] : [];
@@ -166,8 +185,9 @@ export class ResultCatalog {
   }
 
   /**
-   * Read the points of every series matching one of `selectorSets` over [from - lookback, to], so the `selector`
-   * of the same range can answer any t in [from, to] (call it with `selectors(expr)` before evaluating `expr`).
+   * Read the points of every series matching one of `selectorSets` over [from, to], so that `selector(from, to)` can
+   * answer (call it with `selectors(expr)` and the span the expression reads: its evaluation times minus
+   * `lookbehindMs(expr)`).
    */
   async preload(selectorSets: Matcher[][], from: number, to: number): Promise<void> {
     const rangeKey = `${from}|${to}`;
@@ -175,39 +195,21 @@ export class ResultCatalog {
       if (!selectorSets.some((m) => matchesAll(m, e.labels))) continue;
       let byRange = this.cache.get(e.storeKey);
       if (!byRange) this.cache.set(e.storeKey, (byRange = new Map()));
-      if (!byRange.has(rangeKey)) byRange.set(rangeKey, await e.read(from - LOOKBACK_MS, to));
+      if (!byRange.has(rangeKey)) byRange.set(rangeKey, await e.read(from, to));
     }
   }
 
-  /**
-   * A `SelectFn` for evaluations at timestamps within [from, to]: for each matching series, the newest sample
-   * in (t - 5m, t]. Reads only what `preload` read for the same range.
-   */
-  selector(from: number, to: number): (matchers: Matcher[], t: number) => Sample[] {
+  /** A `SelectFn` over what `preload` read for the same range: every matching series with its points. */
+  selector(from: number, to: number): (matchers: Matcher[]) => RangeSeries[] {
     const rangeKey = `${from}|${to}`;
-    return (matchers, t) => {
-      const out: Sample[] = [];
+    return (matchers) => {
+      const out: RangeSeries[] = [];
       for (const e of this.entries) {
         if (!matchesAll(matchers, e.labels)) continue;
-        const pts = this.cache.get(e.storeKey)?.get(rangeKey) ?? [];
-        const i = lastAtOrBefore(pts, t);
-        if (i >= 0 && pts[i][0] > t - LOOKBACK_MS) out.push({ labels: e.labels, value: pts[i][1] });
+        const points = this.cache.get(e.storeKey)?.get(rangeKey) ?? [];
+        if (points.length > 0) out.push({ labels: e.labels, points });
       }
       return out;
     };
   }
-}
-
-function lastAtOrBefore(pts: Point[], t: number): number {
-  let lo = 0;
-  let hi = pts.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (pts[mid][0] <= t) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
 }

@@ -58,10 +58,10 @@ describe('Prometheus-compatible API', () => {
   });
 
   it('applies the 5-minute lookback', async () => {
-    // newest point at T0 - 1m: seen while it is less than 5 minutes old (window (t - 5m, t])
-    const stale = await get(`/api/v1/query?query=vigil_anomaly_score&time=${(T0 + 4 * MIN) / 1000}`);
+    // newest point at T0 - 1m: seen while it is at most 5 minutes old (Prometheus 2.x: window [t - 5m, t])
+    const stale = await get(`/api/v1/query?query=vigil_anomaly_score&time=${(T0 + 4 * MIN + 1000) / 1000}`);
     expect(stale.json().data.result).toHaveLength(0);
-    const fresh = await get(`/api/v1/query?query=vigil_anomaly_score&time=${(T0 + 4 * MIN - 1000) / 1000}`);
+    const fresh = await get(`/api/v1/query?query=vigil_anomaly_score&time=${(T0 + 4 * MIN) / 1000}`);
     expect(fresh.json().data.result).toHaveLength(1);
   });
 
@@ -120,9 +120,11 @@ describe('Prometheus-compatible API', () => {
   });
 
   it.each([
-    ['rate(vigil_anomaly_score[5m])', /function "rate" is not supported/],
+    ['histogram_quantile(0.9, vigil_anomaly_score)', /function "histogram_quantile" is not supported/],
     ['vigil_anomaly_score{', /parse error/],
-    ['quantile(0.9, vigil_anomaly_score)', /aggregation "quantile" is not supported/],
+    ['count_values("v", vigil_anomaly_score)', /aggregation "count_values" is not supported/],
+    ['vigil_anomaly_score @ 100', /@ modifier .* is not supported/],
+    ['rate(vigil_anomaly_score)', /expected type range vector in call to function "rate"/],
   ])('refuses %j with bad_data', async (query, message) => {
     const res = await q(query);
     expect(res.statusCode).toBe(400);

@@ -6,8 +6,10 @@ import type { Repo } from '../store/repo';
 import { ResultCatalog, RESULT_METRICS } from './catalog';
 import {
   evaluate,
+  evaluateRange,
   formatValue,
   labelKey,
+  lookbehindMs,
   parsePromQL,
   PromQLError,
   selectors,
@@ -155,9 +157,19 @@ export const promApiRoutes: FastifyPluginAsync<PromApiDeps> = async (app, deps) 
     const expr = parsePromQL(query);
     const t = parseTime(one(p, 'time'), 'time', deps.now());
     const catalog = await ResultCatalog.load(deps.repo);
-    await catalog.preload(selectors(expr), t, t);
-    const v = evaluate(expr, t, catalog.selector(t, t));
+    const from = t - lookbehindMs(expr);
+    await catalog.preload(selectors(expr), from, t);
+    const v = evaluate(expr, t, catalog.selector(from, t));
     if (v.type === 'scalar') return { resultType: 'scalar', result: [t / 1000, formatValue(v.value)] };
+    if (v.type === 'matrix') {
+      return {
+        resultType: 'matrix',
+        result: v.series.map((s) => ({
+          metric: sortLabels(s.labels),
+          values: s.points.map(([pt, pv]) => [pt / 1000, formatValue(pv)]),
+        })),
+      };
+    }
     return { resultType: 'vector', result: v.samples.map((s) => sampleJson(s, t)) };
   });
 
@@ -177,20 +189,12 @@ export const promApiRoutes: FastifyPluginAsync<PromApiDeps> = async (app, deps) 
     }
     const expr = parsePromQL(query);
     const catalog = await ResultCatalog.load(deps.repo);
-    await catalog.preload(selectors(expr), start, end);
-    const select = catalog.selector(start, end);
-    const series = new Map<string, { metric: Labels; values: [number, string][] }>();
-    for (let t = start; t <= end; t += step) {
-      const v = evaluate(expr, t, select);
-      const samples: Sample[] = v.type === 'scalar' ? [{ labels: {}, value: v.value }] : v.samples;
-      for (const s of samples) {
-        const k = labelKey(s.labels);
-        let e = series.get(k);
-        if (!e) series.set(k, (e = { metric: sortLabels(s.labels), values: [] }));
-        e.values.push([t / 1000, formatValue(s.value)]);
-      }
-    }
-    const result = [...series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+    const from = start - lookbehindMs(expr);
+    await catalog.preload(selectors(expr), from, end);
+    const result = evaluateRange(expr, start, end, step, catalog.selector(from, end)).map((s) => ({
+      metric: sortLabels(s.labels),
+      values: s.points.map(([t, v]) => [t / 1000, formatValue(v)]),
+    }));
     return { resultType: 'matrix', result };
   });
 

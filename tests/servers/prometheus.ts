@@ -9,6 +9,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   ServerStartError,
@@ -20,6 +21,7 @@ import {
   serversDir,
   spawnServer,
   stopFromPidFile,
+  stopProcessGroup,
   waitUntil,
 } from './common';
 import { NAB_BACKFILL, nabToOpenMetrics, readNabCsv } from './nab';
@@ -144,4 +146,68 @@ export async function stopPrometheus(): Promise<void> {
   const dir = prometheusDir();
   await stopFromPidFile(path.join(dir, 'pid'));
   fs.rmSync(path.join(dir, 'url'), { force: true });
+}
+
+/** A Prometheus of a test's own, with the data it was given. */
+export interface OwnPrometheus {
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start a Prometheus of its own (not the shared NAB one) on a free port, its TSDB backfilled from `openMetrics`
+ * (OpenMetrics text, ending with `# EOF`) by `promtool tsdb create-blocks-from openmetrics`; no scraping, a 1m
+ * evaluation interval (the default step of subqueries), retention 100 years. Stops by itself when this process dies.
+ *
+ * @throws ServerStartError when promtool refuses the data or the server is not ready within 60 s
+ */
+export async function startPrometheusWith(openMetrics: string): Promise<OwnPrometheus> {
+  await ensurePrometheusInstalled();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-prometheus-'));
+  const omFile = path.join(dir, 'data.om.txt');
+  fs.writeFileSync(omFile, openMetrics);
+  const dataDir = path.join(dir, 'data');
+  await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', omFile, dataDir], {
+    timeoutMs: 120_000,
+    what: 'backfilling test series into a Prometheus TSDB',
+  });
+  const config = path.join(dir, 'prometheus.yml');
+  fs.writeFileSync(config, 'global:\n  evaluation_interval: 1m\n');
+  const logFile = path.join(dir, 'prometheus.log');
+  const port = await freePort();
+  const watchdog =
+    'parent=$1; shift; "$@" & child=$!; trap \'kill -TERM $child 2>/dev/null; wait $child; exit 0\' TERM INT; ' +
+    'while kill -0 $child 2>/dev/null; do if ! kill -0 "$parent" 2>/dev/null; then kill -TERM $child; wait $child; exit 0; fi; sleep 2; done; wait $child';
+  const proc = spawnServer(
+    'bash',
+    [
+      '-c',
+      watchdog,
+      'vigil-prometheus',
+      String(process.pid),
+      'prometheus',
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${dataDir}`,
+      '--storage.tsdb.retention.time=100y',
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { logFile, pidFile: path.join(dir, 'pid') }
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopProcessGroup(proc.pid);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntil(`Prometheus on ${url}`, async () => (await httpGet(`${url}/-/ready`)).status === 200, {
+      timeoutMs: READY_TIMEOUT_MS,
+      proc,
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, dir, stop };
 }
