@@ -8,6 +8,8 @@ import { ElasticsearchHttpClient } from '../sources/elasticsearch';
 import { createSeriesSources, httpOptions } from '../sources/seriesSources';
 import { loadGeoIp } from '../logs/geoip';
 import { ElasticsearchLogSource, type LogQueryState } from '../logs/logSource';
+import { LogJobRules } from '../logs/logJobRules';
+import type { Job } from '../contract/jobs';
 import { Redactor } from '../logs/redact';
 import { DEFAULT_RULES, watchRules } from '../logs/ruleFiles';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
@@ -151,7 +153,13 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   });
   await tracker.start();
   sinks.push(tracker);
-  const runner = new JobRunner({ repo, sources, engine, clock, sinks, logger: log });
+  // log jobs also run the rules in force over each run's messages; their hits join the job's events
+  const jobRules = new LogJobRules({ rules: () => rules.rules, redactor, geoip });
+  const extraEvents = async (job: Job, from: number, to: number) => {
+    const src = sources.get(job.source);
+    return src instanceof ElasticsearchLogSource ? jobRules.run(job, src, from, to) : [];
+  };
+  const runner = new JobRunner({ repo, sources, engine, clock, sinks, logger: log, extraEvents });
   const scheduler = new Scheduler({
     repo,
     runner,

@@ -65,6 +65,12 @@ export interface RunnerDeps {
   sinks?: AnomalySink[];
   observer?: RunObserver;
   logger?: { warn(obj: unknown, msg?: string): void };
+  /**
+   * Events a job's run raises besides its series' (e.g. the rule hits of a log job): called once per run with the
+   * span of messages the run covers, [from, to) in epoch ms; they are stored and passed to the sinks as the
+   * series' events are.
+   */
+  extraEvents?: (job: Job, from: number, to: number) => Promise<AnomalyEvent[]>;
 }
 
 /**
@@ -188,12 +194,7 @@ export class JobRunner {
           suppressed.push([ev.start, ev.end]);
           continue;
         }
-        const fp = fps.find((f) => matchesFalsePositive(ev, { ...f.anomaly, labels: { ...f.anomaly.labels } }));
-        const a = await repo.recordAnomaly(job.id, ev, now, intervalMs * 2, fp?.feedbackId);
-        if (fp) suppressed.push([ev.start, ev.end]);
-        else
-          for (const sink of this.deps.sinks ?? [])
-            await sink.write(a).catch((err) => this.deps.logger?.warn({ err }, 'anomaly sink failed'));
+        if (await this.record(job, ev, fps, now, intervalMs)) suppressed.push([ev.start, ev.end]);
       }
       const points: StoredPoint[] = [];
       for (let i = 0; i < timestamps.length; i++) {
@@ -247,8 +248,33 @@ export class JobRunner {
         await repo.setDrift(job.id, labels, d.drifting, d.pValue, d.statistic, now);
       }
     }
+    if (this.deps.extraEvents) {
+      for (const ev of await this.deps.extraEvents(job, lastProcessed + intervalMs, end + intervalMs)) {
+        if (activeWindow(job.maintenanceWindows, ev.start)) continue;
+        await this.record(job, { ...ev, labels: { ...ev.labels, ...(job.labels ?? {}) } }, fps, now, intervalMs);
+      }
+    }
     await repo.saveModel(job.id, streams, stored?.trainedAt ?? now, stored?.from ?? end - trainMs, end);
     return { points: count, lastProcessed: newest, threshold, warmup: warmupOf(streams) };
+  }
+
+  /**
+   * Store an event of a job (joining one it continues) and pass it to the sinks, unless it repeats a false positive.
+   * @returns true when a false positive's pattern suppressed it
+   */
+  private async record(
+    job: Job,
+    ev: AnomalyEvent,
+    fps: Awaited<ReturnType<Repo['falsePositives']>>,
+    now: number,
+    intervalMs: number
+  ): Promise<boolean> {
+    const fp = fps.find((f) => matchesFalsePositive(ev, { ...f.anomaly, labels: { ...f.anomaly.labels } }));
+    const a = await this.deps.repo.recordAnomaly(job.id, ev, now, intervalMs * 2, fp?.feedbackId);
+    if (fp) return true;
+    for (const sink of this.deps.sinks ?? [])
+      await sink.write(a).catch((err) => this.deps.logger?.warn({ err }, 'anomaly sink failed'));
+    return false;
   }
 }
 

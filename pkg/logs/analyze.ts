@@ -71,19 +71,27 @@ export function applyRules(
     .sort((a, b) => records[a].time - records[b].time || a - b);
   const ruleEvents: RuleEvent[] = [];
   for (const i of order) {
-    const r = records[i];
-    const own = r.fields ?? {};
-    const web = webFields(own, r.message);
-    const fields: Record<string, unknown> = { ...own, ...web };
-    if (templates) fields.template = templates[i];
-    if (r.level !== undefined) fields.level = r.level;
-    if (enricher) Object.assign(fields, enricher.enrich(r.time, web));
-    const line: RuleLine = { time: r.time, message: r.message, fields };
-    if (r.line !== undefined) line.line = r.line;
-    lineRules[i] = engine.process(line);
+    lineRules[i] = engine.process(ruleLine(records[i], enricher, templates?.[i]));
     ruleEvents.push(...engine.takeFinished());
   }
   ruleEvents.push(...engine.flush());
   ruleEvents.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   return { ruleEvents, lineRules, geoSource: enricher?.geoSource ?? null };
+}
+
+/**
+ * A log line as rules see it: its own fields, the request fields (`webFields`), its level and template, and the
+ * enrichment (user agent, bot, country, session) when an enricher is given. Lines must reach a shared enricher in
+ * time order (sessions).
+ */
+export function ruleLine(r: FieldedLogRecord, enricher: Enricher | null, template?: string): RuleLine {
+  const own = r.fields ?? {};
+  const web = webFields(own, r.message);
+  const fields: Record<string, unknown> = { ...own, ...web };
+  if (template !== undefined) fields.template = template;
+  if (r.level !== undefined) fields.level = r.level;
+  if (enricher) Object.assign(fields, enricher.enrich(r.time, web));
+  const line: RuleLine = { time: r.time, message: r.message, fields };
+  if (r.line !== undefined) line.line = r.line;
+  return line;
 }

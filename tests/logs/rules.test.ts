@@ -5,6 +5,11 @@ import { applyRules, type FieldedLogRecord } from '../../pkg/logs/analyze';
 import { loadGeoIp } from '../../pkg/logs/geoip';
 import { readLogRecords } from '../../pkg/logs/logFile';
 import { loadRules } from '../../pkg/logs/ruleFiles';
+import type { Job } from '../../pkg/contract/jobs';
+import { LogJobRules } from '../../pkg/logs/logJobRules';
+import { ElasticsearchLogSource } from '../../pkg/logs/logSource';
+import { Redactor } from '../../pkg/logs/redact';
+import type { ElasticsearchHttpClient, EsLogQuery, EsLogSample } from '../../pkg/sources/elasticsearch';
 import { LOGHUB_DIR, REPO_ROOT, WEBLOGS_FILE } from '../helpers/shared';
 
 // The default rule pack on loghub's OpenSSH sample (Zhu et al., "Loghub: A Large Collection of System Log Datasets
@@ -86,4 +91,59 @@ test('vigil rules prints the hits of a raw log file', async () => {
   expect(stdout).toMatch(/^Vigil rules on OpenSSH_2k.log: 2000 lines, \d+ rules, \d+ hits/);
   expect(stdout).toMatch(/ssh-brute-force\s+183\.62\.140\.253\s+286\s+major/);
   expect(stdout).toMatch(/ip 183\.62\.140\.253: ssh-brute-force \(failed SSH logins from one address\)/);
+});
+
+describe('rules in a log job', () => {
+  // the OpenSSH sample as an index: each run of the job reads the messages of its span, as from OpenSearch
+  let records: FieldedLogRecord[];
+  const client = {
+    info: async () => ({}),
+    logMessages: async (q: EsLogQuery): Promise<EsLogSample> => {
+      const messages = records
+        .filter((r) => r.time >= q.startMs && r.time < q.endMs)
+        .map((r) => ({ time: r.time, message: r.message, fields: {} }));
+      return { messages, total: messages.length, sampled: false };
+    },
+  } as unknown as ElasticsearchHttpClient;
+  const job = {
+    id: 'j1',
+    name: 'sshd',
+    source: { type: 'elasticsearch-logs', index: 'sshd', timeField: '@timestamp', messageField: 'message' },
+  } as unknown as Job;
+  const KEY = 'test-key';
+
+  beforeAll(async () => {
+    records = await read(OPENSSH, { header: OPENSSH_HEADER, year: 2005 });
+  });
+
+  it('reports over runs of one minute what one pass reports, redacted, once each burst is over', async () => {
+    const once = applyRules(records, loadRules(['default']), {}).ruleEvents;
+    const redactor = new Redactor({ key: KEY });
+    const rules = new LogJobRules({ rules: () => loadRules(['default']), redactor });
+    const source = new ElasticsearchLogSource('os', client);
+    const minute = 60_000;
+    const first = Math.floor(records[0].time / minute) * minute;
+    const last = records[records.length - 1].time;
+    const runs: Awaited<ReturnType<LogJobRules['run']>>[] = [];
+    // runs until an hour after the last line, so every window (the longest is an hour) has passed
+    for (let t = first; t <= last + 61 * minute; t += minute) runs.push(await rules.run(job, source, t, t + minute));
+    const events = runs.flat();
+    const view = (e: { start: number; end: number; labels: Record<string, string>; detectors: object }) => [
+      e.start,
+      e.end,
+      e.labels.rule,
+      e.labels.key,
+      e.detectors,
+    ];
+    expect(events.map(view).sort()).toEqual(once.map((e) => view(redactor.deep(e))).sort());
+    const top = events.find(
+      (e) => e.labels.rule === 'ssh-brute-force' && e.labels.key === redactor.pseudonym('ip', '183.62.140.253')
+    )!;
+    expect(top).toMatchObject({ count: 286, detectors: { 'rule:ssh-brute-force': 70 } });
+    expect(JSON.stringify(events)).not.toMatch(/183\.62\.140\.253/);
+    // an event is handed back in the run where its window passed, not before
+    const at = runs.findIndex((r) => r.includes(top));
+    expect(first + (at + 1) * minute).toBeGreaterThan(top.end + 10 * minute);
+    expect(first + at * minute).toBeLessThanOrEqual(top.end + 10 * minute + minute);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Logs in the running engine, against a real OpenSearch holding the web logs (tests/servers/opensearch.ts): the log
  * analysis of the index (templates, counts, anomalies, rule hits with example lines), a log job whose template
- * series the scheduler judges, and the job's templates; then a scan of everything the engine kept or said (the
+ * series the scheduler judges and whose rule hits join its incidents, and the job's templates; then a scan of everything the engine kept or said (the
  * store's files, its logs, the API answers) and of a report on the same web logs for any raw client address.
  */
 import { execFile } from 'node:child_process';
@@ -119,7 +119,32 @@ describe('logs in the engine, against OpenSearch with the web logs', () => {
     expect(
       results.body.series.every((x: { labels: Record<string, string> }) => x.labels.__name__ === 'log_template_lines')
     ).toBe(true);
-    await call('GET', `/api/jobs/${id}/anomalies?from=${from}&to=${from + 32 * 24 * HOUR}`);
+    // the rule pack ran over the job's messages: the scan is one of its events, redacted, with example lines
+    const anomalies = await call('GET', `/api/jobs/${id}/anomalies?from=${from}&to=${from + 32 * 24 * HOUR}`);
+    const scan = anomalies.body.anomalies.find(
+      (a: { detectors: Record<string, number> }) => a.detectors['rule:web-url-scan'] !== undefined
+    );
+    expect(scan).toMatchObject({
+      labels: {
+        __name__: 'log_rule',
+        rule: 'web-url-scan',
+        key: new Redactor({ key: KEY }).pseudonym('ip', '30.156.16.164'),
+      },
+      count: 100,
+      start: Date.parse('2018-09-01T12:43:41.756Z'),
+    });
+    expect(scan.examples).toHaveLength(5);
+    expect(scan.examples[0].message).toMatch(
+      /^ip-[0-9a-f]{12} - - \[2018-09-01T12:43:41\.756Z\] "GET \/nmaplowercheck/
+    );
+    // ... and the incident tracker grouped it with the job's template-count events into a triaged incident
+    await server.incidents.idle();
+    const incidents = await call('GET', `/api/incidents?job=${id}&limit=500`);
+    expect(incidents.status).toBe(200);
+    const incident = incidents.body.incidents.find((i: { eventIds: string[] }) => i.eventIds.includes(scan.id));
+    expect(incident).toBeDefined();
+    expect(incident.detectors.map((d: { name: string }) => d.name)).toContain('rule:web-url-scan');
+    expect(incident.triage).toBeGreaterThan(0);
   });
 
   it('keeps no raw client address in the store, the logs or the API answers, nor in a report on the web logs', async () => {
