@@ -27,7 +27,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services = resolveServices(deps);
   const app = Fastify({
     logger: deps.logger ?? false,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: services.limits.bodyBytes,
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(formbody);
@@ -47,6 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', bearerAuth(services.apiToken));
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // the worker threads created here end with the app (a pool given in `deps` belongs to the caller)
+  if (!deps.pool) app.addHook('onClose', async () => services.pool.close());
 
   const options = { services };
   await app.register(healthRoutes, options);

@@ -3,14 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * An `onRequest` hook that lets a request through only with `Authorization: Bearer <token>` (compared in constant
- * time); `/api/health` needs none. Refusals are 401 with `WWW-Authenticate`, in the Prometheus API's error shape
+ * time); `/api/health` (and its `/live` and `/ready` probes) need none. Refusals are 401 with `WWW-Authenticate`, in the Prometheus API's error shape
  * under `/api/v1/` and in the engine's elsewhere.
  */
 export function bearerAuth(token: string) {
   const expected = Buffer.from(token);
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const url = req.url.split('?')[0];
-    if (url === '/api/health') return;
+    if (url === '/api/health' || url === '/api/health/live' || url === '/api/health/ready') return;
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(h);
     const given = m ? Buffer.from(m[1].trim()) : Buffer.alloc(0);

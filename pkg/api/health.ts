@@ -14,21 +14,42 @@ export interface SourceHealthState {
 export const HEALTH_CACHE_MS = 10_000;
 
 /**
- * Source reachability for `GET /api/health`: asks each source (bounded by `timeoutMs`) at most once every
- * 10 s and keeps the answers.
+ * Source reachability for `GET /api/health`, answered from memory: each source is asked (bounded by `timeoutMs`)
+ * at most once every 10 s, in the background, and the last answer is served meanwhile; only a source never asked
+ * before is waited for (once, at most `timeoutMs`). A probe therefore never waits on a slow source or repeats a
+ * costly check.
  */
 export class HealthChecker {
   private readonly cache = new Map<string, SourceHealthState>();
+  private readonly running = new Map<string, Promise<SourceHealthState>>();
 
   constructor(private readonly timeoutMs: number) {}
 
   /**
-   * The state of `source` at `now` (epoch ms): the cached answer when younger than 10 s, else a fresh check.
-   * Never throws: a failing or silent source is `{ ok: false, error }`.
+   * The state of `source` at `now` (epoch ms): the last answer, refreshed in the background when older than 10 s;
+   * a fresh check only when there is none yet. Never throws: a failing or silent source is `{ ok: false, error }`.
    */
   async check(source: SeriesSource, now: number): Promise<SourceHealthState> {
     const cached = this.cache.get(source.name);
     if (cached && now - cached.lastCheck < HEALTH_CACHE_MS) return cached;
+    const fresh = this.refresh(source, now);
+    return cached ?? fresh;
+  }
+
+  /** Ask `source` now (one check at a time per source) and keep the answer. */
+  private refresh(source: SeriesSource, now: number): Promise<SourceHealthState> {
+    const running = this.running.get(source.name);
+    if (running) return running;
+    const p = this.ask(source, now).then((state) => {
+      this.cache.set(source.name, state);
+      this.running.delete(source.name);
+      return state;
+    });
+    this.running.set(source.name, p);
+    return p;
+  }
+
+  private async ask(source: SeriesSource, now: number): Promise<SourceHealthState> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -36,16 +57,13 @@ export class HealthChecker {
         this.timeoutMs
       );
     });
-    let state: SourceHealthState;
     try {
       await Promise.race([source.health(), timeout]);
-      state = { ok: true, lastCheck: now };
+      return { ok: true, lastCheck: now };
     } catch (err) {
-      state = { ok: false, error: scrubbedMessage(err), lastCheck: now };
+      return { ok: false, error: scrubbedMessage(err), lastCheck: now };
     } finally {
       clearTimeout(timer);
     }
-    this.cache.set(source.name, state);
-    return state;
   }
 }

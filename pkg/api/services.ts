@@ -1,10 +1,7 @@
 import packageJson from '../../package.json';
 import { systemClock, type Clock } from '../core/clock';
-import { InputError } from '../core/errors';
 import type { Series } from '../core/series';
 import type { SourceQuery } from '../contract/sources';
-import { detect as realDetect } from '../pipeline/detect';
-import { forecast as realForecast } from '../forecast/forecast';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
 import type { Scheduler } from '../jobs/scheduler';
 import type { GeoIp } from '../logs/geoip';
@@ -17,7 +14,12 @@ import type { Notifier } from '../notify/notifier';
 import type { SummaryModelConfig } from '../report/rewrite';
 import { IncidentRepo } from '../store/incidents';
 import type { Repo } from '../store/repo';
+import { WorkerPool, type DetectionPool } from '../pool/pool';
 import { HealthChecker } from './health';
+import { DEFAULT_LIMITS, checkRange, type Limits } from './limits';
+import { ResultCache } from './resultCache';
+
+export { checkRange } from './limits';
 
 export const VERSION: string = packageJson.version;
 
@@ -27,8 +29,13 @@ export interface AppDeps {
   repo: Repo;
   sources?: SourceRegistry;
   engine?: DetectionEngine;
-  detect?: typeof realDetect;
-  forecast?: typeof realForecast;
+  /**
+   * where detection and forecasts run (default: worker threads sized to the cores, created on first use and
+   * closed with the app; a pool given here belongs to the caller)
+   */
+  pool?: DetectionPool;
+  /** what one request may ask (default `DEFAULT_LIMITS`) */
+  limits?: Partial<Limits>;
   scheduler?: Scheduler;
   metrics?: EngineMetrics;
   clock?: Clock;
@@ -60,8 +67,11 @@ export interface LogServices {
 
 /** The resolved services every route plugin receives. */
 export type Services = Required<
-  Omit<AppDeps, 'scheduler' | 'logger' | 'notifier' | 'annotationsUrl' | 'summaryModel' | 'logs'>
+  Omit<AppDeps, 'scheduler' | 'logger' | 'notifier' | 'annotationsUrl' | 'summaryModel' | 'logs' | 'limits'>
 > & {
+  limits: Limits;
+  /** answers to identical ad-hoc detections, shared (see `ResultCache`) */
+  detections: ResultCache;
   scheduler?: Scheduler;
   notifier?: Notifier;
   annotationsUrl?: string;
@@ -85,13 +95,15 @@ export function resolveServices(deps: AppDeps): Services {
   const clock = deps.clock ?? systemClock;
   const sources = deps.sources ?? new SourceRegistry();
   const healthTimeoutMs = deps.healthTimeoutMs ?? 5000;
+  const limits: Limits = { ...DEFAULT_LIMITS, ...(deps.limits ?? {}) };
   return {
     apiToken: deps.apiToken,
     repo: deps.repo,
     sources,
     engine: deps.engine ?? defaultEngine,
-    detect: deps.detect ?? realDetect,
-    forecast: deps.forecast ?? realForecast,
+    pool: deps.pool ?? new WorkerPool({ maxQueue: limits.detectionQueue }),
+    limits,
+    detections: new ResultCache(),
     scheduler: deps.scheduler,
     incidents: deps.incidents ?? new IncidentRepo(deps.repo.store),
     notifier: deps.notifier,
@@ -117,13 +129,4 @@ function resolveLogServices(given: Partial<LogServices> | undefined): LogService
     rules: given?.rules ?? (() => (defaults ??= loadRules(['default']))),
     geoip: given?.geoip ?? null,
   };
-}
-
-/**
- * Check a request's time range.
- * @throws InputError when from/to are not finite epoch ms or `to` is not after `from`
- */
-export function checkRange(from: number, to: number): void {
-  if (!(Number.isFinite(from) && Number.isFinite(to))) throw new InputError('from and to must be epoch milliseconds');
-  if (to <= from) throw new InputError(`"to" (${to}) must be after "from" (${from})`, { field: 'to' });
 }

@@ -29,10 +29,31 @@ export const HealthResponse = Type.Object(
     store: Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
     sources: Type.Record(Type.String(), SourceHealth),
     jobs: Type.Object({ total: Type.Integer(), failing: Type.Integer() }),
+    detection: Type.Optional(
+      Type.Object(
+        {
+          threads: Type.Integer({ description: 'worker threads of the detection pool (0: in-process)' }),
+          running: Type.Integer(),
+          queued: Type.Integer(),
+          maxQueue: Type.Integer({ description: 'queued detections beyond which requests get 429' }),
+        },
+        { additionalProperties: true }
+      )
+    ),
   },
   { additionalProperties: true }
 );
 export type HealthResponse = Static<typeof HealthResponse>;
+
+/** `GET /api/health/live` and `GET /api/health/ready`: liveness (the process answers) and readiness (it can serve). */
+export const ProbeResponse = Type.Object(
+  {
+    status: StringEnum(['live', 'ready', 'unready']),
+    store: Type.Optional(Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) })),
+  },
+  { additionalProperties: true }
+);
+export type ProbeResponse = Static<typeof ProbeResponse>;
 
 /** `POST /api/detect`: ad-hoc detection on a source query over [from, to]. */
 export const DetectRequest = Type.Object(

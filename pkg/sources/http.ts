@@ -20,7 +20,14 @@ export type FetchLike = (
     signal?: AbortSignal;
     dispatcher?: Dispatcher;
   }
-) => Promise<{ status: number; statusText?: string; text(): Promise<string> }>;
+) => Promise<{
+  status: number;
+  statusText?: string;
+  text(): Promise<string>;
+  /** the body as a stream (undici's fetch): read with a byte limit; without it `text()` is read and measured */
+  body?: AsyncIterable<Uint8Array> | null;
+  headers?: { get(name: string): string | null };
+}>;
 
 /** HTTP basic auth (`Authorization: Basic base64(user:password)`). */
 export interface BasicAuth {
@@ -56,6 +63,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Extra headers sent with every request (e.g. `X-Scope-OrgID` for Mimir/Cortex tenants). */
   headers?: Record<string, string>;
+  /** Most bytes of one answer's body (default 32 MiB); a larger answer is refused as it arrives. */
+  maxAnswerBytes?: number;
 }
 
 /** Injected I/O. The default is undici's fetch. */
@@ -64,6 +73,12 @@ export interface HttpServices {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Most bytes of one source answer the engine reads (32 MiB): a larger one is refused before it fills memory. */
+export const DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/** HTTP status a `SourceError` carries when the source's answer was over the byte limit (the API answers 400). */
+export const ANSWER_TOO_LARGE = 413;
 
 /** Default services: undici's fetch (which accepts a `dispatcher` for the custom CA). */
 export function defaultHttpServices(): HttpServices {
@@ -107,6 +122,7 @@ export class HttpEndpoint {
   readonly source: string;
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  readonly maxAnswerBytes: number;
   private readonly headers: Record<string, string>;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly services: HttpServices;
@@ -131,6 +147,10 @@ export class HttpEndpoint {
     if (!(this.timeoutMs > 0) || !Number.isFinite(this.timeoutMs)) {
       throw new SourceError(source, `timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`);
     }
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    if (!(this.maxAnswerBytes > 0)) {
+      throw new SourceError(source, `maxAnswerBytes must be a positive number of bytes, got ${options.maxAnswerBytes}`);
+    }
     this.headers = { ...(options.headers ?? {}) };
     if (options.auth) this.headers.authorization = authorizationHeader(source, options.auth);
     this.dispatcher = caDispatcher(options.caCert);
@@ -142,7 +162,8 @@ export class HttpEndpoint {
    * transport failures throw.
    *
    * @param path path (and query string) appended to the base URL, starting with `/`
-   * @throws SourceError on timeout, refused connection, DNS or TLS failure, naming the URL
+   * @throws SourceError on timeout, refused connection, DNS or TLS failure, naming the URL; with status 413
+   *   (`ANSWER_TOO_LARGE`) when the body is larger than `maxAnswerBytes` (the rest is not read)
    */
   async request(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD',
@@ -153,19 +174,39 @@ export class HttpEndpoint {
     const headers: Record<string, string> = { accept: 'application/json', ...this.headers };
     if (body) headers['content-type'] = body.contentType;
     const signal = AbortSignal.timeout(this.timeoutMs);
+    let res: Awaited<ReturnType<FetchLike>>;
     try {
-      const res = await this.services.fetch(url, {
+      res = await this.services.fetch(url, {
         method,
         headers,
         body: body?.text,
         signal,
         ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       });
-      const text = await res.text();
-      return { status: res.status, statusText: res.statusText ?? '', text };
     } catch (err) {
       throw this.transportError(method, url, err);
     }
+    const tooLarge = (size: string) =>
+      new SourceError(
+        this.source,
+        `${method} ${redact(url)} answered ${size}, more than the limit of ${mib(this.maxAnswerBytes)}; ` +
+          'ask for a shorter range, a longer interval or fewer series',
+        ANSWER_TOO_LARGE
+      );
+    const declared = Number(res.headers?.get('content-length') ?? NaN);
+    if (declared > this.maxAnswerBytes) {
+      await cancel(res.body);
+      throw tooLarge(mib(declared));
+    }
+    let text: string;
+    try {
+      text = res.body ? await readLimited(res.body, this.maxAnswerBytes) : await res.text();
+    } catch (err) {
+      if (err instanceof AnswerTooLarge) throw tooLarge(`over ${mib(this.maxAnswerBytes)}`);
+      throw this.transportError(method, url, err);
+    }
+    if (text.length > this.maxAnswerBytes) throw tooLarge(`over ${mib(this.maxAnswerBytes)}`);
+    return { status: res.status, statusText: res.statusText ?? '', text };
   }
 
   /** Release the CA dispatcher's sockets, if one was created. */
@@ -200,6 +241,30 @@ export class HttpEndpoint {
     const detail = [code, causeMsg ?? e?.message].filter(Boolean).join(': ');
     return new SourceError(this.source, `${where} failed: ${detail || String(err)}`);
   }
+}
+
+class AnswerTooLarge extends Error {}
+
+/** Read a body stream as UTF-8 text, stopping (and cancelling the rest) once it passes `limit` bytes. */
+async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    // leaving the loop early cancels the stream: the rest of the answer is never read
+    if (size > limit) throw new AnswerTooLarge();
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+async function cancel(body: AsyncIterable<Uint8Array> | null | undefined): Promise<void> {
+  const b = body as { cancel?: () => Promise<void> } | null | undefined;
+  await b?.cancel?.().catch(() => undefined);
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** The URL without user:password. */

@@ -3,7 +3,8 @@ import { DetectRequest } from '../../contract/api';
 import { DetectionResult } from '../../contract/results';
 import { parseInterval } from '../../core/interval';
 import { defaultWarmup } from '../../pipeline/stream';
-import { errorResponses } from '../errors';
+import { detectionErrorResponses } from '../errors';
+import { checkPoints } from '../limits';
 import { checkRange, type RouteOptions } from '../services';
 import { chooseInterval, requestOptions } from '../util';
 
@@ -16,10 +17,10 @@ export const detectRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         tags: ['detection'],
         summary: 'Ad-hoc detection on a source query over a time range (what a dashboard panel asks)',
         body: DetectRequest,
-        response: { 200: DetectionResult, ...errorResponses },
+        response: { 200: DetectionResult, ...detectionErrorResponses },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const b = req.body;
       const started = performance.now();
       checkRange(b.from, b.to);
@@ -28,10 +29,17 @@ export const detectRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       const warmup = b.trainingWindow
         ? Math.round(parseInterval(b.trainingWindow, 'trainingWindow') / intervalMs)
         : defaultWarmup(intervalMs);
-      const series = await s.fetchSeries(b.source, b.from - warmup * intervalMs, b.to, intervalMs);
-      const result = s.detect(series, { ensemble: requestOptions(b), intervalMs, warmup, from: b.from });
+      checkPoints(b.from, b.to, intervalMs, s.limits.pointsPerRequest, warmup);
+      // viewers of one dashboard ask the same question at once: one computation answers all of them
+      const key = JSON.stringify([b, intervalMs, warmup]);
+      const text = await s.detections.get(key, async () => {
+        const series = await s.fetchSeries(b.source, b.from - warmup * intervalMs, b.to, intervalMs);
+        // detection runs in a worker thread, which also writes the JSON: the event loop only sends it
+        return s.pool.detectJson(series, { ensemble: requestOptions(b), intervalMs, warmup, from: b.from });
+      });
       s.metrics.detectionSeconds.observe({ kind: 'adhoc' }, (performance.now() - started) / 1000);
-      return result;
+      // a string is sent as it is (the worker wrote the DetectionResult's JSON); fastify serialises only objects
+      return reply.type('application/json; charset=utf-8').send(text as unknown as DetectionResult);
     }
   );
 };

@@ -4,24 +4,29 @@ import type { ForecastMethod } from '../../contract/rules';
 import { ForecastResponse } from '../../contract/results';
 import type { Series } from '../../core/series';
 import { jobTiming } from '../../jobs/runner';
-import { errorResponses } from '../errors';
-import type { RouteOptions, Services } from '../services';
+import { detectionErrorResponses } from '../errors';
+import { checkPoints } from '../limits';
+import { checkRange, type RouteOptions, type Services } from '../services';
 import { chooseInterval } from '../util';
 import { getJobOr404 } from './jobs';
 import { forecastBreaches } from '../../forecast/breach';
 
 /** Forecast each series `horizon` points past its end; non-finite values travel as null. */
-function forecastSeries(
+async function forecastSeries(
   s: Services,
   series: Series[],
   horizon: number,
   method: ForecastMethod,
   intervalMs: number,
   level?: number
-): ForecastResponse {
+): Promise<ForecastResponse> {
+  // in worker threads: fitting ETS, MSTL or Prophet must not hold the event loop
+  const fits = await Promise.all(
+    series.map((x) => s.pool.forecast(x, { horizon, method, intervalMs, ...(level ? { level } : {}) }))
+  );
   return {
-    series: series.map((x) => {
-      const f = s.forecast(x, { horizon, method, intervalMs, ...(level ? { level } : {}) });
+    series: series.map((x, k) => {
+      const f = fits[k];
       return {
         labels: x.labels,
         method: f.method,
@@ -45,12 +50,14 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
         tags: ['forecast'],
         summary: 'Forecast a source query `horizon` points past `to`',
         body: ForecastRequest,
-        response: { 200: ForecastResponse, ...errorResponses },
+        response: { 200: ForecastResponse, ...detectionErrorResponses },
       },
     },
     async (req) => {
       const b = req.body;
+      checkRange(b.from, b.to);
       const intervalMs = chooseInterval(b.interval, b.from, b.to);
+      checkPoints(b.from, b.to, intervalMs, s.limits.pointsPerRequest);
       const series = await s.fetchSeries(b.source, b.from, b.to, intervalMs);
       return forecastSeries(s, series, b.horizon ?? 48, b.method ?? 'ets', intervalMs, b.level);
     }
@@ -63,7 +70,7 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
         summary:
           "Forecast a saved job's series (by id or name) from its stored values, with when the forecast crosses each of the job's forecastThresholds",
         querystring: JobForecastQuery,
-        response: { 200: ForecastResponse, ...errorResponses },
+        response: { 200: ForecastResponse, ...detectionErrorResponses },
       },
     },
     async (req) => {
@@ -77,7 +84,7 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
         values: Float64Array.from(r.points, (p) => p.value ?? NaN),
       }));
       const kept = series.filter((x) => x.timestamps.length > 0);
-      const res = forecastSeries(s, kept, q.horizon ?? 48, q.method ?? 'ets', intervalMs);
+      const res = await forecastSeries(s, kept, q.horizon ?? 48, q.method ?? 'ets', intervalMs);
       if (job.forecastThresholds?.length) {
         res.series.forEach((f, i) => {
           const last = kept[i].timestamps[kept[i].timestamps.length - 1];

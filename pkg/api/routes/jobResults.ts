@@ -4,7 +4,8 @@ import { AnomaliesQuery, AnomalyList, IdParams, RangeQuery } from '../../contrac
 import { BacktestRange, BacktestResponse, BacktestSpec, type JobSpec } from '../../contract/jobs';
 import { JobResults } from '../../contract/results';
 import { ensembleOptions, jobTiming } from '../../jobs/runner';
-import { errorResponses } from '../errors';
+import { detectionErrorResponses, errorResponses } from '../errors';
+import { checkPoints } from '../limits';
 import { checkRange, type RouteOptions, type Services } from '../services';
 import { getJobOr404 } from './jobs';
 
@@ -18,9 +19,14 @@ const DAY = 86_400_000;
 async function backtest(s: Services, spec: JobSpec, from: number, to: number): Promise<BacktestResponse> {
   checkRange(from, to);
   const { intervalMs } = jobTiming(spec);
-  const warmupMs = defaultWarmup(intervalMs) * intervalMs;
-  const series = await s.fetchSeries(spec.source, from - warmupMs, to, intervalMs);
-  const res = s.detect(series, { ensemble: ensembleOptions(spec), intervalMs, from });
+  const warmup = defaultWarmup(intervalMs);
+  checkPoints(from, to, intervalMs, s.limits.pointsPerRequest, warmup);
+  const series = await s.fetchSeries(spec.source, from - warmup * intervalMs, to, intervalMs);
+  // in a worker thread: the event loop stays free while the history is judged
+  const res = JSON.parse(await s.pool.detectJson(series, { ensemble: ensembleOptions(spec), intervalMs, from })) as {
+    anomalies: BacktestResponse['events'];
+    series: BacktestResponse['series'];
+  };
   return { events: res.anomalies, count: res.anomalies.length, series: res.series };
 }
 
@@ -34,7 +40,7 @@ export const jobResultRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         summary: 'Run a saved job over history: how many anomaly events, and when',
         params: IdParams,
         body: BacktestRange,
-        response: { 200: BacktestResponse, ...errorResponses },
+        response: { 200: BacktestResponse, ...detectionErrorResponses },
       },
     },
     async (req) => backtest(s, await getJobOr404(s, req.params.id), req.body.from, req.body.to)
@@ -46,7 +52,7 @@ export const jobResultRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         tags: ['jobs'],
         summary: 'Backtest a job spec that is not saved yet',
         body: BacktestSpec,
-        response: { 200: BacktestResponse, ...errorResponses },
+        response: { 200: BacktestResponse, ...detectionErrorResponses },
       },
     },
     async (req) => {

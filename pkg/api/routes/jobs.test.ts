@@ -38,3 +38,19 @@ describe('jobs', () => {
     expect(det.json().error.message).toMatch(/bogus/);
   });
 });
+
+describe('job size limits', () => {
+  it('refuses labels and params over their size limit, naming the field', async () => {
+    const labels = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`k${i}`, 'v'.repeat(60)]));
+    const res = await post('/api/jobs', { ...cpuJobSpec, name: 'big', labels });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(
+      /^field "labels": \d+ bytes of JSON is more than the limit of 16384 bytes/
+    );
+    const params = { zscore: { note: 'x'.repeat(20_000) } };
+    const p = await post('/api/jobs', { ...cpuJobSpec, name: 'big', params });
+    expect(p.statusCode).toBe(400);
+    expect(p.json().error.message).toMatch(/^field "params": /);
+    expect((await get('/api/jobs')).json().jobs.map((j: { name: string }) => j.name)).not.toContain('big');
+  });
+});

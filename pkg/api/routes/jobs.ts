@@ -16,6 +16,7 @@ import { validateMaintenanceWindows } from '../../core/maintenance';
 import { resolveEnsembleOptions } from '../../ensemble/ensemble';
 import { ensembleOptions, jobTiming } from '../../jobs/runner';
 import { errorResponses, HttpError } from '../errors';
+import { checkSpecSize } from '../limits';
 import type { RouteOptions, Services } from '../services';
 
 /**
@@ -34,10 +35,12 @@ export async function getJobOr404(s: Services, id: string): Promise<Job> {
 }
 
 /**
- * Fail early on a bad interval, an unconfigured source, unknown detectors or bad ensemble options.
+ * Fail early on labels or params over their size limit, a bad interval, an unconfigured source, unknown detectors
+ * or bad ensemble options.
  * @throws InputError, ParameterError naming the problem
  */
 export function validateSpec(s: Services, spec: JobSpec): void {
+  checkSpecSize(spec, s.limits);
   jobTiming(spec);
   s.sources.get(spec.source);
   resolveEnsembleOptions(ensembleOptions(spec));

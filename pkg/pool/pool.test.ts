@@ -1,0 +1,57 @@
+import { InputError, ParameterError } from '../core/errors';
+import type { Series } from '../core/series';
+import { detectJson } from './tasks';
+import { InlinePool, PoolBusyError, WorkerPool } from './pool';
+
+const MIN = 60_000;
+function wave(n: number, spikeAt = -1): Series {
+  const timestamps = Float64Array.from({ length: n }, (_, i) => Date.UTC(2026, 0, 1) + i * 5 * MIN);
+  const values = Float64Array.from({ length: n }, (_, i) => 10 + Math.sin(i / 12) + (i === spikeAt ? 25 : 0));
+  return { labels: { __name__: 'cpu' }, timestamps, values };
+}
+
+describe('WorkerPool', () => {
+  let pool: WorkerPool;
+  beforeAll(() => {
+    pool = new WorkerPool({ threads: 2, maxQueue: 4 });
+  });
+  afterAll(() => pool.close());
+
+  it('answers exactly what the pipeline answers in-process', async () => {
+    const series = [wave(1500, 1200)];
+    const options = { intervalMs: 5 * MIN, warmup: 288 };
+    const text = await pool.detectJson(series, options);
+    expect(text).toBe(detectJson({ series, options }));
+    expect(JSON.parse(text).anomalies.length).toBeGreaterThan(0);
+    expect(await new InlinePool().detectJson(series, options)).toBe(text);
+  }, 60_000);
+
+  it("gives Vigil's errors back with their class (so the API answers 400, not 500)", async () => {
+    const err = await pool.detectJson([wave(50)], { intervalMs: -5 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/interval must be positive/);
+    const bad = await pool
+      .detectJson([wave(500)], { intervalMs: 5 * MIN, ensemble: { detectors: ['nope'] } })
+      .catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ParameterError);
+  }, 60_000);
+
+  it('refuses work beyond its queue with a retry delay, and serves again once drained', async () => {
+    const series = [wave(6000)];
+    const options = { intervalMs: 5 * MIN };
+    const tasks = Array.from({ length: 12 }, () =>
+      pool.detectJson(series, options).then(
+        () => 'ok',
+        (e) => e
+      )
+    );
+    const outcomes = await Promise.all(tasks);
+    const busy = outcomes.filter((o) => o instanceof PoolBusyError) as PoolBusyError[];
+    expect(busy.length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(6);
+    expect(busy[0].retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(busy[0].message).toMatch(/detection is busy: \d+ requests are waiting for 2 worker threads/);
+    expect(await pool.detectJson([wave(400)], { intervalMs: 5 * MIN })).toContain('"series"');
+    expect(pool.stats()).toMatchObject({ threads: 2, queued: 0, maxQueue: 4 });
+  }, 120_000);
+});

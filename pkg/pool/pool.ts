@@ -1,0 +1,172 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { InputError, ParameterError, SourceError } from '../core/errors';
+import type { Series } from '../core/series';
+import type { ForecastOptions, ForecastResult } from '../forecast/forecast';
+import type { DetectOptions } from '../pipeline/detect';
+import { detectJson, forecastTask, type Envelope } from './tasks';
+
+/** The pool is full: every worker busy and the queue at its limit. The API answers 429 with `Retry-After`. */
+export class PoolBusyError extends Error {
+  constructor(
+    message: string,
+    /** seconds after which a retry has a good chance */
+    readonly retryAfterSeconds: number
+  ) {
+    super(message);
+    this.name = 'PoolBusyError';
+  }
+}
+
+/** Load of the pool, for `/metrics` and `/api/health`. */
+export interface PoolStats {
+  threads: number;
+  running: number;
+  queued: number;
+  maxQueue: number;
+  completed: number;
+}
+
+/**
+ * Where detection and forecasts run: a pool of worker threads (`WorkerPool`, the default) so the event loop stays
+ * free for health checks, queries and the Prometheus-compatible API, or in-process (`InlinePool`).
+ */
+export interface DetectionPool {
+  /** The result of `pkg/pipeline`'s `detect` as JSON text. @throws PoolBusyError when the queue is full */
+  detectJson(series: Series[], options: DetectOptions): Promise<string>;
+  /** Forecast a series (see `pkg/forecast`). @throws PoolBusyError when the queue is full */
+  forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult>;
+  stats(): PoolStats;
+  close(): Promise<void>;
+}
+
+export interface WorkerPoolOptions {
+  /** worker threads (default: the cores available, `os.availableParallelism()`) */
+  threads?: number;
+  /** tasks waiting for a thread before new ones are refused (default 64) */
+  maxQueue?: number;
+}
+
+/** Default most tasks waiting for a worker. */
+export const DEFAULT_MAX_QUEUE = 64;
+
+/**
+ * Detection in worker threads (piscina, sized to the cores). Tasks beyond the queue limit are refused at once with
+ * a `PoolBusyError` whose retry delay is the expected time to drain the queue (mean task duration x queue / threads).
+ */
+export class WorkerPool implements DetectionPool {
+  private piscinaPool: Piscina | undefined;
+  private readonly threadCount: number;
+  private readonly maxQueue: number;
+  private meanTaskMs = 50;
+  /** tasks accepted and not finished (running or queued) */
+  private inFlight = 0;
+
+  constructor(opts: WorkerPoolOptions = {}) {
+    this.threadCount = Math.max(1, opts.threads ?? availableParallelism());
+    this.maxQueue = opts.maxQueue ?? DEFAULT_MAX_QUEUE;
+  }
+
+  /** The threads, started on first use (an engine that never detects starts none). */
+  private get piscina(): Piscina {
+    this.piscinaPool ??= new Piscina({
+      filename: path.join(__dirname, 'worker.cjs'),
+      minThreads: this.threadCount,
+      maxThreads: this.threadCount,
+      maxQueue: this.maxQueue,
+      idleTimeout: 60_000,
+    });
+    return this.piscinaPool;
+  }
+
+  private async run<T>(input: unknown, name: string): Promise<T> {
+    if (this.piscina.queueSize >= this.maxQueue) throw this.busy();
+    const started = performance.now();
+    this.inFlight++;
+    try {
+      const out = (await this.piscina.run(input, { name })) as Envelope<T>;
+      this.meanTaskMs = 0.9 * this.meanTaskMs + 0.1 * (performance.now() - started);
+      if (out.ok) return out.value;
+      throw revive(out.error);
+    } catch (err) {
+      if (/queue is at limit/i.test((err as Error)?.message ?? '')) throw this.busy();
+      throw err;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private busy(): PoolBusyError {
+    const threads = this.threadCount;
+    const seconds = Math.max(1, Math.ceil((this.meanTaskMs * (this.piscina.queueSize + threads)) / threads / 1000));
+    return new PoolBusyError(
+      `detection is busy: ${this.piscina.queueSize} requests are waiting for ${threads} worker threads; retry in ${seconds} s`,
+      seconds
+    );
+  }
+
+  detectJson(series: Series[], options: DetectOptions): Promise<string> {
+    return this.run({ series, options }, 'detectJson');
+  }
+  forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult> {
+    return this.run({ series, options }, 'forecastTask');
+  }
+  stats(): PoolStats {
+    const p = this.piscinaPool;
+    return {
+      threads: this.threadCount,
+      running: Math.max(0, this.inFlight - (p?.queueSize ?? 0)),
+      queued: p?.queueSize ?? 0,
+      maxQueue: this.maxQueue,
+      completed: p?.completed ?? 0,
+    };
+  }
+  async close(): Promise<void> {
+    const p = this.piscinaPool;
+    this.piscinaPool = undefined;
+    if (p) await p.destroy();
+  }
+}
+
+/** The same tasks on the calling thread (tests, and hosts with one core where threads only add overhead). */
+export class InlinePool implements DetectionPool {
+  private completed = 0;
+  async detectJson(series: Series[], options: DetectOptions): Promise<string> {
+    return this.count(() => detectJson({ series, options }));
+  }
+  async forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult> {
+    return this.count(() => forecastTask({ series, options }));
+  }
+  private count<T>(fn: () => T): T {
+    const out = fn();
+    this.completed++;
+    return out;
+  }
+  stats(): PoolStats {
+    return { threads: 0, running: 0, queued: 0, maxQueue: 0, completed: this.completed };
+  }
+  async close(): Promise<void> {}
+}
+
+/**
+ * An error a task threw, as its envelope carried it: Vigil's own errors get their class again so the API maps
+ * them to the right status.
+ */
+function revive(e: Extract<Envelope<unknown>, { ok: false }>['error']): Error {
+  let out: Error | undefined;
+  if (e.name === 'InputError') {
+    out = new InputError('');
+    out.message = e.message;
+  } else if (e.name === 'ParameterError') out = new ParameterError(e.message);
+  else if (e.name === 'SourceError') {
+    out = new SourceError(e.source ?? 'source', '', e.status);
+    out.message = e.message;
+  }
+  if (!out) {
+    out = new Error(e.message);
+    out.name = e.name;
+  }
+  out.stack = e.stack;
+  return out;
+}
