@@ -12,7 +12,7 @@ const LAYERS = [
   ['detectors'],
   ['ensemble'],
   ['pipeline'],
-  ['incidents'],
+  ['incidents', 'pool'],
   ['notify'],
   ['report'],
   ['config'],
