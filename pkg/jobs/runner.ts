@@ -18,6 +18,9 @@ import { activeWindow, maintenanceTester } from '../core/maintenance';
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;
 
+/** History a job's forecast is fitted on after each run (the stored values of the last day). */
+export const FORECAST_HISTORY_MS = 86_400_000;
+
 /** Present values of the first run's history kept as the drift reference, and size of the recent drift window. */
 export const DRIFT_REFERENCE_POINTS = 1000;
 export const DRIFT_RECENT_POINTS = 240;
@@ -228,7 +231,21 @@ export class JobRunner {
       if (job.forecastHorizon && job.forecastHorizon > 0 && points.length > 0) {
         let f: ReturnType<DetectionEngine['forecast']> | undefined;
         try {
-          const history: Series = { labels, timestamps, values };
+          // the forecaster needs the recent past, not only this run's points: the stored values of the last day
+          const stored = await repo.readResults(
+            job.id,
+            Math.max(end - FORECAST_HISTORY_MS, end - trainMs),
+            lastProcessed
+          );
+          const past = stored.find((r) => formatLabels(r.labels) === formatLabels(labels))?.points ?? [];
+          const history: Series = {
+            labels,
+            timestamps: Float64Array.from([...past.map((p) => p.t), ...timestamps.filter((t) => t > lastProcessed)]),
+            values: Float64Array.from([
+              ...past.map((p) => p.value ?? NaN),
+              ...values.filter((_, i) => timestamps[i] > lastProcessed),
+            ]),
+          };
           f = engine.forecast(history, job.forecastHorizon, intervalMs);
         } catch (err) {
           // a series the forecaster cannot fit keeps its previous forecast; detection results still count
