@@ -228,7 +228,7 @@ describe('provisioning', () => {
     let rules = 0;
     for (const f of files) {
       const doc = readYaml<{
-        groups: Array<{
+        groups?: Array<{
           rules: Array<{
             uid: string;
             condition: string;
@@ -236,7 +236,7 @@ describe('provisioning', () => {
           }>;
         }>;
       }>(`provisioning/alerting/${f}`);
-      for (const g of doc.groups) {
+      for (const g of doc.groups ?? []) {
         for (const r of g.rules) {
           rules++;
           const refIds = r.data.map((d) => d.refId);
@@ -257,6 +257,42 @@ describe('provisioning', () => {
       }
     }
     expect(rules).toBeGreaterThanOrEqual(2);
+  });
+
+  it("provisions contact points and a notification policy in Grafana's format, every route naming a contact point", () => {
+    const points = readYaml<{
+      apiVersion: number;
+      contactPoints: Array<{
+        orgId: number;
+        name: string;
+        receivers: Array<{ uid: string; type: string; settings: Json }>;
+      }>;
+    }>('provisioning/alerting/vigil-contact-points.yaml');
+    expect(points.apiVersion).toBe(1);
+    const names = new Set(points.contactPoints.map((c) => c.name));
+    for (const c of points.contactPoints) {
+      for (const r of c.receivers) {
+        expect(r.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
+        expect(['webhook', 'slack', 'pagerduty']).toContain(r.type);
+        if (r.type === 'webhook') expect(String(r.settings.url)).toMatch(/^\$\w+|^https?:\/\//);
+      }
+    }
+    type Route = { receiver?: string; object_matchers?: string[][]; routes?: Route[] };
+    const policies = readYaml<{ apiVersion: number; policies: Array<Route & { orgId: number }> }>(
+      'provisioning/alerting/vigil-policies.yaml'
+    );
+    const walk = (r: Route): void => {
+      if (r.receiver) expect([r.receiver, names.has(r.receiver)]).toEqual([r.receiver, true]);
+      for (const m of r.object_matchers ?? []) expect(['=', '!=', '=~', '!~']).toContain(m[1]);
+      (r.routes ?? []).forEach(walk);
+    };
+    expect(policies.policies[0].receiver).toBeDefined(); // the root needs a receiver
+    policies.policies.forEach(walk);
+    // the rules carry the label the policy routes on
+    const rules = readYaml<{ groups: Array<{ rules: Array<{ labels: Record<string, string> }> }> }>(
+      'provisioning/alerting/vigil-rules.yaml'
+    );
+    for (const r of rules.groups.flatMap((g) => g.rules)) expect(r.labels.source).toBe('vigil');
   });
 
   it('the app bundles the provisioned dashboards and enables itself with the Vigil data source', () => {

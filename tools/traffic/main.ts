@@ -14,7 +14,8 @@
 import http from 'node:http';
 import { Counter, Histogram, Registry } from 'prom-client';
 
-import { incidentAt, poisson, rng, trafficAt } from './model';
+import { SHOP_JOBS } from './jobs';
+import { incidentAt, poisson, rng, sampleRequest, trafficAt } from './model';
 
 const env = (k: string, d: string) => process.env[k] ?? d;
 const OPENSEARCH = env('OPENSEARCH_URL', 'http://opensearch:9200');
@@ -25,7 +26,6 @@ const BASE_RPS = Number(env('BASE_RPS', '20'));
 const EVERY_MS = Number(env('INCIDENT_EVERY_MIN', '20')) * 60_000;
 const SEED = Number(env('SEED', '1'));
 
-const ROUTES = ['/', '/products', '/products/:id', '/cart', '/checkout', '/api/search'];
 const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64)', 'Mozilla/5.0 (Macintosh)', 'curl/8.5.0', 'Googlebot/2.1'];
 
 const registry = new Registry();
@@ -54,13 +54,7 @@ function tick(now: number) {
   up = state.up;
   const n = poisson(state.rps, rand);
   for (let i = 0; i < n; i++) {
-    const route = ROUTES[Math.floor(rand() * ROUTES.length)];
-    const method = route === '/checkout' || route === '/cart' ? (rand() < 0.5 ? 'POST' : 'GET') : 'GET';
-    const r = rand();
-    const status = r < state.errorRate ? 500 + Math.floor(rand() * 4) : r < state.errorRate + 0.03 ? 404 : 200;
-    // log-normal latency around the median
-    const z = Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
-    const latencyMs = state.latencyMs * Math.exp(0.4 * z);
+    const { route, method, status, latencyMs } = sampleRequest(state, rand);
     const client = `10.0.${Math.floor(rand() * 8)}.${Math.floor(rand() * 250) + 1}`;
     requests.inc({ service: 'shop', route, method, status: String(status) });
     duration.observe({ service: 'shop', route }, latencyMs / 1000);
@@ -131,50 +125,14 @@ async function ensureTemplate() {
   if (!res.ok) throw new Error(`index template: HTTP ${res.status} ${await res.text()}`);
 }
 
-const RATE = 'sum(rate(http_requests_total{service="shop"}[5m]))';
-const JOBS = [
-  { name: 'shop request rate', source: { type: 'prometheus', query: RATE } },
-  {
-    name: 'shop error rate',
-    source: {
-      type: 'prometheus',
-      query: `sum(rate(http_requests_total{service="shop", status=~"5.."}[5m])) / ${RATE}`,
-    },
-  },
-  {
-    name: 'shop latency p95',
-    source: {
-      type: 'prometheus',
-      query: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="shop"}[5m])))',
-    },
-  },
-  {
-    name: 'access log error rate',
-    source: { type: 'elasticsearch', index: 'weblogs-*', timeField: '@timestamp', metric: { type: 'error_rate' } },
-  },
-  {
-    name: 'access log unique clients',
-    source: {
-      type: 'elasticsearch',
-      index: 'weblogs-*',
-      timeField: '@timestamp',
-      metric: { type: 'cardinality', field: 'client_ip' },
-    },
-  },
-];
-
 async function provisionJobs() {
   const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
   const res = await fetch(`${VIGIL}/api/jobs`, { headers });
   if (!res.ok) throw new Error(`jobs: HTTP ${res.status} ${await res.text()}`);
   const { jobs } = (await res.json()) as { jobs: Array<{ name: string }> };
-  for (const j of JOBS) {
+  for (const j of SHOP_JOBS) {
     if (jobs.some((x) => x.name === j.name)) continue;
-    const r = await fetch(`${VIGIL}/api/jobs`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ ...j, interval: '1m', trainingWindow: '1d', labels: { service: 'shop' } }),
-    });
+    const r = await fetch(`${VIGIL}/api/jobs`, { method: 'POST', headers, body: JSON.stringify(j) });
     process.stdout.write(`job "${j.name}": ${r.ok ? 'created' : `HTTP ${r.status} ${await r.text()}`}\n`);
   }
 }
@@ -193,6 +151,23 @@ async function retry(what: string, fn: () => Promise<void>) {
 
 http
   .createServer(async (req, res) => {
+    if (req.url === '/alerts' && req.method === 'POST') {
+      // the demo's receiver of Grafana's webhook contact point: one line per notification
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        try {
+          const n = JSON.parse(body) as { status?: string; alerts?: { labels?: Record<string, string> }[] };
+          for (const a of n.alerts ?? [])
+            process.stdout.write(`alert ${n.status}: ${a.labels?.alertname} job=${a.labels?.job ?? ''}\n`);
+        } catch {
+          process.stdout.write(`alert: unreadable notification (${body.length} bytes)\n`);
+        }
+        res.writeHead(200);
+        res.end();
+      });
+      return;
+    }
     if (req.url === '/metrics') {
       if (!up) {
         res.writeHead(503);

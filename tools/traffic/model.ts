@@ -110,3 +110,24 @@ export function poisson(lambda: number, rand: () => number): number {
   } while (p > l);
   return k - 1;
 }
+
+/** The shop's routes. */
+export const ROUTES = ['/', '/products', '/products/:id', '/cart', '/checkout', '/api/search'];
+
+/** One request of the shop: its route, method, status and latency (log-normal around the state's median). */
+export interface ShopRequest {
+  route: string;
+  method: 'GET' | 'POST';
+  status: number;
+  latencyMs: number;
+}
+
+/** Draw one request served in traffic `state` (5xx with the state's error rate, 3% 404s, else 200). */
+export function sampleRequest(state: TrafficState, rand: () => number): ShopRequest {
+  const route = ROUTES[Math.floor(rand() * ROUTES.length)];
+  const method = route === '/checkout' || route === '/cart' ? (rand() < 0.5 ? 'POST' : 'GET') : 'GET';
+  const r = rand();
+  const status = r < state.errorRate ? 500 + Math.floor(rand() * 4) : r < state.errorRate + 0.03 ? 404 : 200;
+  const z = Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
+  return { route, method, status, latencyMs: state.latencyMs * Math.exp(0.4 * z) };
+}
