@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promApiRoutes } from '../promapi/routes';
 import { bearerAuth } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
+import { toOpenApi30Schemas } from './openapi30';
 import { detectRoutes } from './routes/detect';
 import { feedbackRoutes } from './routes/feedback';
 import { forecastRoutes } from './routes/forecast';
@@ -43,6 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    // the route schemas are JSON Schema draft 7; the document speaks OpenAPI 3.0's dialect
+    transformObject: (d) => ('openapiObject' in d ? toOpenApi30Schemas(d.openapiObject) : d.swaggerObject),
   });
   app.addHook('onRequest', bearerAuth(services.apiToken));
   app.setErrorHandler(errorHandler);
