@@ -1,5 +1,5 @@
 import { parseInterval } from '../core/interval';
-import type { VoteMode } from '../contract/rules';
+import { sensitivityThreshold, type VoteMode } from '../contract/rules';
 import type { EnsembleOptions } from '../ensemble/types';
 
 const GRIDS = ['1m', '5m', '15m', '1h', '1d'].map((g) => parseInterval(g));
@@ -23,7 +23,6 @@ export function requestOptions(b: {
   if (b.mode) o.mode = b.mode;
   if (b.threshold !== undefined) o.threshold = b.threshold;
   if (b.params) o.params = b.params;
-  // sensitivity 0-1 moves the threshold from 75 (least sensitive) to 25 (most); 0.5 is the default 50
-  if (b.sensitivity !== undefined && b.threshold === undefined) o.threshold = 75 - 50 * b.sensitivity;
+  if (b.sensitivity !== undefined && b.threshold === undefined) o.threshold = sensitivityThreshold(b.sensitivity);
   return o;
 }

@@ -82,3 +82,12 @@ export function esMetricProblem(metric: {
   }
   return undefined;
 }
+
+/**
+ * The anomaly-score threshold (0-100) that a 0-1 sensitivity stands for: 75 at 0 (least sensitive) down to 25 at 1,
+ * linearly (values outside 0-1 are clamped). Ad-hoc detection takes a sensitivity; a job keeps the threshold.
+ * @example sensitivityThreshold(0.6) // 45
+ */
+export function sensitivityThreshold(sensitivity: number): number {
+  return 75 - 50 * Math.min(1, Math.max(0, sensitivity));
+}
