@@ -446,6 +446,15 @@ export class Repo {
     return fb;
   }
 
+  /**
+   * Withdraw every verdict given on an anomaly (the panel's "undo"): a withdrawn false positive no longer suppresses
+   * its pattern on the next runs.
+   * @returns how many verdicts were removed
+   */
+  async removeFeedback(anomalyId: string): Promise<number> {
+    return this.store.run('DELETE FROM feedback WHERE anomaly_id = ?', [anomalyId]);
+  }
+
   async listFeedback(): Promise<Feedback[]> {
     return (await this.store.all<FeedbackRow>('SELECT * FROM feedback ORDER BY at DESC')).map((r) => ({
       id: r.id,

@@ -1,4 +1,4 @@
-import { MIN, SPIKE, T0, useCpuJobApp } from '../../../tests/helpers/api';
+import { auth, MIN, SPIKE, T0, useCpuJobApp } from '../../../tests/helpers/api';
 
 const api = useCpuJobApp();
 const { get, post } = api;
@@ -14,6 +14,21 @@ describe('feedback and drift', () => {
     expect(list[0]).toMatchObject({ anomalyId: a.id, jobId: api.jobId, verdict: 'confirmed' });
     expect((await post(`/api/anomalies/${a.id}/feedback`, { verdict: 'meh' })).statusCode).toBe(400);
     expect((await post('/api/anomalies/nope/feedback', { verdict: 'expected' })).statusCode).toBe(404);
+  });
+
+  it('withdraws the verdicts on an anomaly (undo)', async () => {
+    const anomalies = (await get(`/api/jobs/${api.jobId}/anomalies?from=${T0 - 60 * MIN}&to=${T0}`)).json().anomalies;
+    const a = anomalies.find((x: { peak: number }) => x.peak === SPIKE);
+    await post(`/api/anomalies/${a.id}/feedback`, { verdict: 'false_positive' });
+    const del = (path: string) => api.app.inject({ method: 'DELETE', url: path, headers: auth });
+    const res = await del(`/api/anomalies/${a.id}/feedback`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().id).toBe(a.id);
+    expect(res.json().feedback).toBeUndefined();
+    expect(
+      (await get('/api/feedback')).json().feedback.filter((f: { anomalyId: string }) => f.anomalyId === a.id)
+    ).toEqual([]);
+    expect((await del('/api/anomalies/nope/feedback')).statusCode).toBe(404);
   });
 
   it('reports drift per job series', async () => {

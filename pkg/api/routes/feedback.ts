@@ -25,6 +25,23 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
       return (await s.repo.getAnomaly(id))!;
     }
   );
+  app.delete(
+    '/api/anomalies/:id/feedback',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Withdraw the verdicts given on an anomaly (undo); a withdrawn false positive suppresses nothing',
+        params: IdParams,
+        response: { 200: StoredAnomaly, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      if (!(await s.repo.getAnomaly(id))) throw new HttpError(404, 'not_found', `no anomaly with id "${id}"`);
+      await s.repo.removeFeedback(id);
+      return (await s.repo.getAnomaly(id))!;
+    }
+  );
   app.get(
     '/api/feedback',
     { schema: { tags: ['feedback'], summary: 'All feedback, newest first', response: { 200: FeedbackList } } },
