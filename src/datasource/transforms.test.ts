@@ -69,8 +69,16 @@ describe('seriesName', () => {
 describe('seriesResultToFrame', () => {
   const frame = seriesResultToFrame(series, 'A');
 
-  it('has time, value, expected, lower, upper and anomaly score columns with the points', () => {
-    expect(frame.fields.map((f) => f.name)).toEqual(['time', 'value', 'expected', 'lower', 'upper', 'anomaly score']);
+  it('has time, value, expected, lower, upper, anomaly score and anomaly columns with the points', () => {
+    expect(frame.fields.map((f) => f.name)).toEqual([
+      'time',
+      'value',
+      'expected',
+      'lower',
+      'upper',
+      'anomaly score',
+      'anomaly',
+    ]);
     expect(frame.fields[0].type).toBe(FieldType.time);
     expect(Array.from(frame.fields[0].values)).toEqual([0, 60000, 120000]);
     expect(Array.from(frame.fields[1].values)).toEqual([10, null, 40]);
@@ -87,10 +95,26 @@ describe('seriesResultToFrame', () => {
     expect(lower.config.displayNameFromDS).toBe('requests{host="a"} lower');
   });
 
-  it('keeps the labels on the value field and hides the score from the graph', () => {
+  it('keeps the labels on the value field and hides the score from the graph and the axes', () => {
     expect(frame.fields[1].labels).toEqual({ __name__: 'requests', host: 'a' });
     expect(frame.fields[5].config.custom.hideFrom.viz).toBe(true);
+    expect(frame.fields[5].config.custom.axisPlacement).toBe('hidden');
     expect(frame.fields[5].config.max).toBe(100);
+  });
+
+  it('draws the anomalous points as a red point series at the value, null elsewhere', () => {
+    const anomaly = frame.fields[6];
+    expect(Array.from(anomaly.values)).toEqual([null, null, 40]);
+    expect(anomaly.config.custom).toMatchObject({ drawStyle: 'points', showPoints: 'always' });
+    expect(anomaly.config.color).toEqual({ mode: 'fixed', fixedColor: 'red' });
+    expect(anomaly.config.displayNameFromDS).toBe('requests{host="a"} anomalies');
+  });
+
+  it('gives the value, the expected value and the band the series colour', () => {
+    const blue = seriesResultToFrame(series, 'A', 'blue');
+    for (const i of [1, 2, 3, 4]) expect(blue.fields[i].config.color).toEqual({ mode: 'fixed', fixedColor: 'blue' });
+    // the default: the first colour of Grafana's classic palette
+    expect(frame.fields[1].config.color).toEqual({ mode: 'fixed', fixedColor: 'green' });
   });
 
   it('reads back into columns with NaN for missing values', () => {
@@ -173,6 +197,23 @@ describe('detectionToFrames', () => {
       'A'
     );
     expect(frames.map(frameKind)).toEqual(['series', 'anomalies', 'forecast']);
+  });
+
+  it("colours the i-th series and its forecast with the palette's i-th colour", () => {
+    const two = detectionToFrames(
+      {
+        series: [series, { ...series, labels: { __name__: 'requests', host: 'b' } }],
+        anomalies: [],
+        forecast: [
+          { labels: { host: 'a' }, points: [] },
+          { labels: { host: 'b' }, points: [] },
+        ],
+      },
+      'A',
+      ['green', 'semi-dark-yellow']
+    );
+    const colors = two.map((f) => f.fields[1]?.config.color?.fixedColor);
+    expect(colors).toEqual(['green', 'semi-dark-yellow', undefined, 'green', 'semi-dark-yellow']);
   });
 
   it('copes with a response without anomalies', () => {

@@ -10,7 +10,16 @@
  * - forecasts: one frame per series whose times extend past "now" (mean, lower, upper);
  * - drift: one frame with a row per job.
  */
-import { AnnotationEvent, createDataFrame, DataFrame, DataTopic, FieldConfig, FieldType } from '@grafana/data';
+import {
+  AnnotationEvent,
+  createDataFrame,
+  createTheme,
+  DataFrame,
+  DataTopic,
+  FieldColorModeId,
+  FieldConfig,
+  FieldType,
+} from '@grafana/data';
 
 import { DEFAULT_SEVERITY_COLORS } from '../constants';
 import { severityOf } from '../../pkg/contract/rules';
@@ -51,31 +60,57 @@ export function frameKind(frame: DataFrame): VigilFrameKind | undefined {
 
 const hiddenFromLegend = { legend: true, tooltip: false, viz: false };
 
+let classic: string[] | undefined;
 /**
- * One series result -> one data frame with the value, the expected value, the band and the anomaly score.
+ * Grafana's classic palette (colour names such as `green`, `semi-dark-yellow`, `blue`, resolved by each theme), the
+ * colours Grafana's panels give series by default.
+ */
+export function classicPalette(): string[] {
+  classic ??= createTheme().visualization.palette;
+  return classic;
+}
+
+/** A fixed field colour (a palette name or CSS colour, resolved through the theme by Grafana). */
+const fixedColor = (color: string) => ({ mode: FieldColorModeId.Fixed, fixedColor: color });
+
+/**
+ * One series result -> one data frame with the value, the expected value, the band, the anomaly score and the
+ * anomalous points, laid out so that Grafana's own time series panel draws it right: the value, the dashed expected
+ * value and the band share the series' colour; `upper` fills down to `lower` (`custom.fillBelowTo`, as Grafana's own
+ * baselines do); `anomaly` holds the value at anomalous points only (null elsewhere) and is drawn as red points; the
+ * 0-100 score stays out of the graph and off the axes (tooltip only). A panel's overrides still apply on top.
  *
  * @param series one `SeriesResult` (points in epoch ms; null for a missing value)
  * @param refId the query's refId
- * @returns frame named after the series; the `upper` field fills down to `lower` (`custom.fillBelowTo`)
+ * @param color the series' colour (a Grafana colour name such as `green`, or CSS); default the palette's first
+ * @returns frame named after the series
  */
-export function seriesResultToFrame(series: SeriesResult, refId: string): DataFrame {
+export function seriesResultToFrame(series: SeriesResult, refId: string, color = classicPalette()[0]): DataFrame {
   const name = seriesName(series.labels);
   const lowerName = `${name} lower`;
   const pts = series.points;
   const col = <K extends 'value' | 'expected' | 'lower' | 'upper' | 'score'>(k: K) => pts.map((p) => p[k]);
   const cfg = (displayNameFromDS: string, extra: FieldConfig = {}): FieldConfig => ({ displayNameFromDS, ...extra });
+  const own = fixedColor(color);
   return createDataFrame({
     name,
     refId,
     meta: { custom: { vigil: 'series', labels: series.labels, intervalMs: series.intervalMs } },
     fields: [
       { name: 'time', type: FieldType.time, values: pts.map((p) => p.t), config: { interval: series.intervalMs } },
-      { name: 'value', type: FieldType.number, values: col('value'), labels: series.labels, config: cfg(name) },
+      {
+        name: 'value',
+        type: FieldType.number,
+        values: col('value'),
+        labels: series.labels,
+        config: cfg(name, { color: own }),
+      },
       {
         name: 'expected',
         type: FieldType.number,
         values: col('expected'),
         config: cfg(`${name} expected`, {
+          color: own,
           custom: { lineStyle: { fill: 'dash', dash: [4, 4] }, lineWidth: 1, hideFrom: hiddenFromLegend },
         }),
       },
@@ -83,14 +118,24 @@ export function seriesResultToFrame(series: SeriesResult, refId: string): DataFr
         name: 'lower',
         type: FieldType.number,
         values: col('lower'),
-        config: cfg(lowerName, { custom: { lineWidth: 0, fillOpacity: 0, hideFrom: hiddenFromLegend } }),
+        config: cfg(lowerName, {
+          color: own,
+          custom: { lineWidth: 0, fillOpacity: 0, showPoints: 'never', hideFrom: hiddenFromLegend },
+        }),
       },
       {
         name: 'upper',
         type: FieldType.number,
         values: col('upper'),
         config: cfg(`${name} upper`, {
-          custom: { lineWidth: 0, fillOpacity: 20, fillBelowTo: lowerName, hideFrom: hiddenFromLegend },
+          color: own,
+          custom: {
+            lineWidth: 0,
+            fillOpacity: 20,
+            fillBelowTo: lowerName,
+            showPoints: 'never',
+            hideFrom: hiddenFromLegend,
+          },
         }),
       },
       {
@@ -100,7 +145,22 @@ export function seriesResultToFrame(series: SeriesResult, refId: string): DataFr
         config: cfg(`${name} anomaly score`, {
           min: 0,
           max: 100,
-          custom: { hideFrom: { legend: true, tooltip: false, viz: true } },
+          custom: { axisPlacement: 'hidden', hideFrom: { legend: true, tooltip: false, viz: true } },
+        }),
+      },
+      {
+        name: 'anomaly',
+        type: FieldType.number,
+        values: pts.map((p) => (p.anomaly ? p.value : null)),
+        config: cfg(`${name} anomalies`, {
+          color: fixedColor('red'),
+          custom: {
+            drawStyle: 'points',
+            showPoints: 'always',
+            pointSize: 9,
+            lineWidth: 0,
+            hideFrom: { legend: false, tooltip: true, viz: false },
+          },
         }),
       },
     ],
@@ -192,10 +252,11 @@ export function eventsToAnnotationFrame(
  * One forecast series -> a frame `time`, `forecast`, `forecast lower`, `forecast upper` (the band
  * filled between them), drawn dashed by Grafana's time series panel.
  */
-export function forecastSeriesToFrame(series: ForecastSeries, refId: string): DataFrame {
+export function forecastSeriesToFrame(series: ForecastSeries, refId: string, color = classicPalette()[0]): DataFrame {
   const name = `${seriesName(series.labels)} forecast`;
   const lowerName = `${name} lower`;
   const dashed = { lineStyle: { fill: 'dash', dash: [10, 6] } };
+  const own = fixedColor(color);
   return createDataFrame({
     name,
     refId,
@@ -207,13 +268,17 @@ export function forecastSeriesToFrame(series: ForecastSeries, refId: string): Da
         type: FieldType.number,
         values: series.points.map((p) => p.mean),
         labels: series.labels,
-        config: { displayNameFromDS: name, custom: dashed },
+        config: { displayNameFromDS: name, color: own, custom: dashed },
       },
       {
         name: 'forecast lower',
         type: FieldType.number,
         values: series.points.map((p) => p.lower),
-        config: { displayNameFromDS: lowerName, custom: { lineWidth: 0, hideFrom: hiddenFromLegend } },
+        config: {
+          displayNameFromDS: lowerName,
+          color: own,
+          custom: { lineWidth: 0, showPoints: 'never', hideFrom: hiddenFromLegend },
+        },
       },
       {
         name: 'forecast upper',
@@ -221,26 +286,34 @@ export function forecastSeriesToFrame(series: ForecastSeries, refId: string): Da
         values: series.points.map((p) => p.upper),
         config: {
           displayNameFromDS: `${name} upper`,
-          custom: { lineWidth: 0, fillOpacity: 15, fillBelowTo: lowerName, hideFrom: hiddenFromLegend },
+          color: own,
+          custom: {
+            lineWidth: 0,
+            fillOpacity: 15,
+            fillBelowTo: lowerName,
+            showPoints: 'never',
+            hideFrom: hiddenFromLegend,
+          },
         },
       },
     ],
   });
 }
 
-/** A forecast response -> one frame per series. */
-export function forecastToFrames(resp: ForecastResponse, refId: string): DataFrame[] {
-  return (resp.series ?? []).map((s) => forecastSeriesToFrame(s, refId));
+/** A forecast response -> one frame per series, coloured as `detectionToFrames` colours the same series. */
+export function forecastToFrames(resp: ForecastResponse, refId: string, palette = classicPalette()): DataFrame[] {
+  return (resp.series ?? []).map((s, i) => forecastSeriesToFrame(s, refId, palette[i % palette.length]));
 }
 
 /**
- * A detection result (ad-hoc or a job's results) -> series frames, then the annotation frame, then
- * forecast frames when the response carries them.
+ * A detection result (ad-hoc or a job's results) -> series frames (the i-th series in the palette's i-th colour),
+ * then the annotation frame, then forecast frames when the response carries them.
  */
-export function detectionToFrames(resp: DetectResponse, refId: string): DataFrame[] {
-  const frames = (resp.series ?? []).map((s) => seriesResultToFrame(s, refId));
+export function detectionToFrames(resp: DetectResponse, refId: string, palette = classicPalette()): DataFrame[] {
+  const color = (i: number) => palette[i % palette.length];
+  const frames = (resp.series ?? []).map((s, i) => seriesResultToFrame(s, refId, color(i)));
   frames.push(eventsToAnnotationFrame(resp.anomalies ?? [], refId));
-  for (const f of resp.forecast ?? []) frames.push(forecastSeriesToFrame(f, refId));
+  (resp.forecast ?? []).forEach((f, i) => frames.push(forecastSeriesToFrame(f, refId, color(i))));
   return frames;
 }
 
@@ -346,6 +419,8 @@ export interface MarkerEvent {
   labels: Record<string, string>;
   feedback: string;
   title: string;
+  /** refId of the query whose frame held the event (set by the panel) */
+  refId?: string;
 }
 
 function values(frame: DataFrame, name: string): unknown[] | undefined {
