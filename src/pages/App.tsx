@@ -10,6 +10,7 @@ import { IncidentsPage } from './IncidentsPage';
 import { JobEditPage } from './JobEditPage';
 import { JobsPage } from './JobsPage';
 import { ReportsPage } from './ReportsPage';
+import { jobSpecFromSearch } from '../saveAsJob';
 import { parseRoute, Route, routeUrl } from './routes';
 
 export interface AppSettings {
@@ -49,7 +50,9 @@ export function App(props: AppRootProps<AppSettings>) {
           </Alert>
         )}
         {client && route.page === 'jobs' && <JobsPage client={client} go={go} />}
-        {client && route.page === 'job-new' && <JobEditPage client={client} go={go} />}
+        {client && route.page === 'job-new' && (
+          <JobEditPage client={client} go={go} initial={jobSpecFromSearch(locationService.getLocation().search)} />
+        )}
         {client && route.page === 'job-edit' && <JobEditPage client={client} go={go} id={route.id} />}
         {client && route.page === 'incidents' && <IncidentsPage client={client} />}
         {client && route.page === 'reports' && <ReportsPage client={client} />}

@@ -64,10 +64,23 @@ export function jobPayload(spec: JobSpec): JobSpec {
   return detectors && detectors.length ? { ...rest, detectors } : rest;
 }
 
-/** Create or edit a job, with a backtest on history before saving. */
-export function JobEditPage({ client, go, id }: { client: EngineClient; go: (r: Route) => void; id?: string }) {
+/**
+ * Create or edit a job, with a backtest on history before saving. `initial` prefills a new job (the panel's "save
+ * this query as a job").
+ */
+export function JobEditPage({
+  client,
+  go,
+  id,
+  initial,
+}: {
+  client: EngineClient;
+  go: (r: Route) => void;
+  id?: string;
+  initial?: Partial<JobSpec>;
+}) {
   const styles = useStyles2(getPageStyles);
-  const [spec, setSpec] = useState<JobSpec | undefined>(id ? undefined : NEW_JOB);
+  const [spec, setSpec] = useState<JobSpec | undefined>(id ? undefined : { ...NEW_JOB, ...initial });
   const [loadError, setLoadError] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
