@@ -2,7 +2,9 @@
  * Starts a real `vigil serve` for the browser suite, with a file source over a temporary directory holding:
  * - `jumpsup.csv`: NAB's art_daily_jumpsup series (a labelled anomaly at 2014-04-11 09:00), for ad-hoc detection;
  * - `synthetic.csv`: five days of a daily sine plus seeded noise ending now, with a spike one hour ago, for a job
- *   whose stored anomalies carry ids (feedback) — deterministic given the start time.
+ *   whose stored anomalies carry ids (feedback) — deterministic given the start time;
+ * - `multi.csv`: five request-count series (label `host`, very different levels) over five days ending now, with a
+ *   spike on `b` and a drop on `d` in the last day, for multi-series panels.
  * Shared data is found at `<repo>/../shared` or `$VIGIL_SHARED_DIR`.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -49,6 +51,34 @@ export function syntheticCsv(endMs: number): { csv: string; spikeAt: number } {
   return { csv: lines.join('\n') + '\n', spikeAt };
 }
 
+export const MULTI_HOSTS = ['a', 'b', 'c', 'd', 'e'];
+
+/**
+ * Five hosts' request counts per 5 minutes over five days ending at `endMs` (aligned): daily rhythms of different
+ * levels (a ~ 400, b ~ 120, c ~ 60, d ~ 900, e ~ 15), seeded Poisson-like noise; host b spikes to 3x six hours before
+ * the end, host d drops to a quarter for an hour twelve hours before the end.
+ */
+export function multiCsv(endMs: number): { csv: string; spikeAt: number; dropAt: number } {
+  const rand = createRng(7).next;
+  const n = 1440;
+  const end = Math.floor(endMs / STEP) * STEP;
+  const levels: Record<string, number> = { a: 400, b: 120, c: 60, d: 900, e: 15 };
+  const lines = ['timestamp,host,requests'];
+  const spikeAt = end - 72 * STEP;
+  const dropAt = end - 144 * STEP;
+  for (let i = 0; i < n; i++) {
+    const t = end - (n - 1 - i) * STEP;
+    for (const h of MULTI_HOSTS) {
+      const base = levels[h] * (1 + 0.5 * Math.sin((2 * Math.PI * i) / 288));
+      let v = base + Math.sqrt(base) * (rand() + rand() + rand() - 1.5) * 2;
+      if (h === 'b' && t >= spikeAt && t < spikeAt + 3 * STEP) v *= 3;
+      if (h === 'd' && t >= dropAt && t < dropAt + 12 * STEP) v /= 4;
+      lines.push(`${new Date(t).toISOString()},${h},${Math.max(0, Math.round(v))}`);
+    }
+  }
+  return { csv: lines.join('\n') + '\n', spikeAt, dropAt };
+}
+
 /**
  * Start `node bin/vigil.js serve` on a free port and wait for /api/health.
  * @throws Error when the engine does not come up within 60 s (the log file is named in the message)
@@ -59,6 +89,7 @@ export async function startEngine(): Promise<RunningEngine> {
   mkdirSync(files);
   copyFileSync(NAB_FILE, path.join(files, 'jumpsup.csv'));
   writeFileSync(path.join(files, 'synthetic.csv'), syntheticCsv(Date.now()).csv);
+  writeFileSync(path.join(files, 'multi.csv'), multiCsv(Date.now()).csv);
   const port = await freePort();
   const token = 'browser-suite-token';
   const cfg = path.join(dir, 'vigil.yaml');

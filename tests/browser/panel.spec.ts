@@ -2,15 +2,14 @@ import type { DriftList as DriftResponse, StoredAnomaly } from '../../pkg/contra
 import type { DetectResponse } from '../../src/types';
 import { engineApi } from './engine';
 import { expect, env, proxied, resetDataSource, snap, test } from './fixtures';
-import { bandPoints, fmt, pathPoints, utc } from './geometry';
+import { fmt, utc } from './geometry';
+import { hoverAt, markerCentre, mountPanel, plotScales } from './panelHelpers';
 
 // NAB art_daily_jumpsup: 2014-04-01 .. 2014-04-15, labelled anomaly at 2014-04-11 09:00
 const FROM = Date.UTC(2014, 3, 1);
 const TO = Date.UTC(2014, 3, 15);
 const JUMPSUP = { refId: 'A', queryType: 'detect', source: { type: 'file', path: 'jumpsup.csv' }, interval: '5m' };
 const WIDTH = 1000;
-// the panel gets the harness chrome's inner width (WIDTH - 16); the plot leaves 48 px left and 12 px right
-const PLOT_W = WIDTH - 16 - 48 - 12;
 
 /** What the data source sends for JUMPSUP (sensitivity 6 of 10 -> 0.6), asked of the engine directly. */
 function detectDirect(): Promise<DetectResponse> {
@@ -24,62 +23,39 @@ function detectDirect(): Promise<DetectResponse> {
   });
 }
 
-async function mountPanel(page: import('@playwright/test').Page, o: Record<string, unknown>) {
-  return page.evaluate(
-    (opts) =>
-      (
-        window as never as { vigilHarness: { mountPanel(o: unknown): Promise<{ frames: number; errors: string[] }> } }
-      ).vigilHarness.mountPanel(opts),
-    o
-  );
-}
-
 test.describe('overlay panel', () => {
-  test('draws the series, the band and the markers where the engine says', async ({ harness: page }, testInfo) => {
+  test('Grafana time series plot with a marker per anomaly at its peak and actual value', async ({
+    harness: page,
+  }, testInfo) => {
     const expected = await detectDirect();
     expect(expected.anomalies.length).toBeGreaterThan(0);
     const res = await mountPanel(page, { targets: [JUMPSUP], from: FROM, to: TO, width: WIDTH, height: 360 });
     expect(res.errors).toEqual([]);
-    await expect(page.getByTestId('vigil-chart')).toBeVisible();
+    await expect(page.getByTestId('vigil-panel')).toBeVisible();
+    // the series in Grafana's legend (band, expected value and anomaly score stay out of it)
+    const legend = page.locator('[data-testid^="data-testid VizLegend series "]');
+    await expect(legend).toHaveCount(1);
 
-    const line = pathPoints((await page.getByTestId('vigil-line').getAttribute('d'))!);
-    const band = bandPoints((await page.getByTestId('vigil-band').getAttribute('d'))!);
+    // the plot spans the dashboard's range; y covers every value and band bound
+    const s = await plotScales(page);
+    expect(s.xMin).toBe(FROM);
+    expect(s.xMax).toBe(TO);
     const pts = expected.series[0].points;
-    const withValue = pts.filter((p) => p.value !== null);
-    const withBand = pts.filter((p) => p.lower !== null && p.upper !== null);
-    expect(line).toHaveLength(withValue.length);
-    expect(band.upper).toHaveLength(withBand.length);
+    const highest = Math.max(...pts.flatMap((p) => [p.value ?? -Infinity, p.upper ?? -Infinity]));
+    const lowest = Math.min(...pts.flatMap((p) => [p.value ?? Infinity, p.lower ?? Infinity]));
+    expect(s.yMax).toBeGreaterThanOrEqual(highest);
+    expect(s.yMin).toBeLessThanOrEqual(lowest);
 
-    // x: time maps linearly onto the plot width over the dashboard range
-    // (checked in plain code and asserted once: thousands of traced expect() calls would slow the run)
-    const xOff = withValue.filter((p, i) => Math.abs(line[i].x - ((p.t - FROM) / (TO - FROM)) * PLOT_W) > 0.06);
-    expect(xOff).toEqual([]);
-    // y: linear in the value (two reference points predict every other one)
-    const a = withValue[0];
-    const b = withValue.reduce((m, p) => (Math.abs(p.value! - a.value!) > Math.abs(m.value! - a.value!) ? p : m));
-    const ia = withValue.indexOf(a);
-    const ib = withValue.indexOf(b);
-    const slope = (line[ib].y - line[ia].y) / (b.value! - a.value!);
-    expect(slope).toBeLessThan(0); // larger values are drawn higher
-    const yOf = (v: number) => line[ia].y + (v - a.value!) * slope;
-    expect(withValue.filter((p, i) => Math.abs(line[i].y - yOf(p.value!)) > 0.2)).toEqual([]);
-    // the band is drawn at the engine's lower and upper bounds
-    expect(
-      withBand.filter(
-        (p, i) => Math.abs(band.upper[i].y - yOf(p.upper!)) > 0.2 || Math.abs(band.lower[i].y - yOf(p.lower!)) > 0.2
-      )
-    ).toEqual([]);
-
-    // one marker per event, at the peak time and the actual value, coloured by severity
+    // one marker per event, at the peak time and the actual value on the plot's scales, coloured by severity
     const markers = page.getByTestId('vigil-marker');
     await expect(markers).toHaveCount(expected.anomalies.length);
     for (const ev of expected.anomalies) {
       const m = page.locator(`[data-testid="vigil-marker"][data-peak="${ev.peak}"]`);
       await expect(m).toHaveAttribute('data-severity', ev.severity);
-      const cx = Number(await m.getAttribute('cx'));
-      const cy = Number(await m.getAttribute('cy'));
-      expect(Math.abs(cx - ((ev.peak - FROM) / (TO - FROM)) * PLOT_W)).toBeLessThanOrEqual(0.06);
-      expect(Math.abs(cy - yOf(ev.actual))).toBeLessThanOrEqual(0.2);
+      const left = Number(await m.getAttribute('data-left'));
+      const top = Number(await m.getAttribute('data-top'));
+      expect(Math.abs(left - ((ev.peak - s.xMin) / (s.xMax - s.xMin)) * s.width)).toBeLessThanOrEqual(1);
+      expect(Math.abs(top - ((s.yMax - ev.actual) / (s.yMax - s.yMin)) * s.height)).toBeLessThanOrEqual(1);
     }
     // the labelled NAB anomaly (2014-04-11 09:00) is among them, above its band
     const labelled = expected.anomalies.find(
@@ -87,21 +63,21 @@ test.describe('overlay panel', () => {
     );
     expect(labelled).toBeDefined();
     expect(labelled!.actual).toBeGreaterThan(labelled!.expected);
-    await expect(page.getByTestId('vigil-legend-anomalies')).toHaveText(
-      `${expected.anomalies.length} ${expected.anomalies.length === 1 ? 'anomaly' : 'anomalies'}`
-    );
     await snap(page, testInfo, 'panel-jumpsup', '[data-testid="harness-panel-chrome"]');
   });
 
-  test('tooltip shows start, end, score, expected vs actual and every detector vote', async ({
+  test('tooltip at an anomaly: the series value with its band, then start, end, score, expected vs actual and every detector vote', async ({
     harness: page,
   }, testInfo) => {
     const expected = await detectDirect();
     const ev = expected.anomalies.reduce((m, e) => (e.score > m.score ? e : m));
     await mountPanel(page, { targets: [JUMPSUP], from: FROM, to: TO, width: WIDTH, height: 360 });
-    await page.locator(`[data-testid="vigil-marker"][data-peak="${ev.peak}"]`).hover();
+    const marker = page.locator(`[data-testid="vigil-marker"][data-peak="${ev.peak}"]`);
+    await hoverAt(page, await markerCentre(marker));
     const tip = page.getByTestId('vigil-tooltip');
     await expect(tip).toBeVisible();
+    await expect(tip).toHaveAttribute('data-peak', String(ev.peak));
+    await expect(page.getByTestId('vigil-tooltip-row').first()).toContainText('expected');
     await expect(page.getByTestId('vigil-tooltip-start')).toHaveText(utc(ev.start));
     await expect(page.getByTestId('vigil-tooltip-end')).toHaveText(utc(ev.end));
     await expect(page.getByTestId('vigil-tooltip-score')).toHaveText(`${Math.round(ev.score)} (${ev.severity})`);
@@ -109,22 +85,32 @@ test.describe('overlay panel', () => {
       `${fmt(ev.expected)} / ${fmt(ev.actual)} (${ev.direction})`
     );
     const votes = page.getByTestId('vigil-tooltip-votes');
-    for (const [d, s] of Object.entries(ev.detectors)) {
-      await expect(votes.locator(`[data-detector="${d}"]`)).toContainText(String(Math.round(s)));
+    for (const [d, score] of Object.entries(ev.detectors)) {
+      await expect(votes.locator(`[data-detector="${d}"]`)).toContainText(String(Math.round(score)));
     }
     await expect(votes.locator('[data-detector]')).toHaveCount(Object.keys(ev.detectors).length);
-    // an ad-hoc anomaly is not stored, so the tooltip says how to give feedback instead of offering buttons
-    await expect(tip).toContainText('Save this query as a job to give feedback');
-    // the tooltip never covers its marker, and moving into it keeps it open
-    const mb = (await page.locator(`[data-testid="vigil-marker"][data-peak="${ev.peak}"]`).boundingBox())!;
-    const tb = (await tip.boundingBox())!;
-    expect(mb.x + mb.width <= tb.x || tb.x + tb.width <= mb.x).toBe(true);
-    await tip.hover();
-    await expect(tip).toBeVisible();
+    // an ad-hoc anomaly is not stored: the tooltip offers to save the query as a job, prefilled from the query
+    const save = page.getByTestId('vigil-save-as-job');
+    await expect(save).toBeVisible();
+    const href = decodeURIComponent((await save.getAttribute('href'))!);
+    expect(href).toContain('/a/vigil-anomaly-app/jobs/new?spec=');
+    const spec = JSON.parse(href.slice(href.indexOf('spec=') + 5)) as Record<string, unknown>;
+    expect(spec).toMatchObject({ source: JUMPSUP.source, interval: '5m', name: 'jumpsup.csv' });
     await snap(page, testInfo, 'panel-tooltip', '[data-testid="harness-panel-chrome"]');
+    // the link opens the new-job page filled in from the query
+    await page.evaluate(
+      (path) =>
+        (window as never as { vigilHarness: { mountApp(o: { path: string }): Promise<void> } }).vigilHarness.mountApp({
+          path,
+        }),
+      href.slice(href.indexOf('/a/'))
+    );
+    await expect(page.getByTestId('vigil-job-name')).toHaveValue('jumpsup.csv');
+    await expect(page.getByTestId('vigil-job-interval')).toHaveValue('5m');
+    await expect(page.getByTestId('vigil-job-file')).toHaveValue('jumpsup.csv');
   });
 
-  test('options: minimum severity hides weaker markers, the band can be hidden', async ({ harness: page }) => {
+  test('options: minimum severity hides weaker markers', async ({ harness: page }) => {
     const expected = await detectDirect();
     const critical = expected.anomalies.filter((e) => e.severity === 'critical').length;
     await mountPanel(page, {
@@ -133,12 +119,11 @@ test.describe('overlay panel', () => {
       to: TO,
       options: { minSeverity: 'critical', showBand: false },
     });
-    await expect(page.getByTestId('vigil-chart')).toBeVisible();
+    await expect(page.getByTestId('vigil-panel')).toBeVisible();
     await expect(page.getByTestId('vigil-marker')).toHaveCount(critical);
-    await expect(page.getByTestId('vigil-band')).toHaveCount(0);
   });
 
-  test('"Mark as false positive" reaches the engine and updates the marker; the token stays on the server', async ({
+  test('confirm, mark as false positive and undo reach the engine; the token stays on the server', async ({
     harness: page,
   }, testInfo) => {
     const jobId = env('VIGIL_JOB_ID');
@@ -155,36 +140,41 @@ test.describe('overlay panel', () => {
     });
     const marker = page.locator(`[data-testid="vigil-marker"][data-id="${anomalyId}"]`);
     await expect(marker).toHaveAttribute('data-feedback', '');
-    await marker.click();
+    const at = await markerCentre(marker);
+    await hoverAt(page, at);
+    await page.mouse.click(at.x, at.y); // pins the tooltip
     await snap(page, testInfo, 'panel-job-tooltip', '[data-testid="harness-panel-chrome"]');
     await page.getByRole('button', { name: 'Mark as false positive' }).click();
     await expect(page.getByTestId('vigil-tooltip-verdict')).toHaveText(/Marked as false positive/);
     await expect(marker).toHaveAttribute('data-feedback', 'false_positive');
+    const stored = async () =>
+      (
+        await engineApi<{ anomalies: StoredAnomaly[] }>('GET', `/api/jobs/${jobId}/anomalies?includeSuppressed=true`)
+      ).anomalies.find((a) => a.id === anomalyId)?.feedback?.verdict;
+    expect(await stored()).toBe('false_positive');
+    await snap(page, testInfo, 'panel-feedback', '[data-testid="harness-panel-chrome"]');
 
-    const { feedback } = await engineApi<{ feedback: Array<{ anomalyId: string; verdict: string; jobId?: string }> }>(
-      'GET',
-      '/api/feedback'
-    );
-    expect(feedback).toEqual(
-      expect.arrayContaining([expect.objectContaining({ anomalyId, verdict: 'false_positive' })])
-    );
-    const { anomalies } = await engineApi<{ anomalies: StoredAnomaly[] }>(
-      'GET',
-      `/api/jobs/${jobId}/anomalies?includeSuppressed=true`
-    );
-    expect(anomalies.find((a) => a.id === anomalyId)?.feedback?.verdict).toBe('false_positive');
+    // undo: the verdict is removed from the engine, the marker is open again and can be confirmed
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(marker).toHaveAttribute('data-feedback', '');
+    expect(await stored()).toBeUndefined();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByTestId('vigil-tooltip-verdict')).toHaveText(/Confirmed as an anomaly/);
+    expect(await stored()).toBe('confirmed');
 
     const log = await proxied();
     expect(log).toEqual(
       expect.arrayContaining([
         { method: 'POST', path: `/api/anomalies/${anomalyId}/feedback`, status: 200, authorization: true },
+        { method: 'DELETE', path: `/api/anomalies/${anomalyId}/feedback`, status: 200, authorization: true },
       ])
     );
     expect(headers.join('\n')).not.toContain(env('VIGIL_ENGINE_TOKEN'));
-    await snap(page, testInfo, 'panel-feedback', '[data-testid="harness-panel-chrome"]');
   });
 
-  test('forecast is drawn past "now", dashed, in its own colour', async ({ harness: page }, testInfo) => {
+  test('forecast runs past "now" to its last point, in its series\' colour, dashed', async ({
+    harness: page,
+  }, testInfo) => {
     const now = Date.now();
     const from = now - 86400000;
     await mountPanel(page, {
@@ -204,26 +194,19 @@ test.describe('overlay panel', () => {
       width: WIDTH,
       height: 360,
     });
-    const fc = page.getByTestId('vigil-forecast-line');
-    await expect(fc).toHaveCount(1);
-    await expect(fc).toHaveAttribute('stroke-dasharray', /\d/);
-    const fpts = pathPoints((await fc.getAttribute('d'))!);
-    expect(fpts).toHaveLength(48);
-    const nowX = Number(await page.locator('[data-testid="vigil-now"] line').getAttribute('x1'));
-    expect(nowX).toBeLessThan(PLOT_W);
-    // the series ends at "now"; the forecast starts after the series' last bucket (which began before "now")
-    // and runs past "now" to the right edge of the plot
-    const line = pathPoints((await page.getByTestId('vigil-line').getAttribute('d'))!);
-    const lastX = Math.max(...line.map((p) => p.x));
-    expect(lastX).toBeLessThanOrEqual(nowX + 0.5);
-    expect(fpts[0].x).toBeGreaterThan(lastX);
-    expect(fpts.filter((p) => p.x > nowX).length).toBeGreaterThanOrEqual(47);
-    expect(Math.abs(fpts[fpts.length - 1].x - PLOT_W)).toBeLessThanOrEqual(0.1);
-    expect(await fc.getAttribute('stroke')).not.toBe(await page.getByTestId('vigil-line').getAttribute('stroke'));
+    const s = await plotScales(page);
+    // the x axis is extended from "now" to the last forecast point (48 buckets of 5 minutes after the last one)
+    expect(s.xMin).toBe(from);
+    expect(s.xMax).toBeGreaterThan(now + 46 * 300_000);
+    expect(s.xMax).toBeLessThanOrEqual(now + 49 * 300_000);
+    const nowX = Number(await page.getByTestId('vigil-now').getAttribute('data-left'));
+    expect(Math.abs(nowX - ((now - s.xMin) / (s.xMax - s.xMin)) * s.width)).toBeLessThanOrEqual(1);
+    // the forecast is not a series of its own in the legend
+    await expect(page.locator('[data-testid^="data-testid VizLegend series "]')).toHaveCount(1);
     await snap(page, testInfo, 'panel-forecast', '[data-testid="harness-panel-chrome"]');
   });
 
-  test('drift badge shows the engine’s drift status and p-value', async ({ harness: page }, testInfo) => {
+  test('drift badge names the job with the engine’s drift status and p-value', async ({ harness: page }, testInfo) => {
     const jobId = env('VIGIL_JOB_ID');
     const drift = await engineApi<DriftResponse>('GET', '/api/drift');
     const mine = drift.jobs.find((j) => j.jobId === jobId)!;
@@ -238,9 +221,18 @@ test.describe('overlay panel', () => {
       to: now,
     });
     const badge = page.getByTestId('vigil-drift-badge');
+    const p =
+      mine.pValue! !== 0 && mine.pValue! < 1e-3
+        ? mine.pValue!.toExponential(1)
+        : String(Number(mine.pValue!.toPrecision(2)));
     await expect(badge).toHaveText(
-      mine.drifting ? `Drifting: ${mine.name} (p=${fmt(mine.pValue!)})` : `No drift (p=${fmt(mine.pValue!)})`
+      mine.drifting ? `Drifting: ${mine.name} (p=${p})` : `No drift: ${mine.name} (p=${p})`
     );
+    // the badge sits over the plot, not in a row of its own: the panel is as tall as the plot
+    const panel = (await page.getByTestId('vigil-panel').boundingBox())!;
+    const b = (await badge.boundingBox())!;
+    expect(b.y).toBeGreaterThanOrEqual(panel.y);
+    expect(b.y + b.height).toBeLessThan(panel.y + 40);
     await snap(page, testInfo, 'panel-drift', '[data-testid="harness-panel-chrome"]');
   });
 
@@ -248,7 +240,7 @@ test.describe('overlay panel', () => {
     const pending = mountPanel(page, { targets: [JUMPSUP], from: FROM, to: TO, holdMs: 2000 });
     await expect(page.getByTestId('vigil-panel-loading')).toBeVisible();
     await pending;
-    await expect(page.getByTestId('vigil-chart')).toBeVisible();
+    await expect(page.getByTestId('vigil-panel')).toBeVisible();
 
     await mountPanel(page, { targets: [JUMPSUP], from: Date.UTC(2020, 0, 1), to: Date.UTC(2020, 0, 2) });
     await expect(page.getByTestId('data-testid Panel data error message')).toHaveText('No data');
@@ -260,7 +252,13 @@ test.describe('overlay panel', () => {
       to: TO,
     });
     expect(res.errors[0]).toContain('file "missing.csv" not found');
-    await expect(page.getByTestId('vigil-panel-error')).toContainText('file "missing.csv" not found');
+    const error = page.getByTestId('vigil-panel-error');
+    await expect(error).toContainText('file "missing.csv" not found');
+    // the icon sits against its text (same line, a few px apart)
+    const icon = (await error.locator('svg').first().boundingBox())!;
+    const text = (await error.getByText('file "missing.csv" not found').boundingBox())!;
+    expect(text.x - (icon.x + icon.width)).toBeLessThanOrEqual(12);
+    expect(Math.abs(icon.y - text.y)).toBeLessThanOrEqual(12);
     await snap(page, testInfo, 'panel-error', '[data-testid="harness-panel-chrome"]');
 
     await resetDataSource({ url: 'http://127.0.0.1:9' }, { token: env('VIGIL_ENGINE_TOKEN') });

@@ -117,7 +117,7 @@ describe("catalog (what Grafana's plugin validator checks)", () => {
     ]);
     for (const l of info.links) expect(l.url.startsWith(repo)).toBe(true);
     expect(info.screenshots.length).toBeGreaterThanOrEqual(3);
-    const specs = ['app', 'panel', 'editors', 'themes']
+    const specs = ['app', 'panel', 'timeseries', 'editors', 'themes']
       .map((f) => path.join(ROOT, 'tests', 'browser', `${f}.spec.ts`))
       .filter(existsSync)
       .map((f) => readFileSync(f, 'utf8'))

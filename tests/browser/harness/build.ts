@@ -32,7 +32,8 @@ export async function buildHarness(): Promise<void> {
       '.woff2': 'dataurl',
       '.ttf': 'dataurl',
       '.png': 'dataurl',
-      '.css': 'empty',
+      // the stylesheets @grafana/ui imports (uPlot's among them), as Grafana's own build bundles them
+      '.css': 'css',
     },
     logLevel: 'warning',
     metafile: true,
@@ -45,9 +46,11 @@ export async function buildHarness(): Promise<void> {
   <head>
     <meta charset="utf-8" />
     <title>Vigil plugin harness</title>
+    <link rel="stylesheet" href="/harness.css" />
   </head>
   <body>
     <div id="root"></div>
+    <div id="grafana-portal-container"></div>
     <script src="/harness.js"></script>
   </body>
 </html>

@@ -7,8 +7,11 @@ import React, { useState } from 'react';
 import appPluginJson from '../../../plugin.json';
 import { createRoot, Root } from 'react-dom/client';
 import {
+  applyFieldOverrides,
   AppPluginMeta,
   createTheme,
+  DashboardCursorSync,
+  FieldConfigSource,
   DataFrame,
   DataQueryRequest,
   DataSourceInstanceSettings,
@@ -34,7 +37,7 @@ import { setPanelDataErrorView } from '../../../node_modules/@grafana/runtime/di
 // ... and its page chrome (title, navigation) through this one
 // @ts-expect-error -- internal module of @grafana/runtime, shipped without types
 import { setPluginPage } from '../../../node_modules/@grafana/runtime/dist/esm/components/PluginPage.mjs';
-import { Alert, Button, GlobalStyles, ThemeContext } from '@grafana/ui';
+import { Alert, Button, GlobalStyles, PanelContextProvider, ThemeContext } from '@grafana/ui';
 
 import { ConfigEditor } from '../../../src/datasource/components/ConfigEditor';
 import { QueryEditor } from '../../../src/datasource/components/QueryEditor';
@@ -43,12 +46,16 @@ import { VigilDataSource } from '../../../src/datasource/datasource';
 import { frameKind } from '../../../src/datasource/transforms';
 import { App, AppSettings } from '../../../src/pages/App';
 import { AppConfig } from '../../../src/pages/AppConfig';
+import { plugin as vigilPanelPlugin } from '../../../src/panel/module';
 import { VigilPanel } from '../../../src/panel/VigilPanel';
+import { initOptionRegistries } from './optionsRegistry';
+import { StockTimeSeriesPanel, timeSeriesPanelPlugin } from './stockTimeSeries';
 import type { VigilPanelOptions } from '../../../src/panel/options';
 import type { VigilDataSourceOptions, VigilQuery, VigilVariableQuery } from '../../../src/types';
 import { createBackendSrv, createDataSourceSrv, createTemplateSrv, requestLog, vigilSettings } from './runtime';
 
 const DS_UID = 'vigil';
+initOptionRegistries();
 const APP_ID = appPluginJson.id;
 // where @grafana/ui loads its icons from (Grafana sets this; the harness server serves them)
 (window as unknown as { __grafana_public_path__: string }).__grafana_public_path__ = '/public/';
@@ -238,13 +245,24 @@ interface PanelMountOptions {
   to: number;
   interval?: string;
   options?: Partial<VigilPanelOptions>;
+  /** the panel's field config (defaults and overrides), applied to the frames as Grafana does before the panel */
+  fieldConfig?: FieldConfigSource;
   width?: number;
   height?: number;
   /** keep the panel in the loading state this long before querying */
   holdMs?: number;
   /** the signed-in user's role (default Admin) */
   role?: OrgRole;
+  /** how many copies of the panel, side by side on one dashboard (sharing its event bus) */
+  panels?: number;
+  /** the dashboard's graph tooltip setting: shared crosshair or shared tooltip across panels */
+  cursorSync?: DashboardCursorSync;
+  /** `timeseries`: Grafana's own time series panel (as far as the harness can have it) instead of Vigil's */
+  viz?: 'vigil' | 'timeseries';
 }
+
+/** Time ranges the panels asked the dashboard for (drag to zoom), newest last. */
+const zoomLog: Array<{ panel: number; from: number; to: number }> = [];
 
 function PanelFrame({
   title,
@@ -263,6 +281,7 @@ function PanelFrame({
       data-testid="harness-panel-chrome"
       style={{
         width,
+        flex: 'none',
         background: theme.colors.background.primary,
         border: `1px solid ${theme.colors.border.weak}`,
         borderRadius: theme.shape.radius.default,
@@ -274,43 +293,83 @@ function PanelFrame({
   );
 }
 
+/**
+ * What Grafana's panel query runner does to a panel's frames before the panel sees them: the panel's field config
+ * (defaults, then overrides) applied with the panel plugin's field config registry, display processors and colours
+ * set (`applyFieldOverrides`).
+ */
+function processFrames(
+  frames: DataFrame[],
+  fieldConfig: FieldConfigSource,
+  registry: typeof vigilPanelPlugin.fieldConfigRegistry
+): DataFrame[] {
+  return applyFieldOverrides({
+    data: frames,
+    fieldConfig,
+    fieldConfigRegistry: registry,
+    replaceVariables: (s: string) => s,
+    theme,
+    timeZone: 'utc',
+  });
+}
+
 async function mountPanel(o: PanelMountOptions): Promise<{ frames: number; errors: string[] }> {
   await setRole(o.role ?? 'Admin');
   await loadSettings();
+  zoomLog.length = 0;
   const ds = new VigilDataSource(dsSettings);
   const range = timeRange(o.from, o.to);
   const req = request(o.targets, range, o.interval);
   const width = o.width ?? 900;
   const height = o.height ?? 320;
-  const props = (data: PanelData) => ({
-    id: 1,
+  const stock = o.viz === 'timeseries';
+  const plugin = stock ? timeSeriesPanelPlugin : vigilPanelPlugin;
+  const fieldConfig: FieldConfigSource = o.fieldConfig ?? { defaults: {}, overrides: [] };
+  const eventBus = new EventBusSrv();
+  const context = {
+    eventsScope: 'dashboard',
+    eventBus,
+    sync: () => o.cursorSync ?? DashboardCursorSync.Off,
+  };
+  const props = (data: PanelData, i: number) => ({
+    id: i + 1,
     data,
     timeRange: range,
     timeZone: 'utc',
-    options: (o.options ?? {}) as VigilPanelOptions,
-    fieldConfig: { defaults: {}, overrides: [] },
+    options: (stock ? {} : (o.options ?? {})) as VigilPanelOptions,
+    fieldConfig,
     transparent: false,
     width: width - 16,
     height: height - 8,
     renderCounter: 0,
     title: 'Vigil',
-    eventBus: new EventBusSrv(),
+    eventBus,
     onOptionsChange: () => {},
     onFieldConfigChange: () => {},
     replaceVariables: (s: string) => s,
-    onChangeTimeRange: () => {},
+    onChangeTimeRange: (r: { from: number; to: number }) => zoomLog.push({ panel: i + 1, from: r.from, to: r.to }),
   });
   const render = (data: PanelData) =>
     mount(
-      <PanelFrame title="Vigil anomalies" width={width} height={height}>
-        <VigilPanel {...props(data)} />
-      </PanelFrame>
+      <PanelContextProvider value={context as never}>
+        <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+          {Array.from({ length: o.panels ?? 1 }, (_, i) => (
+            <PanelFrame key={i} title={stock ? 'Time series' : 'Vigil anomalies'} width={width} height={height}>
+              {stock ? <StockTimeSeriesPanel {...props(data, i)} /> : <VigilPanel {...props(data, i)} />}
+            </PanelFrame>
+          ))}
+        </div>
+      </PanelContextProvider>
     );
   render({ state: LoadingState.Loading, series: [], timeRange: range, request: req });
   if (o.holdMs) await new Promise((r) => setTimeout(r, o.holdMs));
   const res = await ds.query(req);
   const data = toPanelData(res.data as DataFrame[], range, req, res.errors);
-  render(data);
+  render({
+    ...data,
+    series: processFrames(data.series, fieldConfig, plugin.fieldConfigRegistry),
+    annotations: data.annotations,
+  });
   return { frames: res.data.length, errors: (res.errors ?? []).map((e) => e.message ?? '') };
 }
 
@@ -518,6 +577,7 @@ const harness = {
   setTheme,
   setRole,
   mountPanel,
+  zoomLog,
   mountQueryEditor,
   mountVariableEditor,
   mountConfigEditor,

@@ -154,13 +154,16 @@ export async function startHarnessServer(opts: {
         res.writeHead(200, { 'Content-Type': 'image/svg+xml' });
         return res.end(readFileSync(file));
       }
-      const file =
-        url.split('?')[0] === '/harness.js'
-          ? 'harness.js'
-          : url.split('?')[0] === '/harness.js.map'
-            ? 'harness.js.map'
-            : 'index.html';
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.map') ? 'application/json' : 'text/html';
+      if (url.startsWith('/public/')) return sendJson(res, 404, { message: 'Not found' });
+      const asset = url.split('?')[0].slice(1);
+      const file = ['harness.js', 'harness.js.map', 'harness.css'].includes(asset) ? asset : 'index.html';
+      const type = file.endsWith('.js')
+        ? 'text/javascript'
+        : file.endsWith('.css')
+          ? 'text/css'
+          : file.endsWith('.map')
+            ? 'application/json'
+            : 'text/html';
       res.writeHead(200, { 'Content-Type': type });
       res.end(readFileSync(path.join(opts.distDir, file)));
     } catch (e) {

@@ -1,0 +1,194 @@
+import { createTheme, FieldType, toDataFrame } from '@grafana/data';
+
+import { detectionToFrames, eventsToAnnotationFrame, type MarkerEvent } from '../datasource/transforms';
+import type { SeriesResult } from '../../pkg/contract';
+import {
+  bandOpacity,
+  driftBadge,
+  eventsAt,
+  formatP,
+  placeMarkers,
+  plotFrames,
+  plotTimeRange,
+  splitFrames,
+} from './layout';
+
+const theme = createTheme();
+const series = (host: string, base: number): SeriesResult => ({
+  labels: { __name__: 'requests', host },
+  intervalMs: 60000,
+  points: [0, 1, 2].map((i) => ({
+    t: i * 60000,
+    value: base + i,
+    expected: base,
+    lower: base - 1,
+    upper: base + 1,
+    score: i === 2 ? 90 : 0,
+    anomaly: i === 2,
+  })),
+});
+const event = (over: Partial<MarkerEvent>): MarkerEvent => ({
+  id: 'x',
+  start: 60000,
+  end: 120000,
+  peak: 120000,
+  severity: 'major',
+  score: 60,
+  expected: 10,
+  actual: 12,
+  direction: 'up',
+  confidence: 1,
+  detectors: {},
+  labels: { __name__: 'requests', host: 'a' },
+  feedback: '',
+  title: '',
+  ...over,
+});
+
+describe('splitFrames', () => {
+  it('sorts Vigil series, anomalies (once each), forecasts and plain frames', () => {
+    const frames = detectionToFrames(
+      {
+        series: [series('a', 10)],
+        anomalies: [],
+        forecast: [
+          { labels: { __name__: 'requests', host: 'a' }, points: [{ t: 240000, mean: 1, lower: 0, upper: 2 }] },
+        ],
+      },
+      'A'
+    );
+    const ann = eventsToAnnotationFrame([{ ...event({}), confidence: 1, explanation: '' } as never], 'A');
+    const plain = toDataFrame({
+      fields: [
+        { name: 'time', type: FieldType.time, values: [0] },
+        { name: 'v', type: FieldType.number, values: [1] },
+      ],
+    });
+    const p = splitFrames([...frames, plain], [ann, ann]);
+    expect(p.series).toHaveLength(1);
+    expect(p.forecasts).toHaveLength(1);
+    expect(p.plain).toEqual([plain]);
+    expect(p.events).toHaveLength(1);
+    expect(p.events[0].refId).toBe('A');
+  });
+});
+
+describe('plotFrames', () => {
+  const p = splitFrames(detectionToFrames({ series: [series('a', 10), series('b', 50)], anomalies: [] }, 'A'));
+
+  it("draws each band and expected value in its series' resolved colour, score and anomaly fields hidden", () => {
+    const out = plotFrames(p, { showBand: true, showExpected: true, showForecast: true }, theme);
+    const b = out[1].fields;
+    const colour = theme.visualization.getColorByName('semi-dark-yellow');
+    for (const n of ['expected', 'lower', 'upper']) {
+      expect(b.find((f) => f.name === n)!.config.color).toEqual({ mode: 'fixed', fixedColor: colour });
+    }
+    expect(b.find((f) => f.name === 'anomaly score')!.config.custom.hideFrom.viz).toBe(true);
+    expect(b.find((f) => f.name === 'anomaly')!.config.custom.hideFrom.viz).toBe(true);
+    // two overlapping bands are fainter than one
+    expect(b.find((f) => f.name === 'upper')!.config.custom.fillOpacity).toBe(bandOpacity(20, 2));
+    expect(bandOpacity(20, 2)).toBeLessThan(20);
+  });
+
+  it('hides the band and the expected value with the options, and with a hidden series', () => {
+    const off = plotFrames(p, { showBand: false, showExpected: false, showForecast: true }, theme);
+    for (const n of ['expected', 'lower', 'upper']) {
+      expect(off[0].fields.find((f) => f.name === n)!.config.custom.hideFrom.viz).toBe(true);
+    }
+    const hidden = {
+      ...p,
+      series: [
+        {
+          ...p.series[0],
+          fields: p.series[0].fields.map((f) =>
+            f.name === 'value' ? { ...f, config: { ...f.config, custom: { hideFrom: { viz: true } } } } : f
+          ),
+        },
+      ],
+    };
+    const out = plotFrames(hidden, { showBand: true, showExpected: true, showForecast: true }, theme);
+    expect(out[0].fields.find((f) => f.name === 'upper')!.config.custom.hideFrom.viz).toBe(true);
+  });
+
+  it('never mutates the frames it is given', () => {
+    const before = JSON.stringify(p.series.map((f) => f.fields.map((x) => x.config)));
+    plotFrames(p, { showBand: false, showExpected: false, showForecast: false }, theme);
+    expect(JSON.stringify(p.series.map((f) => f.fields.map((x) => x.config)))).toBe(before);
+  });
+});
+
+describe('plotTimeRange', () => {
+  const fc = splitFrames(
+    detectionToFrames(
+      {
+        series: [],
+        anomalies: [],
+        forecast: [{ labels: {}, points: [{ t: 5000, mean: 1, lower: 0, upper: 2 }] }],
+      },
+      'A'
+    )
+  ).forecasts;
+  it('extends to the last forecast point only when forecasts are shown', () => {
+    expect(plotTimeRange({ from: 0, to: 1000 }, fc, true)).toEqual({ from: 0, to: 5000 });
+    expect(plotTimeRange({ from: 0, to: 1000 }, fc, false)).toEqual({ from: 0, to: 1000 });
+  });
+});
+
+describe('placeMarkers and eventsAt', () => {
+  const events = [
+    event({ id: 'w', severity: 'warning', peak: 60000 }),
+    event({ id: 'c', severity: 'critical' }),
+    event({ id: 'out', start: 900000, end: 960000, peak: 900000 }),
+  ];
+  it('places markers at peak and actual value, worst on top, leaving out weaker and out-of-range ones', () => {
+    const placed = placeMarkers(
+      events,
+      (t) => t / 1000,
+      (e) => 100 - e.actual,
+      { from: 0, to: 180000 },
+      'warning'
+    );
+    expect(placed.map((p) => p.event.id)).toEqual(['w', 'c']);
+    expect(placed[1]).toMatchObject({ left: 120, top: 88, x0: 60, x1: 120 });
+    expect(
+      placeMarkers(
+        events,
+        (t) => t,
+        () => 0,
+        { from: 0, to: 180000 },
+        'major'
+      ).map((p) => p.event.id)
+    ).toEqual(['c']);
+    expect(
+      placeMarkers(
+        events,
+        (t) => t,
+        () => 0,
+        { from: 0, to: 180000 },
+        'warning',
+        (e) => e.id === 'c'
+      )
+    ).toHaveLength(1);
+  });
+  it('finds the anomalies under the cursor, worst first', () => {
+    expect(eventsAt(events, 130000, 15000, 'warning').map((e) => e.id)).toEqual(['c', 'w']);
+    expect(eventsAt(events, 130000, 0, 'warning')).toEqual([]);
+  });
+});
+
+describe('driftBadge', () => {
+  it('names the drifting jobs, else the job without drift', () => {
+    expect(driftBadge([])).toBeUndefined();
+    expect(driftBadge([{ job: 'cpu', drifting: false, pValue: 0.42 }])).toMatchObject({
+      drifting: false,
+      text: 'No drift: cpu (p=0.42)',
+    });
+    expect(
+      driftBadge([
+        { job: 'cpu', drifting: true, pValue: 0.00001 },
+        { job: 'mem', drifting: false, pValue: 0.3 },
+      ])
+    ).toMatchObject({ drifting: true, text: 'Drifting: cpu (p=1.0e-5)' });
+    expect(formatP(NaN)).toBe('n/a');
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Helpers of the panel specs: mount a panel in the harness, read the plotted scales the Vigil panel's overlay exposes,
+ * move the mouse over a point, and count the canvas pixels drawn in a colour.
+ */
+import type { Locator, Page } from '@playwright/test';
+
+type Harness = { vigilHarness: { mountPanel(o: unknown): Promise<{ frames: number; errors: string[] }> } };
+
+/** Mount the Vigil panel (or `viz: 'timeseries'`, Grafana's own) with the harness's options; returns frames and errors. */
+export async function mountPanel(page: Page, o: Record<string, unknown>) {
+  const res = await page.evaluate((opts) => (window as never as Harness).vigilHarness.mountPanel(opts), o);
+  // two animation frames: uPlot draws, then the overlay's layers follow its draw hook
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return res;
+}
+
+/** The plotted x scale (epoch ms), the first y scale, and the plot area's size (px), of the `n`-th Vigil panel. */
+export async function plotScales(page: Page, n = 0) {
+  const overlay = page.getByTestId('vigil-overlay').nth(n);
+  const num = async (a: string) => Number(await overlay.getAttribute(a));
+  const box = await overlay.evaluate((el) => ({ width: el.clientWidth, height: el.clientHeight }));
+  return {
+    xMin: await num('data-x-min'),
+    xMax: await num('data-x-max'),
+    yMin: await num('data-y-min'),
+    yMax: await num('data-y-max'),
+    ...box,
+  };
+}
+
+/** The page coordinates of a marker's centre (markers do not take the mouse: the plot under them does). */
+export async function markerCentre(marker: Locator): Promise<{ x: number; y: number }> {
+  const b = (await marker.boundingBox())!;
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** Move the mouse onto a point in two steps (uPlot follows mousemove). */
+export async function hoverAt(page: Page, at: { x: number; y: number }) {
+  await page.mouse.move(at.x - 6, at.y);
+  await page.mouse.move(at.x, at.y);
+}
+
+/**
+ * How many pixels of each colour the `n`-th plot canvas holds (within 40 of each RGB channel, fully opaque lines only),
+ * for colours given as CSS `rgb(...)`/`#rrggbb`.
+ */
+export async function canvasColourCounts(page: Page, colours: string[], n = 0): Promise<number[]> {
+  const canvas = page.locator('[data-testid="harness-panel-chrome"] canvas').nth(n);
+  return canvas.evaluate((el, cols) => {
+    const parse = (c: string): number[] => {
+      const probe = document.createElement('div');
+      probe.style.color = c;
+      document.body.appendChild(probe);
+      const rgb = getComputedStyle(probe)
+        .color.match(/\d+(\.\d+)?/g)!
+        .map(Number);
+      probe.remove();
+      return rgb.slice(0, 3);
+    };
+    const targets = cols.map(parse);
+    const cv = el as HTMLCanvasElement;
+    const data = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+    const counts = targets.map(() => 0);
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] < 250) continue;
+      targets.forEach((t, k) => {
+        if (
+          Math.abs(data[i] - t[0]) <= 40 &&
+          Math.abs(data[i + 1] - t[1]) <= 40 &&
+          Math.abs(data[i + 2] - t[2]) <= 40
+        ) {
+          counts[k]++;
+        }
+      });
+    }
+    return counts;
+  }, colours);
+}
+
+/** The legend's series: name and swatch colour (CSS), in order. */
+export async function legendItems(page: Page, n = 0): Promise<Array<{ name: string; colour: string }>> {
+  const chrome = page.getByTestId('harness-panel-chrome').nth(n);
+  return chrome.locator('[data-testid^="data-testid VizLegend series "]').evaluateAll((items) =>
+    items.map((it) => ({
+      name: (it.getAttribute('data-testid') ?? '').replace('data-testid VizLegend series ', ''),
+      colour: getComputedStyle(it.querySelector('[data-testid="series-icon"]')!).backgroundColor,
+    }))
+  );
+}
