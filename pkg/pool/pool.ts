@@ -48,11 +48,14 @@ export interface WorkerPoolOptions {
   maxQueue?: number;
 }
 
+/** Scheduling priority of the worker threads relative to the event loop's (`nice` increment, 0-19). */
+export const WORKER_NICE = 10;
+
 /** Default most tasks waiting for a worker. */
 export const DEFAULT_MAX_QUEUE = 64;
 
 /**
- * Detection in worker threads (piscina, sized to the cores). Tasks beyond the queue limit are refused at once with
+ * Detection in worker threads (piscina, sized to the cores, at a lower priority than the event loop). Tasks beyond the queue limit are refused at once with
  * a `PoolBusyError` whose retry delay is the expected time to drain the queue (mean task duration x queue / threads).
  */
 export class WorkerPool implements DetectionPool {
@@ -76,6 +79,9 @@ export class WorkerPool implements DetectionPool {
       maxThreads: this.threadCount,
       maxQueue: this.maxQueue,
       idleTimeout: 60_000,
+      // detection yields the cores to the event loop: health probes, queries and job runs come first (Linux
+      // schedules threads by their own nice value; piscina applies it with @napi-rs/nice where available)
+      niceIncrement: WORKER_NICE,
     });
     return this.piscinaPool;
   }

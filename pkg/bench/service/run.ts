@@ -13,7 +13,10 @@
  *    jobs are created, after every job's first run (model fitted, 1,440 results stored) and after two further
  *    minutes of scheduled runs, with the run throughput achieved in that window.
  *
- * Usage: node --import tsx pkg/bench/service/run.ts [--runs 10] [--jobs 1000] [--only detect|memory]
+ * 3. Dashboard load (`load.ts`): 100 concurrent clients for 30 s, detect and query_range, with health probes.
+ *
+ * Usage: node --import tsx pkg/bench/service/run.ts [--runs 10] [--jobs 1000] [--only detect|memory|load]
+ *   [--clients 100] [--seconds 30] [--same]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../../api/server';
 import { PrometheusHttpClient } from '../../sources/prometheus';
+import { benchLoad } from './load';
 
 const MIN = 60_000;
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -29,13 +33,20 @@ const SHARED = process.env.VIGIL_SHARED_DIR ?? path.resolve(REPO, '..', 'shared'
 const TOKEN = 'bench-token-0123456789';
 const NAB_SERIES = 'ec2_cpu_utilization_24ae8d';
 
-function args(): { runs: number; jobs: number; only: string | null } {
+function args(): { runs: number; jobs: number; only: string | null; clients: number; seconds: number; same: boolean } {
   const a = process.argv.slice(2);
   const get = (name: string) => {
     const i = a.indexOf(`--${name}`);
     return i >= 0 ? a[i + 1] : undefined;
   };
-  return { runs: Number(get('runs') ?? 10), jobs: Number(get('jobs') ?? 1000), only: get('only') ?? null };
+  return {
+    runs: Number(get('runs') ?? 10),
+    jobs: Number(get('jobs') ?? 1000),
+    only: get('only') ?? null,
+    clients: Number(get('clients') ?? 100),
+    seconds: Number(get('seconds') ?? 30),
+    same: a.includes('--same'),
+  };
 }
 
 function freePort(): Promise<number> {
@@ -283,6 +294,17 @@ async function main(): Promise<void> {
   const a = args();
   if (!a.only || a.only === 'detect') await benchDetect(a.runs);
   if (!a.only || a.only === 'memory') await benchMemory(a.jobs);
+  if (!a.only || a.only === 'load') {
+    await benchLoad({
+      repo: REPO,
+      shared: SHARED,
+      port: await freePort(),
+      token: TOKEN,
+      clients: a.clients,
+      seconds: a.seconds,
+      same: a.same,
+    });
+  }
 }
 
 main().catch((err: Error) => {
