@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { jobResultRoutes } from './routes/jobResults';
 import { jobRoutes } from './routes/jobs';
+import { jobExportRoutes } from './routes/jobsExport';
 import { legacyRoutes } from './routes/legacy';
 import { logRoutes } from './routes/logs';
 import { serviceRoutes } from './routes/service';
@@ -57,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, options);
   await app.register(detectRoutes, options);
   await app.register(jobRoutes, options);
+  await app.register(jobExportRoutes, options);
   await app.register(jobResultRoutes, options);
   await app.register(feedbackRoutes, options);
   await app.register(forecastRoutes, options);

@@ -33,3 +33,18 @@ describe('docs/architecture.md and the enforced layers', () => {
     expect([...enforced.keys()].filter((f) => !folders.includes(f))).toEqual([]);
   });
 });
+
+describe('pkg/api stays a set of small route plugins', () => {
+  /** Every file below `dir`, as paths relative to the project. */
+  const filesBelow = (dir: string): string[] =>
+    readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? filesBelow(path.join(dir, e.name)) : [path.join(dir, e.name)]
+    );
+
+  it('no file in pkg/api is longer than 250 lines (a longer one is split by concern, as routes/ is)', () => {
+    const long = filesBelow('pkg/api')
+      .map((f) => ({ file: f, lines: readFileSync(path.join(ROOT, f), 'utf8').split('\n').length - 1 }))
+      .filter((f) => f.lines > 250);
+    expect(long).toEqual([]);
+  });
+});
