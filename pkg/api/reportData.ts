@@ -1,3 +1,5 @@
+import type { Job } from '../contract/jobs';
+import type { IncidentJob } from '../incidents/types';
 import { jobTiming } from '../jobs/runner';
 import type { JobReportData } from '../report/forJobs';
 import type { IncidentRepo } from '../store/incidents';
@@ -10,12 +12,35 @@ export function jobReportData(repo: Repo, incidents: IncidentRepo, now: () => nu
     anomalies: async (jobId, from, to) => repo.listAnomalies(jobId, from, to, true),
     incidents: async (jobIds, from, to) => (await incidents.listIncidents({ jobIds, from, to, limit: 1000 })).incidents,
     results: async (jobId, from, to) => repo.readResults(jobId, from, to),
-    intervalMs: (job) => {
-      try {
-        return jobTiming(job).intervalMs;
-      } catch {
-        return 60_000;
-      }
-    },
+    intervalMs: jobIntervalMs,
+  };
+}
+
+/** A job's grid in ms; a job whose interval does not parse is drawn and grouped on the default minute. */
+export function jobIntervalMs(job: Job): number {
+  try {
+    return jobTiming(job).intervalMs;
+  } catch {
+    return 60_000;
+  }
+}
+
+/**
+ * What the incident tracker reads of a stored job: its name and grid, and what its notifications link to
+ * (criticality, runbook, dashboard panel); undefined for a job that no longer exists.
+ */
+export function incidentJobs(repo: Repo, now: () => number) {
+  return async (id: string): Promise<(IncidentJob & { intervalMs: number }) | undefined> => {
+    const j = await repo.getJob(id, now());
+    if (!j) return undefined;
+    return {
+      id: j.id,
+      name: j.name,
+      intervalMs: jobIntervalMs(j),
+      ...(j.criticality ? { criticality: j.criticality } : {}),
+      ...(j.runbookUrl ? { runbookUrl: j.runbookUrl } : {}),
+      ...(j.dashboardUid ? { dashboardUid: j.dashboardUid } : {}),
+      ...(j.panelId !== undefined ? { panelId: j.panelId } : {}),
+    };
   };
 }

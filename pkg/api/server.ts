@@ -5,7 +5,7 @@ import { parseInterval } from '../core/interval';
 import { EngineMetrics } from '../promapi/metrics';
 import type { VigilConfig } from '../config/config';
 import { ElasticsearchHttpClient } from '../sources/elasticsearch';
-import { createSeriesSources, httpOptions } from '../sources/seriesSources';
+import { createSeriesSources, httpOptions, toHttpAuth } from '../sources/seriesSources';
 import { loadGeoIp } from '../logs/geoip';
 import { ElasticsearchLogSource, type LogQueryState } from '../logs/logSource';
 import { LogJobRules } from '../logs/logJobRules';
@@ -23,7 +23,6 @@ import { Repo } from '../store/repo';
 import { openStore } from '../store/store';
 import { actionConfig } from '../config/action';
 import { IncidentTracker } from '../jobs/incidents';
-import { jobTiming } from '../jobs/runner';
 import { GrafanaAnnotator } from '../notify/grafana';
 import { Notifier } from '../notify/notifier';
 import { jobsReport } from '../report/forJobs';
@@ -33,7 +32,7 @@ import { ReportScheduler } from '../report/schedule';
 import { IncidentRepo } from '../store/incidents';
 import { buildApp } from './app';
 import { loggerOptions } from './logging';
-import { jobReportData } from './reportData';
+import { incidentJobs, jobReportData } from './reportData';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -95,12 +94,11 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   const metrics = new EngineMetrics(repo, () => clock.now());
   const sinks: AnomalySink[] = [];
   if (config.sink) {
-    const a = config.sink.auth;
     sinks.push(
       new ElasticsearchAnomalySink({
         url: config.sink.url,
         index: config.sink.index,
-        auth: a && (a.type === 'apiKey' ? { type: 'apikey', key: a.apiKey } : a),
+        auth: toHttpAuth(config.sink.auth),
         timeoutMs: config.sink.timeout ? parseInterval(config.sink.timeout, 'sink.timeout') : undefined,
       })
     );
@@ -126,25 +124,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   const tracker = new IncidentTracker({
     persistence: incidents,
     clock,
-    job: async (id) => {
-      const j = await repo.getJob(id, clock.now());
-      if (!j) return undefined;
-      let intervalMs = 60_000;
-      try {
-        intervalMs = jobTiming(j).intervalMs;
-      } catch {
-        /* a job with a bad interval keeps the default grid for incidents */
-      }
-      return {
-        id: j.id,
-        name: j.name,
-        intervalMs,
-        ...(j.criticality ? { criticality: j.criticality } : {}),
-        ...(j.runbookUrl ? { runbookUrl: j.runbookUrl } : {}),
-        ...(j.dashboardUid ? { dashboardUid: j.dashboardUid } : {}),
-        ...(j.panelId !== undefined ? { panelId: j.panelId } : {}),
-      };
-    },
+    job: incidentJobs(repo, () => clock.now()),
     watermark: async (id) => (await repo.getState(id)).lastProcessed,
     notifier,
     annotator,
