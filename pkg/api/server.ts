@@ -8,7 +8,7 @@ import { ElasticsearchHttpClient } from '../sources/elasticsearch';
 import { createSeriesSources, httpOptions, toHttpAuth } from '../sources/seriesSources';
 import { loadGeoIp } from '../logs/geoip';
 import { ElasticsearchLogSource, type LogQueryState } from '../logs/logSource';
-import { LogJobRules } from '../logs/logJobRules';
+import { LogJobEvents } from '../logs/logJobs';
 import type { Job } from '../contract/jobs';
 import { Redactor } from '../logs/redact';
 import { DEFAULT_RULES, watchRules } from '../logs/ruleFiles';
@@ -134,10 +134,10 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   await tracker.start();
   sinks.push(tracker);
   // log jobs also run the rules in force over each run's messages; their hits join the job's events
-  const jobRules = new LogJobRules({ rules: () => rules.rules, redactor, geoip });
+  const logJobs = new LogJobEvents({ rules: () => rules.rules, redactor, geoip });
   const extraEvents = async (job: Job, from: number, to: number) => {
     const src = sources.get(job.source);
-    return src instanceof ElasticsearchLogSource ? jobRules.run(job, src, from, to) : [];
+    return src instanceof ElasticsearchLogSource ? logJobs.run(job, src, from, to) : [];
   };
   const runner = new JobRunner({ repo, sources, engine, clock, sinks, logger: log, extraEvents });
   const scheduler = new Scheduler({

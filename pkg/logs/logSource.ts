@@ -126,6 +126,20 @@ export class ElasticsearchLogSource implements SeriesSource {
       }));
   }
 
+  /**
+   * The template of each message as the query's miner has it (redacted as it was mined), without learning: call
+   * after `fetch` mined them. Null for a message no template matches.
+   */
+  async templatesOf(
+    query: SourceQuery,
+    messages: readonly string[]
+  ): Promise<({ id: string; template: string } | null)[]> {
+    const q = this.check(query);
+    const { miner } = await this.minerFor(logQueryKey(this.name, q));
+    const redactor = this.options.redactor;
+    return messages.map((m) => miner.match(redactor ? redactor.text(m) : m));
+  }
+
   /** The templates mined so far for a log query (empty before its first fetch). */
   async templates(query: SourceQuery): Promise<TemplateInfo[]> {
     const q = this.check(query);

@@ -6,7 +6,7 @@ import { loadGeoIp } from '../../pkg/logs/geoip';
 import { readLogRecords } from '../../pkg/logs/logFile';
 import { loadRules } from '../../pkg/logs/ruleFiles';
 import type { Job } from '../../pkg/contract/jobs';
-import { LogJobRules } from '../../pkg/logs/logJobRules';
+import { LogJobEvents } from '../../pkg/logs/logJobs';
 import { ElasticsearchLogSource } from '../../pkg/logs/logSource';
 import { Redactor } from '../../pkg/logs/redact';
 import type { ElasticsearchHttpClient, EsLogQuery, EsLogSample } from '../../pkg/sources/elasticsearch';
@@ -119,12 +119,12 @@ describe('rules in a log job', () => {
   it('reports over runs of one minute what one pass reports, redacted, once each burst is over', async () => {
     const once = applyRules(records, loadRules(['default']), {}).ruleEvents;
     const redactor = new Redactor({ key: KEY });
-    const rules = new LogJobRules({ rules: () => loadRules(['default']), redactor });
+    const rules = new LogJobEvents({ rules: () => loadRules(['default']), redactor });
     const source = new ElasticsearchLogSource('os', client);
     const minute = 60_000;
     const first = Math.floor(records[0].time / minute) * minute;
     const last = records[records.length - 1].time;
-    const runs: Awaited<ReturnType<LogJobRules['run']>>[] = [];
+    const runs: Awaited<ReturnType<LogJobEvents['run']>>[] = [];
     // runs until an hour after the last line, so every window (the longest is an hour) has passed
     for (let t = first; t <= last + 61 * minute; t += minute) runs.push(await rules.run(job, source, t, t + minute));
     const events = runs.flat();
