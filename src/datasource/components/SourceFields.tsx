@@ -3,6 +3,7 @@ import { SelectableValue } from '@grafana/data';
 import { Field, InlineField, InlineFieldRow, Input, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 
 import type { ElasticsearchLogQuery, ElasticsearchQuery, EsMetricType, SourceQuery } from '../../../pkg/contract';
+import { ES_METRIC_TYPES } from '../../../pkg/contract/rules';
 
 const SOURCE_TYPES: Array<SelectableValue<SourceQuery['type']>> = [
   { label: 'Prometheus', value: 'prometheus' },
@@ -11,9 +12,7 @@ const SOURCE_TYPES: Array<SelectableValue<SourceQuery['type']>> = [
   { label: 'File', value: 'file' },
 ];
 const ALL_TYPES = SOURCE_TYPES.map((o) => o.value!);
-const ES_METRICS: Array<SelectableValue<EsMetricType>> = (
-  ['count', 'cardinality', 'avg', 'sum', 'min', 'max', 'percentile', 'error_rate'] as EsMetricType[]
-).map((m) => ({ label: m, value: m }));
+const ES_METRICS: Array<SelectableValue<EsMetricType>> = ES_METRIC_TYPES.map((m) => ({ label: m, value: m }));
 
 /** The empty source of each type: what a form shows when the user switches to that type. */
 export function defaultSource(type: SourceQuery['type']): SourceQuery {
