@@ -101,6 +101,17 @@ export const Feedback = Type.Object({
   verdict: FeedbackVerdict,
   comment: Type.Union([Type.String(), Type.Null()]),
   at: EpochMs,
+  /** the anomaly judged (GET /api/feedback adds it while the anomaly is stored) */
+  anomaly: Type.Optional(
+    Type.Object({
+      start: EpochMs,
+      end: Type.Number({ description: 'epoch ms of the last anomalous point of the event' }),
+      peak: Type.Number({ description: 'epoch ms of the peak' }),
+      labels: Labels,
+      severity: Severity,
+      score: Type.Number({ description: 'peak anomaly score (0-100)' }),
+    })
+  ),
 });
 export type Feedback = Static<typeof Feedback>;
 

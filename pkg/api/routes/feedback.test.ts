@@ -12,6 +12,15 @@ describe('feedback and drift', () => {
     expect(res.json().feedback).toMatchObject({ verdict: 'confirmed', comment: 'real incident' });
     const list = (await get('/api/feedback')).json().feedback;
     expect(list[0]).toMatchObject({ anomalyId: a.id, jobId: api.jobId, verdict: 'confirmed' });
+    // with the anomaly judged: when, which series, how bad
+    expect(list[0].anomaly).toEqual({
+      start: a.start,
+      end: a.end,
+      peak: SPIKE,
+      labels: a.labels,
+      severity: a.severity,
+      score: a.score,
+    });
     expect((await post(`/api/anomalies/${a.id}/feedback`, { verdict: 'meh' })).statusCode).toBe(400);
     expect((await post('/api/anomalies/nope/feedback', { verdict: 'expected' })).statusCode).toBe(404);
   });

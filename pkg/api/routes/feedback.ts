@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DriftList, FeedbackList, FeedbackRequest, IdParams } from '../../contract/api';
-import { StoredAnomaly } from '../../contract/results';
+import { StoredAnomaly, type StoredAnomaly as StoredAnomalyT } from '../../contract/results';
 import { errorResponses, HttpError } from '../errors';
 import type { RouteOptions } from '../services';
 
@@ -44,8 +44,26 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
   );
   app.get(
     '/api/feedback',
-    { schema: { tags: ['feedback'], summary: 'All feedback, newest first', response: { 200: FeedbackList } } },
-    async () => ({ feedback: await s.repo.listFeedback() })
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: "All feedback, newest first, each with the anomaly's time, series, severity and score",
+        response: { 200: FeedbackList },
+      },
+    },
+    async () => {
+      const feedback = await s.repo.listFeedback();
+      const anomalies = new Map<string, StoredAnomalyT | undefined>();
+      for (const id of new Set(feedback.map((f) => f.anomalyId))) anomalies.set(id, await s.repo.getAnomaly(id));
+      return {
+        feedback: feedback.map((f) => {
+          const a = anomalies.get(f.anomalyId);
+          if (!a) return f;
+          const { start, end, peak, labels, severity, score } = a;
+          return { ...f, anomaly: { start, end, peak, labels, severity, score } };
+        }),
+      };
+    }
   );
   app.get(
     '/api/drift',
