@@ -1,4 +1,4 @@
-import type { DriftList as DriftResponse, IncidentList, Job } from '../../pkg/contract';
+import type { DriftList as DriftResponse, IncidentList, Job, StoredAnomaly } from '../../pkg/contract';
 import { createSyntheticJob, engineApi } from './engine';
 import { expect, pickRadio, snap, snapThemes, test } from './fixtures';
 import { fmt } from './geometry';
@@ -63,17 +63,28 @@ test.describe('app pages', () => {
     });
   });
 
-  test('feedback history shows verdicts given to the engine', async ({ harness: page }, testInfo) => {
-    const job = await createSyntheticJob('feedback-page job');
-    await engineApi('POST', `/api/anomalies/${job.anomalyId}/feedback`, {
+  test('feedback history: the anomaly judged (time, series, severity), the job, the verdict and a link to the panel', async ({
+    harness: page,
+  }, testInfo) => {
+    const job = await createSyntheticJob('feedback-page job', { dashboardUid: 'ops-overview', panelId: 4 });
+    const anomaly = await engineApi<StoredAnomaly>('POST', `/api/anomalies/${job.anomalyId}/feedback`, {
       verdict: 'expected',
       comment: 'deploy at 14:00',
     });
     await mountApp(page, '/a/vigil-anomaly-app/feedback');
-    const row = page.getByTestId('vigil-feedback-table').locator('tr', { hasText: job.anomalyId });
+    const row = page.getByTestId('vigil-feedback-table').locator(`tr[data-anomaly-id="${job.anomalyId}"]`);
     await expect(row).toContainText('expected');
     await expect(row).toContainText('feedback-page job');
     await expect(row).toContainText('deploy at 14:00');
+    const day = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+    await expect(row.getByTestId('vigil-feedback-anomaly')).toContainText(day(anomaly.start));
+    await expect(row.getByTestId('vigil-feedback-anomaly')).toContainText(
+      `${anomaly.severity}, score ${Math.round(anomaly.score)}`
+    );
+    await expect(row.getByTestId('vigil-feedback-series')).toHaveText('series');
+    // the job's panel over the anomaly's time, an hour either side
+    const href = await row.getByTestId('vigil-feedback-link').getAttribute('href');
+    expect(href).toBe(`/d/ops-overview?from=${anomaly.start - 3_600_000}&to=${anomaly.end + 3_600_000}&viewPanel=4`);
     await snap(page, testInfo, 'app-feedback');
   });
 

@@ -155,13 +155,20 @@ export async function engineApi<T>(method: string, pathName: string, body?: unkn
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Create a job over `synthetic.csv` and wait until its first run stored an anomaly. */
-export async function createSyntheticJob(name = 'synthetic'): Promise<{ id: string; anomalyId: string }> {
+/**
+ * Create a job over `synthetic.csv` (with `extra` spec fields, e.g. its dashboard) and wait until its first run stored
+ * an anomaly.
+ */
+export async function createSyntheticJob(
+  name = 'synthetic',
+  extra: Record<string, unknown> = {}
+): Promise<{ id: string; anomalyId: string }> {
   const job = await engineApi<{ id: string }>('POST', '/api/jobs', {
     name,
     source: { type: 'file', path: 'synthetic.csv' },
     interval: '5m',
     trainingWindow: '2d',
+    ...extra,
   });
   const anomalyId = await waitFor(
     'first run of the synthetic job',
