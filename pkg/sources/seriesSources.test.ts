@@ -49,8 +49,11 @@ describe('esMetric', () => {
   ])('%j -> %s', (m, name, metric) => {
     expect(esMetric(m)).toEqual({ name, metric });
   });
-  it('names a missing field', () => {
+  it('names a missing field and a percentile out of range', () => {
     expect(() => esMetric({ type: 'sum' })).toThrow(/metric "sum" needs a field/);
+    expect(() => esMetric({ type: 'percentile', field: 'rt', percentile: 100 })).toThrow(
+      /percentile must be in \(0, 100\), got 100/
+    );
   });
   it('pushes the histogram down with the query filter and split', async () => {
     const seen: unknown[] = [];

@@ -11,6 +11,7 @@ import { PrometheusHttpClient } from './prometheus';
 import { readSeriesFile } from './file';
 import type { SeriesSource } from './types';
 import type { EsMetric, SourceQuery } from '../contract/sources';
+import { ES_METRIC_TYPES, esMetricProblem } from '../contract/rules';
 
 /**
  * The configured sources as the service sees them: each `*SeriesSource` implements `SeriesSource` over the
@@ -62,27 +63,24 @@ export class PrometheusSeriesSource implements SeriesSource {
 
 /** Map the REST contract's ES metric onto the source's aggregation. */
 export function esMetric(m: EsMetric): { name: string; metric: EsAggregation } {
-  const need = (what: string) => {
-    if (!m.field) throw new InputError(`metric "${m.type}" needs a field`, { field: 'source.metric.field' });
-    return `${what}`;
-  };
+  // the rule the query editor checks too (pkg/contract/rules.ts), worded for the API
+  const problem = (ES_METRIC_TYPES as readonly string[]).includes(m.type) ? esMetricProblem(m) : undefined;
+  if (problem === 'field') throw new InputError(`metric "${m.type}" needs a field`, { field: 'source.metric.field' });
+  if (problem === 'percentile') {
+    throw new InputError(`percentile must be in (0, 100), got ${m.percentile}`, { field: 'source.metric.percentile' });
+  }
   switch (m.type) {
     case 'count':
       return { name: 'count', metric: { type: 'count' } };
     case 'cardinality':
-      need('cardinality');
       return { name: `cardinality_${m.field}`, metric: { type: 'cardinality', field: m.field! } };
     case 'avg':
     case 'sum':
     case 'min':
     case 'max':
-      need(m.type);
       return { name: `${m.type}_${m.field}`, metric: { type: m.type, field: m.field! } };
     case 'percentile': {
-      need('percentile');
       const p = m.percentile ?? 95;
-      if (!(p > 0 && p < 100))
-        throw new InputError(`percentile must be in (0, 100), got ${p}`, { field: 'source.metric.percentile' });
       return { name: `p${p}_${m.field}`, metric: { type: 'percentiles', field: m.field!, percents: [p] } };
     }
     case 'error_rate': {
