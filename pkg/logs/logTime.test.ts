@@ -25,3 +25,24 @@ describe('LogTimeReader', () => {
     expect(() => new LogTimeReader({ format: ' ' })).toThrow(/empty/);
   });
 });
+
+describe('the year of a syslog time', () => {
+  const now = Date.parse('2026-01-03T10:00:00Z');
+
+  it('is the current year for a date up to a day ahead', () => {
+    const r = new LogTimeReader({ now });
+    expect(new Date(r.read('Jan 3 09:00:00')).toISOString()).toBe('2026-01-03T09:00:00.000Z');
+    expect(new Date(r.read('Jan 4 09:00:00')).toISOString()).toBe('2026-01-04T09:00:00.000Z');
+  });
+
+  it('is the year before for a date further ahead (December read in January), unless the year is given', () => {
+    expect(new Date(new LogTimeReader({ now }).read('Dec 31 23:59:59')).toISOString()).toBe('2025-12-31T23:59:59.000Z');
+    expect(new Date(new LogTimeReader({ now, year: 2026 }).read('Dec 31 23:59:59')).toISOString()).toBe(
+      '2026-12-31T23:59:59.000Z'
+    );
+    // a layout with a year keeps it, even ahead of now
+    expect(new Date(new LogTimeReader({ now }).read('2027-02-01 10:00:00')).toISOString()).toBe(
+      '2027-02-01T10:00:00.000Z'
+    );
+  });
+});

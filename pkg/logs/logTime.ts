@@ -42,10 +42,14 @@ export class LogTimeReader {
   private readonly patterns: readonly string[];
   private last = -1;
   private readonly reference: Date;
+  /** the reference instant, when the year of yearless layouts is inferred from it */
+  private readonly now?: number;
 
   /**
    * @param options `format`: a date-fns pattern to use alone; `year`: the year of layouts without one (default:
-   *   the year of `now`); `now`: the reference instant (default: the current time)
+   *   the year of `now`, or the year before for a date more than a day after `now`: a syslog line of December
+   *   read in January is last year's, as syslog receivers infer it); `now`: the reference instant (default: the
+   *   current time)
    * @throws ParameterError when `format` is empty
    */
   constructor(options: { format?: string; year?: number; now?: number } = {}) {
@@ -53,6 +57,7 @@ export class LogTimeReader {
     this.patterns = options.format ? [options.format] : LOG_TIME_PATTERNS;
     const now = new Date(options.now ?? Date.now());
     this.reference = new Date(options.year ?? now.getUTCFullYear(), 0, 1, 0, 0, 0, 0);
+    if (options.year === undefined) this.now = now.getTime();
   }
 
   /**
@@ -99,14 +104,13 @@ export class LogTimeReader {
     if (!isValid(d) || d.getFullYear() < 1900) return NaN;
     if (/X/.test(pattern)) return d.getTime();
     // the pattern had no zone: the fields are UTC
-    return Date.UTC(
-      d.getFullYear(),
-      d.getMonth(),
-      d.getDate(),
-      d.getHours(),
-      d.getMinutes(),
-      d.getSeconds(),
-      d.getMilliseconds()
-    );
+    const utc = (year: number) =>
+      Date.UTC(year, d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+    const t = utc(d.getFullYear());
+    // a layout without a year, read against the current time: a date more than a day ahead is last year's
+    if (this.now !== undefined && !/y/i.test(pattern.replace(/'[^']*'/g, '')) && t > this.now + 86_400_000) {
+      return utc(d.getFullYear() - 1);
+    }
+    return t;
   }
 }
