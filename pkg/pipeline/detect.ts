@@ -2,7 +2,14 @@ import { InputError } from '../core/errors';
 import { inferInterval, regularize } from '../core/regularize';
 import { countPresent, formatLabels, type Series } from '../core/series';
 import type { AnomalyEvent, DetectionResult, ResultPoint, SeriesResult } from '../contract';
-import { advanceStream, startStream, type PipelineOptions, type StreamOutput, type StreamState } from './stream';
+import {
+  advanceStream,
+  defaultWarmup,
+  startStream,
+  type PipelineOptions,
+  type StreamOutput,
+  type StreamState,
+} from './stream';
 
 export type DetectOptions = PipelineOptions & {
   /** grid spacing in ms; default: inferred per series from its timestamps */
@@ -72,7 +79,9 @@ export function runSeries(s: Series, options: DetectOptions = {}): SeriesRun {
       warning: `series ${name}: ${present} points, at least ${MIN_POINTS} are needed to judge it`,
     };
   }
-  const state = startStream(options, intervalMs, grid.values);
+  // the transform is chosen from the warm-up points only, so that no decision depends on later points
+  const warmup = options.warmup ?? defaultWarmup(intervalMs);
+  const state = startStream(options, intervalMs, grid.values.subarray(0, Math.max(warmup, MIN_POINTS)));
   const output = advanceStream(state, s.labels, grid.timestamps, grid.values);
   return { series: s, intervalMs, grid, output, state };
 }
