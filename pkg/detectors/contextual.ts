@@ -1,7 +1,11 @@
 import { ParameterError } from '../core/errors';
 import { checkParam } from './rolling';
-import { addMoment, createMoments, standardScore, type RunningMoments } from './shared/moments';
+import * as moments from './shared/moments';
+import { createMoments, type RunningMoments } from './shared/moments';
 import type { Detector, DetectorState, PointScore, StreamContext } from './types';
+
+// bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
+const { addMoment, standardScore } = moments;
 
 export interface ContextualParams {
   /** previous seasons a value is compared with */
@@ -56,7 +60,8 @@ const DAY_MS = 86_400_000;
  * abstains (NaN), leaving non-seasonal series to the other members.
  *
  * Expected value and band: the median of the previous seasons' values at that time of day (within the tolerance),
- * and their range.
+ * and their range without its extremes (the second smallest to the second largest of five or more values), so one
+ * anomalous value in the previous days does not widen the band.
  *
  * Method: seasonal-naive comparison with the previous seasons' same phase (Hyndman & Athanasopoulos, "Forecasting:
  * Principles and Practice", section 5.2) as nearest-neighbour novelty (Pimentel et al. 2014); autocorrelation tracked
@@ -119,14 +124,17 @@ export const contextualDetector: Detector<ContextualParams, ContextualState> = {
       if (seasonal(state, t)) {
         let best = Infinity;
         let seen = 0;
+        const tol = p.tolerance;
         for (let c = 1; c <= p.cycles; c++) {
-          for (let dd = -p.tolerance; dd <= p.tolerance; dd++) {
-            const j = t - c * P + dd;
+          const first = t - c * P - tol;
+          let k = (((first % len) + len) % len) - 1;
+          for (let j = first; j <= first + 2 * tol; j++) {
+            k = k + 1 === len ? 0 : k + 1;
             if (j < 0 || j >= t) continue;
-            const v = ring[j % len];
-            if (Number.isNaN(v)) continue;
+            const v = ring[k];
+            if (v !== v) continue; // NaN: missing
             seen++;
-            const e = Math.abs(x - v);
+            const e = x > v ? x - v : v - x;
             if (e < best) best = e;
           }
         }
@@ -189,8 +197,10 @@ function envelope(state: ContextualState, t: number, out: PointScore): void {
   if (m === 0) return;
   const h = m >> 1;
   out.expected = m % 2 ? scratch[h] : (scratch[h - 1] + scratch[h]) / 2;
-  out.lower = scratch[0];
-  out.upper = scratch[m - 1];
+  // the second smallest and second largest: one anomalous value in the previous days does not widen the band
+  const robust = m >= 5 ? 1 : 0;
+  out.lower = scratch[robust];
+  out.upper = scratch[m - 1 - robust];
 }
 
 /** Autocorrelation estimates of a stream at its season and half-season (NaN before any variance). */

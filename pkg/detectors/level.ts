@@ -1,17 +1,19 @@
 import { checkParam, MAD_TO_SD } from './rolling';
 import { createMoments, type RunningMoments } from './shared/moments';
-import { addToHistory, createIntervalHistory, type IntervalHistory } from './shared/intervalHistory';
-import { noveltyScore } from './novelty';
-import { createRing, pushRing, type Ring } from './shared/ring';
-import {
-  createSortedBuffer,
-  insertSorted,
-  removeSorted,
-  sortedMad,
-  sortedQuantile,
-  type SortedBuffer,
-} from './shared/sortedBuffer';
+import * as intervals from './shared/intervalHistory';
+import { createIntervalHistory, type IntervalHistory } from './shared/intervalHistory';
+import * as novelty from './novelty';
+import * as rings from './shared/ring';
+import { createRing, type Ring } from './shared/ring';
+import * as sorted from './shared/sortedBuffer';
+import { createSortedBuffer, type SortedBuffer } from './shared/sortedBuffer';
 import type { Detector, DetectorState, PointScore, StreamContext } from './types';
+
+// bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
+const { insertSorted, removeSorted, sortedMad, sortedQuantile } = sorted;
+const { pushRing } = rings;
+const { noveltyScore } = novelty;
+const { addToHistory } = intervals;
 
 export interface LevelParams {
   /** points of the trailing level (mean) whose novelty is judged */
@@ -82,7 +84,7 @@ export const levelDetector: Detector<LevelParams, LevelState> = {
   update(state: LevelState, _t: number, x: number, out: PointScore): void {
     const p = state.params;
     // the band judges x against the values before it
-    if (state.sorted.size >= Math.max(3, p.window >> 1)) {
+    if (out.wantBand !== false && state.sorted.size >= Math.max(3, p.window >> 1)) {
       const med = sortedQuantile(state.sorted, 0.5);
       const sd = MAD_TO_SD * sortedMad(state.sorted, med);
       out.expected = med;

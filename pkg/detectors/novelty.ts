@@ -1,13 +1,13 @@
 import { checkParam } from './rolling';
-import {
-  addToHistory,
-  createIntervalHistory,
-  historyDistance,
-  historySpacing,
-  type IntervalHistory,
-} from './shared/intervalHistory';
-import { addMoment, createMoments, standardScore, type RunningMoments } from './shared/moments';
+import * as intervals from './shared/intervalHistory';
+import { createIntervalHistory, type IntervalHistory } from './shared/intervalHistory';
+import * as moments from './shared/moments';
+import { createMoments, type RunningMoments } from './shared/moments';
 import type { Detector, DetectorState, PointScore, StreamContext } from './types';
+
+// bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
+const { addMoment, standardScore } = moments;
+const { addToHistory, historyDistance, historySpacing } = intervals;
 
 export interface NoveltyParams {
   /** how many earlier points a value is compared with (the trailing history, in points) */

@@ -44,10 +44,11 @@ export const DETECTORS: Record<string, AnyDetector> = {
 };
 
 /**
- * Detectors the ensemble runs when none are chosen: new values (`novelty`), new levels (`level`), contextual
- * anomalies (`contextual`) and new spreads (`volatility`); see `DEFAULT_ENSEMBLE` for their weights.
+ * Detectors the ensemble runs when none are chosen: contextual anomalies (`contextual`, first: its band is the one
+ * shown when it has one), new values (`novelty`), new levels (`level`) and new spreads (`volatility`); see
+ * `DEFAULT_ENSEMBLE` for their weights.
  */
-export const DEFAULT_DETECTORS: string[] = ['novelty', 'level', 'contextual', 'volatility'];
+export const DEFAULT_DETECTORS: string[] = ['contextual', 'novelty', 'level', 'volatility'];
 
 /**
  * Look up a detector by name.

@@ -33,12 +33,15 @@ export interface DetectorInput {
  * - `score`: raw anomaly score >= 0, larger is more anomalous, in the detector's own unit. NaN where the
  *   detector cannot judge the point (missing value, warm-up). The ensemble calibrates it to a tail probability.
  * - `expected`, `lower`, `upper`: the detector's expected value and band; NaN when it has none.
+ * - `wantBand` (set by the caller before `update`, default true): false when the caller will not use this point's
+ *   expected value and band (another detector gives them), so the detector may skip computing them.
  */
 export interface PointScore {
   score: number;
   expected: number;
   lower: number;
   upper: number;
+  wantBand?: boolean;
 }
 
 /** Batch output of a detector, every array the input's length (see `PointScore`). */

@@ -1,17 +1,21 @@
 import { checkParam } from './rolling';
-import { addToHistory, createIntervalHistory, type IntervalHistory } from './shared/intervalHistory';
-import { addMoment, createMoments, type RunningMoments } from './shared/moments';
-import { noveltyScore } from './novelty';
-import { createRing, pushRing, type Ring } from './shared/ring';
-import {
-  createSortedBuffer,
-  insertSorted,
-  removeSorted,
-  sortedMad,
-  sortedQuantile,
-  type SortedBuffer,
-} from './shared/sortedBuffer';
+import * as intervals from './shared/intervalHistory';
+import { createIntervalHistory, type IntervalHistory } from './shared/intervalHistory';
+import * as moments from './shared/moments';
+import { createMoments, type RunningMoments } from './shared/moments';
+import * as novelty from './novelty';
+import * as rings from './shared/ring';
+import { createRing, type Ring } from './shared/ring';
+import * as sorted from './shared/sortedBuffer';
+import { createSortedBuffer, type SortedBuffer } from './shared/sortedBuffer';
 import type { Detector, DetectorState, PointScore, StreamContext } from './types';
+
+// bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
+const { insertSorted, removeSorted, sortedMad, sortedQuantile } = sorted;
+const { pushRing } = rings;
+const { noveltyScore } = novelty;
+const { addMoment } = moments;
+const { addToHistory } = intervals;
 
 export interface VolatilityParams {
   /** present values of the trailing window whose spread (MAD) is judged */

@@ -1,15 +1,12 @@
 import { ParameterError } from '../core/errors';
 import { DEFAULT_DETECTORS, getDetector, type AnyDetector } from '../detectors/registry';
 import { emptyPoint, type PointScore, type StreamContext } from '../detectors/types';
-import {
-  calibratedTail,
-  createTailCalibration,
-  normalDeviate,
-  normalTail,
-  observeCalibration,
-  probabilityToScore,
-} from './calibration';
+import * as calibration from './calibration';
+import { createTailCalibration } from './calibration';
 import type { EnsembleOptions, EnsemblePoint, EnsembleState } from './types';
+
+// bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
+const { calibratedTail, normalDeviate, normalTail, observeCalibration, probabilityToScore } = calibration;
 
 /**
  * The default ensemble, the product's best configuration (measured on the NAB development data, leave one category
@@ -127,7 +124,12 @@ function detectorsOf(state: EnsembleState): AnyDetector[] {
  */
 export function updateEnsemble(state: EnsembleState, t: number, x: number, out: EnsemblePoint): void {
   const o = state.options;
-  const voteAt = voteStrength(state);
+  let resolved = out.resolved;
+  if (!resolved || resolved.state !== state) {
+    resolved = { state, detectors: detectorsOf(state), voteAt: voteStrength(state) };
+    out.resolved = resolved;
+  }
+  const voteAt = resolved.voteAt;
   let strength = NaN;
   let judged = 0;
   let voted = 0;
@@ -137,7 +139,7 @@ export function updateEnsemble(state: EnsembleState, t: number, x: number, out: 
   out.expected = NaN;
   out.lower = NaN;
   out.upper = NaN;
-  const detectors = detectorsOf(state);
+  const detectors = resolved.detectors as AnyDetector[];
   for (let k = 0; k < state.members.length; k++) {
     const m = state.members[k];
     const detector = detectors[k];
@@ -145,6 +147,9 @@ export function updateEnsemble(state: EnsembleState, t: number, x: number, out: 
     scratch.expected = NaN;
     scratch.lower = NaN;
     scratch.upper = NaN;
+    const seasonal = detector.family === 'seasonal' || detector.family === 'forecast';
+    // a detector's band is used unless a detector that knows the time of day (or an earlier one) gave one
+    scratch.wantBand = seasonal ? bandRank >= state.members.length : bandRank === Infinity;
     detector.update(m.state, t, x, scratch);
     const raw = scratch.score;
     let z: number;
@@ -167,7 +172,7 @@ export function updateEnsemble(state: EnsembleState, t: number, x: number, out: 
     }
     if (m.active) active += m.weight;
     if (!Number.isNaN(scratch.expected)) {
-      const rank = detector.family === 'seasonal' || detector.family === 'forecast' ? k : state.members.length + k;
+      const rank = seasonal ? k : state.members.length + k;
       if (rank < bandRank) {
         bandRank = rank;
         out.expected = scratch.expected;

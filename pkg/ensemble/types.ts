@@ -57,6 +57,8 @@ export interface EnsemblePoint {
   lower: number;
   upper: number;
   strengths: Float64Array;
+  /** what `updateEnsemble` resolved for the state it last updated (its detectors, the vote's normal score) */
+  resolved?: { state: EnsembleState; detectors: unknown[]; voteAt: number };
 }
 
 /** Per-point ensemble output for a whole series; arrays of the series' length (see `EnsemblePoint`). */

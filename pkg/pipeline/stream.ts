@@ -1,19 +1,16 @@
 import { InputError } from '../core/errors';
 import type { Labels } from '../core/series';
 import { chooseTransform, type Transform, type TransformName } from '../core/transform';
-import { detectorScore, ensemblePoint, startEnsemble, updateEnsemble } from '../ensemble/ensemble';
-import {
-  describeEvent,
-  feedEvent,
-  IN_EVENT,
-  ONSET,
-  startEvents,
-  type EventOptions,
-  type EventState,
-  type OpenEvent,
-} from '../ensemble/events';
+import * as ensemble from '../ensemble/ensemble';
+import { ensemblePoint, startEnsemble } from '../ensemble/ensemble';
+import * as events from '../ensemble/events';
+import { describeEvent, startEvents, type EventOptions, type EventState, type OpenEvent } from '../ensemble/events';
 import type { AnomalyEvent } from '../contract';
 import type { EnsembleOptions, EnsemblePoint, EnsembleState } from '../ensemble/types';
+
+// bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
+const { feedEvent, IN_EVENT, ONSET } = events;
+const { detectorScore, updateEnsemble } = ensemble;
 
 /** Options of a detection stream (the pipeline's one configuration; every field has a default). */
 export interface PipelineOptions {

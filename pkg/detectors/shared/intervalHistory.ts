@@ -78,24 +78,8 @@ export function historySpacing(h: IntervalHistory, x: number, k: number): number
   const { lo, hi, count, n } = h;
   const left0 = j > 0 ? hi[j - 1] : lo[j];
   const right0 = j < n ? lo[j] : hi[n - 1];
-  const walkLeft = (need: number): [number, number] => {
-    let got = 0;
-    let left = left0;
-    for (let i = j - 1; i >= 0 && got < need; i--) {
-      const c = count[i];
-      if (got + c >= need) {
-        left = hi[i] - ((need - got) / c) * (hi[i] - lo[i]);
-        got = need;
-      } else {
-        got += c;
-        left = lo[i];
-      }
-    }
-    return [left, got];
-  };
-  const first = walkLeft(k);
-  let left = first[0];
-  const gotLeft = first[1];
+  let left = leftEdge(h, j, left0, k);
+  const gotLeft = walked;
   const needRight = want - gotLeft;
   let gotRight = 0;
   let right = right0;
@@ -109,8 +93,30 @@ export function historySpacing(h: IntervalHistory, x: number, k: number): number
       right = hi[i];
     }
   }
-  if (gotLeft + gotRight < want) left = walkLeft(want - gotRight)[0];
+  if (gotLeft + gotRight < want) left = leftEdge(h, j, left0, want - gotRight);
   return (right - left) / want;
+}
+
+/** Values counted by the last `leftEdge` walk (a module variable: no allocation per call). */
+let walked = 0;
+
+/** Where the walk left from range j - 1 ends after `need` values (sets `walked` to the values it found). */
+function leftEdge(h: IntervalHistory, j: number, start: number, need: number): number {
+  const { lo, hi, count } = h;
+  let got = 0;
+  let left = start;
+  for (let i = j - 1; i >= 0 && got < need; i--) {
+    const c = count[i];
+    if (got + c >= need) {
+      left = hi[i] - ((need - got) / c) * (hi[i] - lo[i]);
+      got = need;
+    } else {
+      got += c;
+      left = lo[i];
+    }
+  }
+  walked = got;
+  return left;
 }
 
 /** Record x as the value of point `t` (point index). */
