@@ -24,9 +24,9 @@ export type AnyDetector = Detector<any, any>;
 
 /** Every detector Vigil ships, by name (each exported as `<name>Detector`). Add a detector with one line here. */
 export const DETECTORS: Record<string, AnyDetector> = {
+  contextual: contextualDetector,
   novelty: noveltyDetector,
   level: levelDetector,
-  contextual: contextualDetector,
   volatility: volatilityDetector,
   zscore: zscoreDetector,
   mad: madDetector,
