@@ -1,6 +1,6 @@
 import type { DriftList as DriftResponse, IncidentList, Job, StoredAnomaly } from '../../pkg/contract';
 import { createSyntheticJob, engineApi } from './engine';
-import { expect, pickRadio, snap, snapThemes, test } from './fixtures';
+import { expect, pickRadio, proxied, snap, snapThemes, test } from './fixtures';
 import { fmt } from './geometry';
 
 type HarnessWindow = {
@@ -102,6 +102,23 @@ test.describe('app pages', () => {
       await mountApp(page, '/a/vigil-anomaly-app/drift');
       await expect(table.locator('tbody tr')).toHaveCount(drift.jobs.length);
     });
+
+    // each job links to its page; "Accept as new normal" saves the job again, which drops its fitted model (refit)
+    const first = drift.jobs[0];
+    const row = table.locator(`tr[data-job-id="${first.jobId}"]`);
+    await expect(row.getByTestId('vigil-drift-job')).toHaveAttribute(
+      'href',
+      `/a/vigil-anomaly-app/jobs/${encodeURIComponent(first.jobId)}`
+    );
+    const before = await engineApi<Job>('GET', `/api/jobs/${first.jobId}`);
+    await row.getByRole('button', { name: 'Accept as new normal' }).click();
+    await expect(row.getByTestId('vigil-drift-refit-done')).toBeVisible();
+    const after = await engineApi<Job>('GET', `/api/jobs/${first.jobId}`);
+    expect(after.updatedAt).toBeGreaterThan(before.updatedAt);
+    expect(after).toMatchObject({ name: before.name, source: before.source, interval: before.interval });
+    expect(await proxied()).toEqual(
+      expect.arrayContaining([{ method: 'PUT', path: `/api/jobs/${first.jobId}`, status: 200, authorization: true }])
+    );
   });
 
   test('job editor: criticality, runbook and dashboard reach the engine and come back when editing', async ({
