@@ -289,7 +289,7 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
       url: env.VIGIL_SINK_ELASTICSEARCH_URL,
     };
   }
-  if (Array.isArray(cfg.sources) && !sources.some((s) => s.type === 'file'))
+  if (Array.isArray(cfg.sources) && !sources.some((s) => s?.type === 'file'))
     sources.push({ type: 'file', name: 'file' });
   if (Array.isArray(cfg.sources)) cfg.sources = sources;
   if (inputs.flags?.port !== undefined) cfg.port = inputs.flags.port;

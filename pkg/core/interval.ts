@@ -12,7 +12,8 @@ import { InputError } from './errors';
 export function parseInterval(text: string, what = 'interval'): number {
   const trimmed = text.trim();
   const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : parseDuration(trimmed);
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms <= 0) {
+  // below half a millisecond (".1", "0.4ms") rounds to no duration at all
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || Math.round(ms) <= 0) {
     throw new InputError(`${what} "${text}" is not a positive duration (examples: 30s, 5m, 1h, 1d)`);
   }
   return Math.round(ms);
