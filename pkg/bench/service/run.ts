@@ -13,9 +13,10 @@
  *    jobs are created, after every job's first run (model fitted, 1,440 results stored) and after two further
  *    minutes of scheduled runs, with the run throughput achieved in that window.
  *
- * 3. Dashboard load (`load.ts`): 100 concurrent clients for 30 s, detect and query_range, with health probes.
+ * 3. A source answering 400 MiB (`bigAnswer.ts`): refused, and the engine's memory meanwhile.
+ * 4. Dashboard load (`load.ts`): 100 concurrent clients for 30 s, detect and query_range, with health probes.
  *
- * Usage: node --import tsx pkg/bench/service/run.ts [--runs 10] [--jobs 1000] [--only detect|memory|load]
+ * Usage: node --import tsx pkg/bench/service/run.ts [--runs 10] [--jobs 1000] [--only detect|memory|answer|load]
  *   [--clients 100] [--seconds 30] [--same]
  */
 import { spawn } from 'node:child_process';
@@ -25,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../../api/server';
 import { PrometheusHttpClient } from '../../sources/prometheus';
+import { benchBigAnswer } from './bigAnswer';
 import { benchLoad } from './load';
 
 const MIN = 60_000;
@@ -296,6 +298,7 @@ async function main(): Promise<void> {
   const a = args();
   if (!a.only || a.only === 'detect') await benchDetect(a.runs);
   if (!a.only || a.only === 'memory') await benchMemory(a.jobs);
+  if (!a.only || a.only === 'answer') await benchBigAnswer({ repo: REPO, port: await freePort(), token: TOKEN });
   if (!a.only || a.only === 'load') {
     await benchLoad({
       repo: REPO,
