@@ -1,16 +1,6 @@
 import { InputError, ParameterError } from '../core/errors';
 import { createRng } from '../core/random';
-import { createSeries } from '../core/series';
-import {
-  averagePathLength,
-  fitIsolationForest,
-  isolationForestBatch,
-  isolationForestFromJSON,
-  isolationForestOnSeries,
-  isolationForestRateDrift,
-  isolationForestToJSON,
-  scoreIsolationForest,
-} from './isolationForest';
+import { averagePathLength, fitIsolationForest, isolationForestBatch, scoreIsolationForest } from './isolationForest';
 
 function blob(n: number, cols: number, seed: number): Float64Array {
   const r = createRng(seed);
@@ -64,15 +54,6 @@ describe('fitIsolationForest / scoreIsolationForest', () => {
     expect(Array.from(train)).toEqual(Array.from(copy));
   });
 
-  test('round-trips through JSON with identical scores', () => {
-    const model = fitIsolationForest(train, 2000, cols, { trees: 30 });
-    const back = isolationForestFromJSON(isolationForestToJSON(model));
-    const q = blob(100, cols, 9);
-    expect(Array.from(scoreIsolationForest(back, q, 100, cols))).toEqual(
-      Array.from(scoreIsolationForest(model, q, 100, cols))
-    );
-  });
-
   test('scoring rows together equals scoring each row alone (blocked and tail paths)', () => {
     const model = fitIsolationForest(train, 2000, cols, { trees: 25 });
     const q = blob(7, cols, 21);
@@ -100,31 +81,6 @@ describe('fitIsolationForest / scoreIsolationForest', () => {
     expect(() => fitIsolationForest(Float64Array.of(1, NaN), 2, 1)).toThrow(/at least 2 complete rows/);
     const model = fitIsolationForest(train, 2000, cols, { trees: 5 });
     expect(() => scoreIsolationForest(model, Float64Array.of(1, 2), 1, 2)).toThrow(/4 columns/);
-    expect(() => isolationForestFromJSON('{')).toThrow(InputError);
-    expect(() => isolationForestFromJSON({ ...model, left: [1] })).toThrow(/left/);
-  });
-});
-
-describe('isolationForestRateDrift', () => {
-  test('flags drift when the anomaly rate exceeds twice the expected rate', () => {
-    const cols = 3;
-    const model = fitIsolationForest(blob(3000, cols, 1), 3000, cols);
-    const ref = scoreIsolationForest(model, blob(3000, cols, 2), 3000, cols);
-    const same = scoreIsolationForest(model, blob(1000, cols, 3), 1000, cols);
-    const shifted = scoreIsolationForest(
-      model,
-      blob(1000, cols, 4).map((v) => v * 2),
-      1000,
-      cols
-    );
-    const a = isolationForestRateDrift(ref, same, { expectedRate: 0.02 });
-    expect(a.drift).toBe(false);
-    expect(a.rate).toBeLessThan(0.04);
-    const b = isolationForestRateDrift(ref, shifted, { expectedRate: 0.02 });
-    expect(b.drift).toBe(true);
-    expect(b.ratio).toBeGreaterThan(2);
-    expect(() => isolationForestRateDrift(ref, same, { factor: 1 })).toThrow(ParameterError);
-    expect(() => isolationForestRateDrift(Float64Array.of(NaN), same)).toThrow(InputError);
   });
 });
 
@@ -157,33 +113,5 @@ describe('isolationForest detector', () => {
     expect(model.forest).toBeNull();
     expect(model.untrained).toMatch(/too short/);
     expect(Array.from(isolationForestBatch.score!(model, input).score).every(Number.isNaN)).toBe(true);
-  });
-});
-
-describe('isolationForestOnSeries', () => {
-  test('scores aligned series and names the feature that drove an anomaly', () => {
-    const r = createRng(31);
-    const n = 500;
-    const ts = Array.from({ length: n }, (_, i) => i * 3600000);
-    const requests = ts.map(() => 100 + r.normal() * 5);
-    const errorRate = ts.map(() => 0.01 + Math.abs(r.normal()) * 0.002);
-    errorRate[400] = 0.5; // an error burst at normal traffic
-    const clients = requests.map((q) => q / 2 + r.normal());
-    const series = [
-      createSeries({ __name__: 'requests' }, ts, requests),
-      createSeries({ __name__: 'error_rate' }, ts.slice(0, n - 1), errorRate.slice(0, n - 1)),
-      createSeries({ __name__: 'unique_clients' }, ts, clients),
-    ];
-    const res = isolationForestOnSeries(series, { seed: 2 });
-    expect(res.names).toEqual(['{__name__="requests"}', '{__name__="error_rate"}', '{__name__="unique_clients"}']);
-    expect(res.score).toHaveLength(n);
-    expect(Number.isNaN(res.score[n - 1])).toBe(true); // error_rate missing there
-    expect(res.topFeature[n - 1]).toBe(-1);
-    // among the three highest scores (points extreme in two correlated series compete with it)
-    let higher = 0;
-    for (let i = 0; i < n - 1; i++) if (res.score[i] > res.score[400]) higher++;
-    expect(higher).toBeLessThan(3);
-    expect(res.topFeature[400]).toBe(1);
-    expect(res.topZ[400]).toBeGreaterThan(10);
   });
 });

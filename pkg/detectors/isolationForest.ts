@@ -8,22 +8,14 @@
  * Our own seeded implementation over typed arrays: every tree lives in flat node arrays (feature, split value,
  * left/right child, leaf adjustment), so fitting and scoring allocate nothing per row. Two APIs:
  * - multivariate: `fitIsolationForest(matrix, rows, cols, opts)` / `scoreIsolationForest(model, matrix, rows, cols)`
- *   on aligned series (e.g. access-log requests, error rate, unique clients, requests per session);
+ *   on a matrix of aligned values;
  * - the `isolationForest` detector: the same forest over sliding-window features of one series
  *   (`windowFeatures`), raw score = s(x) for the ensemble to calibrate.
  */
 
 import { InputError, ParameterError } from '../core/errors';
 import { createRng, sampleIndices } from '../core/random';
-import type { Series } from '../core/series';
-import {
-  alignSeries,
-  applyScaler,
-  checkMatrix,
-  completeRows,
-  fitRobustScaler,
-  intParam,
-} from '../features/multivariate';
+import { checkMatrix, completeRows, intParam } from '../features/multivariate';
 import { windowFeatures } from '../features/windows';
 import { refitting, type BatchDetector } from './shared/refit';
 import { emptyOutput, type DetectorInput, type DetectorModel, type DetectorOutput } from './types';
@@ -312,159 +304,6 @@ export function scoreIsolationForest(
   const cPsi = model.cPsi > 0 ? model.cPsi : 1;
   for (let r = 0; r < rows; r++) out[r] = valid[r] ? Math.pow(2, -depthSum[r] / trees / cPsi) : NaN;
   return out;
-}
-
-/** The model as a JSON string. */
-export function isolationForestToJSON(model: IsolationForestModel): string {
-  return JSON.stringify(model);
-}
-
-/**
- * Parse and validate a model serialised by `isolationForestToJSON` (string or parsed object).
- * @throws InputError naming the first field that is missing or inconsistent
- */
-export function isolationForestFromJSON(json: string | unknown): IsolationForestModel {
-  let m: unknown;
-  try {
-    m = typeof json === 'string' ? JSON.parse(json) : json;
-  } catch (e) {
-    throw new InputError(`isolationForest model: not JSON (${(e as Error).message})`);
-  }
-  const o = m as Record<string, unknown>;
-  if (!o || typeof o !== 'object' || o.kind !== 'isolationForestModel') {
-    throw new InputError('isolationForest model: kind must be "isolationForestModel"', { field: 'kind' });
-  }
-  if (o.version !== 1)
-    throw new InputError(`isolationForest model: unsupported version ${String(o.version)}`, { field: 'version' });
-  for (const f of ['cols', 'sampleSize', 'cPsi']) {
-    if (typeof o[f] !== 'number') throw new InputError('isolationForest model: must be a number', { field: f });
-  }
-  const arrays = ['roots', 'feature', 'split', 'left', 'right', 'leafValue'];
-  for (const f of arrays) {
-    if (!Array.isArray(o[f]) || !(o[f] as unknown[]).every((v) => typeof v === 'number')) {
-      throw new InputError('isolationForest model: must be an array of numbers', { field: f });
-    }
-  }
-  const nodes = (o.feature as number[]).length;
-  for (const f of ['split', 'left', 'right', 'leafValue']) {
-    if ((o[f] as number[]).length !== nodes) {
-      throw new InputError(`isolationForest model: length ${(o[f] as number[]).length} != ${nodes} nodes`, {
-        field: f,
-      });
-    }
-  }
-  const feature = o.feature as number[];
-  const cols = o.cols as number;
-  for (let i = 0; i < nodes; i++) {
-    if (feature[i] >= cols)
-      throw new InputError(`isolationForest model: node ${i} splits on column ${feature[i]} >= cols`, {
-        field: 'feature',
-      });
-    if (feature[i] >= 0) {
-      const l = (o.left as number[])[i];
-      const r = (o.right as number[])[i];
-      if (!(l > i && r === l + 1 && r < nodes)) {
-        throw new InputError(`isolationForest model: node ${i} must have children left > ${i} and right = left + 1`, {
-          field: 'left',
-        });
-      }
-    }
-  }
-  for (const r of o.roots as number[]) {
-    if (!(r >= 0 && r < nodes))
-      throw new InputError(`isolationForest model: root ${r} out of range`, { field: 'roots' });
-  }
-  return o as unknown as IsolationForestModel;
-}
-
-/**
- * Drift by anomaly rate (Isolation Forest scores): the share of recent rows scoring above the reference's
- * (1 - expectedRate) quantile. When the recent distribution matches the reference that share is about
- * `expectedRate`; over `factor` (default 2) times the expected rate means drift.
- *
- * @param referenceScores scores of the reference rows (e.g. the training rows); NaN ignored
- * @param recentScores scores of the recent rows; NaN ignored
- * @param opts expectedRate in (0, 0.5] (default 0.01), factor > 1 (default 2)
- * @returns threshold, the measured rate, expectedRate, ratio rate/expectedRate and the drift flag
- * @throws InputError when either side has no finite score; ParameterError for bad options
- */
-export function isolationForestRateDrift(
-  referenceScores: Float64Array,
-  recentScores: Float64Array,
-  opts: { expectedRate?: number; factor?: number } = {}
-): { threshold: number; rate: number; expectedRate: number; ratio: number; drift: boolean } {
-  const expectedRate = opts.expectedRate ?? 0.01;
-  const factor = opts.factor ?? 2;
-  if (!(expectedRate > 0 && expectedRate <= 0.5)) {
-    throw new ParameterError(`isolationForestRateDrift: expectedRate must be in (0, 0.5], got ${expectedRate}`);
-  }
-  if (!(factor > 1 && Number.isFinite(factor))) {
-    throw new ParameterError(`isolationForestRateDrift: factor must be a finite number > 1, got ${factor}`);
-  }
-  const ref = referenceScores.filter((v) => Number.isFinite(v)).sort();
-  if (ref.length === 0) throw new InputError('isolationForestRateDrift: reference has no finite score');
-  const h = (ref.length - 1) * (1 - expectedRate);
-  const lo = Math.floor(h);
-  const threshold = ref[lo] + (h - lo) * (ref[Math.min(lo + 1, ref.length - 1)] - ref[lo]);
-  let n = 0;
-  let above = 0;
-  for (let i = 0; i < recentScores.length; i++) {
-    const v = recentScores[i];
-    if (!Number.isFinite(v)) continue;
-    n++;
-    if (v > threshold) above++;
-  }
-  if (n === 0) throw new InputError('isolationForestRateDrift: recent window has no finite score');
-  const rate = above / n;
-  return { threshold, rate, expectedRate, ratio: rate / expectedRate, drift: rate > factor * expectedRate };
-}
-
-/** Result of `isolationForestOnSeries`: one row per aligned timestamp. */
-export interface MultivariateScores {
-  /** epoch ms of each row (the union of the series' timestamps) */
-  timestamps: Float64Array;
-  /** column names: the series' label sets */
-  names: string[];
-  /** s(x) in (0, 1] per row; NaN where a series has no value */
-  score: Float64Array;
-  /** per row, the column furthest from its median in robust standard deviations (-1 when the row is NaN) */
-  topFeature: Int32Array;
-  /** that column's signed robust z-score */
-  topZ: Float64Array;
-  model: IsolationForestModel;
-}
-
-/**
- * Multivariate Isolation Forest over several aligned series, e.g. the access-log metrics of one site
- * (requests, error_rate, unique_clients, requests_per_session): aligns them on their timestamps, fits on every
- * complete row and scores every row; also names each row's most deviating series (robust z-score against the
- * column median and IQR / 1.349) so a report can say which feature drove an anomaly.
- *
- * @param series two or more series (one works too); values in any units (Isolation Forest is scale invariant)
- * @param opts forest options (trees 100, sampleSize 256, seed 1)
- * @throws InputError when no series is given or fewer than 2 timestamps have every series present
- */
-export function isolationForestOnSeries(
-  series: Series[],
-  opts: Partial<IsolationForestOptions> = {}
-): MultivariateScores {
-  const m = alignSeries(series);
-  const model = fitIsolationForest(m.data, m.rows, m.cols, opts);
-  const score = scoreIsolationForest(model, m.data, m.rows, m.cols);
-  const z = applyScaler(fitRobustScaler(m.data, m.rows, m.cols), m.data, m.rows, m.cols);
-  const topFeature = new Int32Array(m.rows).fill(-1);
-  const topZ = new Float64Array(m.rows).fill(NaN);
-  for (let r = 0; r < m.rows; r++) {
-    if (Number.isNaN(score[r])) continue;
-    let best = -1;
-    for (let c = 0; c < m.cols; c++) {
-      const v = z[r * m.cols + c];
-      if (best < 0 || Math.abs(v) > Math.abs(z[r * m.cols + best])) best = c;
-    }
-    topFeature[r] = best;
-    topZ[r] = z[r * m.cols + best];
-  }
-  return { timestamps: m.timestamps, names: m.names, score, topFeature, topZ, model };
 }
 
 /** Parameters of the `isolationForest` detector. */

@@ -5,7 +5,6 @@
  */
 
 import { InputError, ParameterError } from '../core/errors';
-import { formatLabels, type Series } from '../core/series';
 
 /** A row-major matrix: `data[r * cols + c]`; NaN marks a missing cell. */
 export interface FeatureMatrix {
@@ -139,36 +138,6 @@ export function applyScaler(scaler: Scaler, data: Float64Array, rows: number, co
     }
   }
   return out;
-}
-
-/** Aligned series: one row per distinct timestamp (union over all series), one column per series. */
-export interface AlignedMatrix extends FeatureMatrix {
-  /** epoch ms of each row, ascending */
-  timestamps: Float64Array;
-}
-
-/**
- * Align several series on their timestamps (the union; a series without a point at a timestamp gets NaN) into a
- * row-major matrix, e.g. the access-log series `requests`, `error_rate`, `unique_clients`, `requests_per_session`
- * of one host, for the multivariate Isolation Forest. Column names are the series' label sets.
- *
- * @param series at least one series; timestamps epoch ms, strictly increasing within each series
- * @throws InputError when no series is given
- */
-export function alignSeries(series: Series[]): AlignedMatrix {
-  if (series.length === 0) throw new InputError('alignSeries: need at least one series');
-  const all = new Set<number>();
-  for (const s of series) for (let i = 0; i < s.timestamps.length; i++) all.add(s.timestamps[i]);
-  const timestamps = Float64Array.from(all).sort();
-  const rows = timestamps.length;
-  const cols = series.length;
-  const data = new Float64Array(rows * cols).fill(NaN);
-  const rowOf = new Map<number, number>();
-  for (let r = 0; r < rows; r++) rowOf.set(timestamps[r], r);
-  series.forEach((s, c) => {
-    for (let i = 0; i < s.timestamps.length; i++) data[(rowOf.get(s.timestamps[i]) as number) * cols + c] = s.values[i];
-  });
-  return { data, rows, cols, names: series.map((s) => formatLabels(s.labels)), timestamps };
 }
 
 /** Validate a positive integer parameter, naming the detector in the error. */
