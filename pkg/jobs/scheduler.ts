@@ -37,6 +37,8 @@ export interface SchedulerOptions {
 export class Scheduler {
   private timers = new Map<string, unknown>();
   private running = new Map<string, Promise<void>>();
+  /** ticks under way: a tick reads the store after its run, so `stop` waits for them too */
+  private ticks = new Set<Promise<void>>();
   private readonly sourceHealth = new Map<string, SourceHealth>();
   private stopped = true;
   private readonly maxBackoffMs: number;
@@ -76,7 +78,7 @@ export class Scheduler {
     this.stopped = true;
     for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
     this.timers.clear();
-    await Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled([...this.running.values(), ...this.ticks]);
   }
 
   /** (Re)schedule a job after it was created, changed, enabled, disabled or deleted. */
@@ -127,7 +129,8 @@ export class Scheduler {
   private schedule(jobId: string, delayMs: number): void {
     const handle = this.opts.clock.setTimeout(() => {
       this.timers.delete(jobId);
-      void this.tick(jobId);
+      const tick = this.tick(jobId).finally(() => this.ticks.delete(tick));
+      this.ticks.add(tick);
     }, delayMs);
     this.timers.set(jobId, handle);
   }
