@@ -122,9 +122,12 @@ export const contextualDetector: Detector<ContextualParams, ContextualState> = {
     const len = ring.length;
     if (!Number.isNaN(x)) {
       if (seasonal(state, t)) {
+        // one pass over the same phase of earlier cycles: the nearest value, and the values sorted for the band
+        const tol = p.tolerance;
+        const need = p.cycles * (2 * tol + 1);
+        if (scratch.length < need) scratch = new Float64Array(need);
         let best = Infinity;
         let seen = 0;
-        const tol = p.tolerance;
         for (let c = 1; c <= p.cycles; c++) {
           const first = t - c * P - tol;
           let k = (((first % len) + len) % len) - 1;
@@ -133,15 +136,21 @@ export const contextualDetector: Detector<ContextualParams, ContextualState> = {
             if (j < 0 || j >= t) continue;
             const v = ring[k];
             if (v !== v) continue; // NaN: missing
-            seen++;
             const e = x > v ? x - v : v - x;
             if (e < best) best = e;
+            // insertion into the sorted prefix
+            let i = seen++;
+            while (i > 0 && scratch[i - 1] > v) {
+              scratch[i] = scratch[i - 1];
+              i--;
+            }
+            scratch[i] = v;
           }
         }
         if (seen >= (2 * p.tolerance + 1) * Math.min(p.cycles, 3)) {
           out.score = standardScore(state.distances, best, p.minPoints);
           addMoment(state.distances, best);
-          envelope(state, t, out);
+          if (out.wantBand !== false) envelope(seen, out);
         }
       }
       // exponentially weighted autocorrelation at the season and at half of it (equal weights at first)
@@ -168,33 +177,14 @@ function seasonal(state: ContextualState, t: number): boolean {
   return atSeason >= p.minStrength && atSeason - atHalf >= p.minPeak;
 }
 
-/** Scratch space of `envelope` (the values around a phase, sorted in place; never more than 3 × 2 + 1 per cycle). */
+/** Scratch space of `update`: the values around a phase, sorted in place (cycles × (2 × tolerance + 1) at most). */
 let scratch = new Float64Array(64);
 
-/** Expected value (median) and band (range) of the previous seasons' values around this point's phase. */
-function envelope(state: ContextualState, t: number, out: PointScore): void {
-  const P = state.period;
-  const len = state.ring.length;
-  const tol = state.params.tolerance;
-  const need = state.params.cycles * (2 * tol + 1);
-  if (scratch.length < need) scratch = new Float64Array(need);
-  let m = 0;
-  for (let c = 1; c <= state.params.cycles; c++) {
-    for (let dd = -tol; dd <= tol; dd++) {
-      const j = t - c * P + dd;
-      if (j < 0 || j >= t) continue;
-      const v = state.ring[j % len];
-      if (Number.isNaN(v)) continue;
-      // insertion into the sorted prefix
-      let k = m++;
-      while (k > 0 && scratch[k - 1] > v) {
-        scratch[k] = scratch[k - 1];
-        k--;
-      }
-      scratch[k] = v;
-    }
-  }
-  if (m === 0) return;
+/**
+ * Expected value (median) and band (range without its extremes) of the `m` sorted values in `scratch`: the previous
+ * seasons' values around this point's phase.
+ */
+function envelope(m: number, out: PointScore): void {
   const h = m >> 1;
   out.expected = m % 2 ? scratch[h] : (scratch[h - 1] + scratch[h]) / 2;
   // the second smallest and second largest: one anomalous value in the previous days does not widen the band
