@@ -4,12 +4,12 @@
  * `POST /api/detect` on that source. Prints each answer's status and code, the time taken, and the engine's resident
  * memory before and at its peak (`process_resident_memory_bytes` from /metrics, read every 100 ms).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnEngine } from './engine';
 
 /** Run the measure and print its row. */
 export async function benchBigAnswer(o: { repo: string; port: number; token: string; mib?: number }): Promise<void> {
@@ -34,38 +34,21 @@ export async function benchBigAnswer(o: { repo: string; port: number; token: str
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const promUrl = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-answer-'));
-  const cfg = path.join(dir, 'vigil.yaml');
-  writeFileSync(cfg, `host: 127.0.0.1\nlogLevel: error\nsources:\n  - type: prometheus\n    url: ${promUrl}\n`);
-  const proc = spawn(
-    process.execPath,
-    [
-      path.join(o.repo, 'bin', 'vigil.js'),
-      'serve',
-      '--port',
-      String(o.port),
-      '--data-dir',
-      path.join(dir, 'data'),
-      '--config',
-      cfg,
-    ],
-    { env: { ...process.env, VIGIL_API_TOKEN: o.token }, stdio: ['ignore', 'inherit', 'inherit'] }
-  );
-  const url = `http://127.0.0.1:${o.port}`;
-  const headers = { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' };
+  const engine = await spawnEngine({
+    ...o,
+    dir,
+    config: `host: 127.0.0.1\nlogLevel: error\nsources:\n  - type: prometheus\n    url: ${promUrl}\n`,
+  }).catch((e: unknown) => {
+    srv.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
+  const { url, headers } = engine;
   const rss = async () => {
     const text = await (await fetch(`${url}/metrics`, { headers })).text();
     return Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)?.[1] ?? NaN) / 2 ** 20;
   };
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/api/health/ready`)).ok) break;
-      } catch {
-        /* not up yet */
-      }
-      if (i > 240) throw new Error('vigil serve did not start');
-      await new Promise((r) => setTimeout(r, 250));
-    }
     const before = await rss();
     let peak = before;
     const poll = setInterval(() => {
@@ -98,8 +81,7 @@ export async function benchBigAnswer(o: { repo: string; port: number; token: str
         `  engine RSS: ${before.toFixed(0)} MiB before, ${peak.toFixed(0)} MiB at the peak\n`
     );
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
+    await engine.stop();
     srv.closeAllConnections();
     await new Promise((r) => srv.close(r));
     rmSync(dir, { recursive: true, force: true });

@@ -9,10 +9,10 @@
  * body from every client (viewers of one dashboard). A probe asks `GET /api/health` once a second and counts the
  * answers within 1 s. Every request gives up after 15 s (counted as a timeout).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnEngine } from './engine';
 
 const MIN = 60_000;
 const STEP = 5 * MIN;
@@ -73,37 +73,16 @@ export async function benchLoad(o: LoadOptions): Promise<void> {
     path.join(files, 'cpu.csv'),
     `timestamp,value\n${rows.map((r, i) => `${new Date(start + i * STEP).toISOString()},${r.split(',')[1]}`).join('\n')}\n`
   );
-  const cfg = path.join(dir, 'vigil.yaml');
-  writeFileSync(
-    cfg,
-    `host: 127.0.0.1\nlogLevel: error\nsources:\n  - type: file\n    root: ${JSON.stringify(files)}\n`
-  );
-  const proc = spawn(
-    process.execPath,
-    [
-      path.join(o.repo, 'bin', 'vigil.js'),
-      'serve',
-      '--port',
-      String(o.port),
-      '--data-dir',
-      path.join(dir, 'data'),
-      '--config',
-      cfg,
-    ],
-    { env: { ...process.env, VIGIL_API_TOKEN: o.token }, stdio: ['ignore', 'inherit', 'inherit'] }
-  );
-  const url = `http://127.0.0.1:${o.port}`;
-  const headers = { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' };
+  const engine = await spawnEngine({
+    ...o,
+    dir,
+    config: `host: 127.0.0.1\nlogLevel: error\nsources:\n  - type: file\n    root: ${JSON.stringify(files)}\n`,
+  }).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
+  const { url, headers } = engine;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/api/health/ready`)).ok) break;
-      } catch {
-        /* not up yet */
-      }
-      if (i > 240) throw new Error('vigil serve did not start');
-      await new Promise((r) => setTimeout(r, 250));
-    }
     const job = (await (
       await fetch(`${url}/api/jobs`, {
         method: 'POST',
@@ -183,8 +162,7 @@ export async function benchLoad(o: LoadOptions): Promise<void> {
         `  GET /api/health probes answered within 1 s: ${health.within1s} of ${health.probes} (slowest ${health.worstMs.toFixed(0)} ms)\n`
     );
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
+    await engine.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
