@@ -94,17 +94,6 @@ export function ensemblePoint(state: EnsembleState): EnsemblePoint {
 
 const scratch: PointScore = emptyPoint();
 
-/** The detectors of a running ensemble, resolved once per state object (a decoded state gets its own entry). */
-const resolved = new WeakMap<EnsembleState, AnyDetector[]>();
-function detectorsOf(state: EnsembleState): AnyDetector[] {
-  let ds = resolved.get(state);
-  if (!ds) {
-    ds = state.members.map((m) => getDetector(m.name));
-    resolved.set(state, ds);
-  }
-  return ds;
-}
-
 /**
  * Advance the ensemble by one point and combine its detectors:
  *
@@ -126,7 +115,12 @@ export function updateEnsemble(state: EnsembleState, t: number, x: number, out: 
   const o = state.options;
   let resolved = out.resolved;
   if (!resolved || resolved.state !== state) {
-    resolved = { state, detectors: detectorsOf(state), voteAt: voteStrength(state) };
+    // resolved once per point object and state: the registry lookups and the vote's normal score stay off the hot path
+    resolved = {
+      state,
+      detectors: state.members.map((m) => getDetector(m.name)),
+      voteAt: voteStrength(state.options.threshold),
+    };
     out.resolved = resolved;
   }
   const voteAt = resolved.voteAt;
@@ -197,21 +191,10 @@ export function detectorScore(z: number): number {
   return Number.isNaN(z) ? NaN : probabilityToScore(normalTail(z, 0, 1));
 }
 
-/** The weighted normal score at which a detector's score reaches the threshold (cached per state object). */
-const voteStrengths = new WeakMap<EnsembleState, number>();
-function voteStrength(state: EnsembleState): number {
-  let z = voteStrengths.get(state);
-  if (z === undefined) {
-    const threshold = state.options.threshold;
-    z =
-      threshold <= 0
-        ? -Infinity
-        : threshold >= 100
-          ? normalDeviate(1e-6)
-          : normalDeviate(10 ** ((-6 * threshold) / 100));
-    voteStrengths.set(state, z);
-  }
-  return z;
+/** The weighted normal score at which a detector's score reaches the threshold (0-100). */
+function voteStrength(threshold: number): number {
+  if (threshold <= 0) return -Infinity;
+  return threshold >= 100 ? normalDeviate(1e-6) : normalDeviate(10 ** ((-6 * threshold) / 100));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
