@@ -9,7 +9,7 @@ const LAYERS = [
   ['core'],
   ['features'],
   ['forecast'],
-  ['detectors'],
+  ['detectors', 'outliers'],
   ['ensemble'],
   ['pipeline'],
   ['incidents', 'pool'],
