@@ -7,6 +7,7 @@ import { bearerAuth } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { toOpenApi30Schemas } from './openapi30';
 import { detectRoutes } from './routes/detect';
+import { outlierRoutes } from './routes/outliers';
 import { feedbackRoutes } from './routes/feedback';
 import { forecastRoutes } from './routes/forecast';
 import { healthRoutes } from './routes/health';
@@ -57,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const options = { services };
   await app.register(healthRoutes, options);
   await app.register(detectRoutes, options);
+  await app.register(outlierRoutes, options);
   await app.register(jobRoutes, options);
   await app.register(jobExportRoutes, options);
   await app.register(jobResultRoutes, options);

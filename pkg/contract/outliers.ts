@@ -62,6 +62,7 @@ export const OutlierResult = Type.Object(
   {
     algorithm: OutlierAlgorithm,
     sensitivity: Type.Number(),
+    minDuration: Type.Integer({ description: 'consecutive outlying points a series needed to count as an outlier' }),
     intervalMs: Type.Number(),
     band: Type.Array(OutlierBandPoint),
     series: Type.Array(OutlierSeries),

@@ -1,0 +1,69 @@
+import type { Labels } from '../../core/series';
+import { MIN, startTestApp, T0, type TestApp } from '../../../tests/helpers/api';
+import { ManualClock, MemorySeriesSource } from '../../../tests/helpers/jobs';
+
+const HOSTS = Array.from({ length: 10 }, (_, i) => `h${i}`);
+/** host h7 runs 30 above its peers for the 40 minutes from T0 - 60 min */
+const DEVIANT = { from: T0 - 60 * MIN, to: T0 - 20 * MIN };
+
+function cpu(labels: Labels, t: number): number {
+  const x = Math.sin(t / 7919 + Number(labels.host.slice(1)) * 13.7) * 43758.5453;
+  const noise = (x - Math.floor(x) - 0.5) * 4;
+  const v = 50 + 10 * Math.sin((2 * Math.PI * t) / (120 * MIN)) + noise;
+  return labels.host === 'h7' && t >= DEVIANT.from && t < DEVIANT.to ? v + 30 : v;
+}
+
+let api: TestApp;
+beforeAll(async () => {
+  const prom = new MemorySeriesSource(
+    'prometheus',
+    'prometheus',
+    HOSTS.map((host) => ({ __name__: 'cpu', host })),
+    cpu
+  );
+  const few = new MemorySeriesSource('logs', 'elasticsearch', [{ host: 'a' }, { host: 'b' }], () => 1);
+  api = await startTestApp({ clock: new ManualClock(T0), sources: () => [prom, few] });
+});
+afterAll(() => api.close());
+
+const body = { source: { type: 'prometheus', query: 'cpu' }, from: T0 - 3 * 60 * MIN, to: T0, interval: '1m' };
+
+describe('POST /api/outliers', () => {
+  for (const algorithm of ['dbscan', 'mad'] as const) {
+    it(`${algorithm}: flags the one host of ten that left the group, with the time it did and its score`, async () => {
+      const res = await api.post('/api/outliers', { ...body, algorithm });
+      expect(res.statusCode).toBe(200);
+      const r = res.json();
+      expect(r).toMatchObject({ algorithm, sensitivity: 0.5, minDuration: 3, intervalMs: MIN, warnings: [] });
+      expect(r.series).toHaveLength(10);
+      const flagged = r.series.filter((s: { outlier: boolean }) => s.outlier);
+      expect(flagged.map((s: { labels: Labels }) => s.labels.host)).toEqual(['h7']);
+      const [h7] = flagged;
+      expect(h7.score).toBeGreaterThan(75);
+      expect(h7.intervals.length).toBeGreaterThanOrEqual(1);
+      expect(h7.intervals[0].start).toBeGreaterThanOrEqual(DEVIANT.from);
+      expect(h7.intervals[h7.intervals.length - 1].end).toBeLessThan(DEVIANT.to);
+      expect(h7.points).toHaveLength(181);
+      const inside = h7.points.find((p: { t: number }) => p.t === DEVIANT.from + 10 * MIN);
+      expect(inside.outlier).toBe(true);
+      const band = r.band.find((p: { t: number }) => p.t === inside.t);
+      expect(inside.value).toBeGreaterThan(band.upper);
+    });
+  }
+
+  it('refuses a group of fewer than 3 series and bad options, naming what was wrong', async () => {
+    const few = await api.post('/api/outliers', {
+      ...body,
+      source: { type: 'elasticsearch', index: 'x', timeField: 't', metric: { type: 'count' } },
+    });
+    expect(few.statusCode).toBe(400);
+    expect(few.json().error.message).toMatch(/at least 3 series .* the query returned 2/);
+    const bad = await api.post('/api/outliers', { ...body, sensitivity: 2 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/sensitivity/);
+    const algo = await api.post('/api/outliers', { ...body, algorithm: 'kmeans' });
+    expect(algo.statusCode).toBe(400);
+    const token = await api.post('/api/outliers', body, {});
+    expect(token.statusCode).toBe(401);
+  });
+});
