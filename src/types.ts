@@ -9,6 +9,7 @@ import type {
   FeedbackVerdict,
   ForecastMethod,
   ForecastSeries,
+  OutlierAlgorithm,
   SourceQuery,
   StoredAnomaly,
   VoteMode,
@@ -18,7 +19,7 @@ import type {
 export const QUERY_SCHEMA_VERSION = 2;
 
 /** What a query asks the engine for. */
-export type QueryType = 'detect' | 'job' | 'forecast' | 'drift' | 'logs' | 'templates';
+export type QueryType = 'detect' | 'job' | 'forecast' | 'drift' | 'logs' | 'templates' | 'outliers';
 
 /**
  * A Vigil query as saved in a dashboard (schema version 2).
@@ -30,6 +31,7 @@ export type QueryType = 'detect' | 'job' | 'forecast' | 'drift' | 'logs' | 'temp
  * - `logs`: log anomalies and rule hits of the log messages of an Elasticsearch/OpenSearch index (`source` of type
  *   `elasticsearch-logs`), with each template's lines per interval.
  * - `templates`: the log templates mined from that index over the range, as a table.
+ * - `outliers`: the series of `source` judged against each other (peer-group outliers): which leave the group, when.
  */
 export interface VigilQuery extends DataQuery {
   schemaVersion?: number;
@@ -46,6 +48,10 @@ export interface VigilQuery extends DataQuery {
   mode?: VoteMode;
   /** bucket width, e.g. `5m`; missing means the dashboard's interval */
   interval?: string;
+  /** peer-group outliers: how the group is judged (default `dbscan`) */
+  algorithm?: OutlierAlgorithm;
+  /** peer-group outliers: consecutive outlying points before a series counts as an outlier (default 3) */
+  minDuration?: number;
   /** forecast horizon in points */
   horizon?: number;
   method?: ForecastMethod;

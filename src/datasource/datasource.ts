@@ -22,6 +22,7 @@ import type {
   HealthResponse,
   Job,
   LogAnalysis,
+  OutlierResult,
   SourceQuery,
 } from '../../pkg/contract';
 import { DEFAULT_QUERY, migrateQuery, migrateVariableQuery, validateQuery } from './migrations';
@@ -34,6 +35,7 @@ import {
   logAnalysisToFrames,
   logTemplatesToFrame,
 } from './transforms';
+import { outliersToFrames } from './outlierTransforms';
 
 /** The query's 1-10 sensitivity as the engine's 0-1 vote sensitivity (undefined stays undefined). */
 export function toEngineSensitivity(s: number | undefined): number | undefined {
@@ -44,7 +46,7 @@ export function toEngineSensitivity(s: number | undefined): number | undefined {
 /**
  * The Vigil data source: a frontend data source whose requests go through Grafana's data source proxy
  * to the engine (`routes` in plugin.json add the token). Query types: ad-hoc detection, a saved job's
- * results, forecast, drift. Annotation queries use the same editor and return the anomaly frame.
+ * results, forecast, drift, logs, peer-group outliers. Annotation queries use the same editor and return the anomaly frame.
  */
 export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOptions> {
   readonly client: EngineClient;
@@ -152,6 +154,19 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
         const events = stored.anomalies?.length ? stored.anomalies : (res.anomalies ?? []);
         frames.push(eventsToAnnotationFrame(events, q.refId));
         return frames;
+      }
+      case 'outliers': {
+        const body = {
+          source: q.source,
+          from,
+          to,
+          interval,
+          algorithm: q.algorithm,
+          sensitivity: toEngineSensitivity(q.sensitivity),
+          minDuration: q.minDuration,
+        };
+        const res = await this.client.post<OutlierResult>('/api/outliers', body, `Peer outliers for query ${q.refId}`);
+        return outliersToFrames(res, q.refId);
       }
       case 'forecast': {
         const body = { source: q.source, from, to, interval, horizon: q.horizon, method: q.method };

@@ -33,6 +33,7 @@ const LEGACY_TYPES: Record<string, QueryType> = {
   drift: 'drift',
   logs: 'logs',
   templates: 'templates',
+  outliers: 'outliers',
 };
 const ES_METRICS: readonly EsMetricType[] = ES_METRIC_TYPES;
 
@@ -139,7 +140,7 @@ export function validateQuery(q: VigilQuery): string | undefined {
     const s = q.source;
     if (s?.type !== 'elasticsearch-logs') return 'Set the Elasticsearch/OpenSearch index whose log messages to read';
   }
-  if (type === 'detect' || type === 'forecast' || type === 'logs' || type === 'templates') {
+  if (type === 'detect' || type === 'forecast' || type === 'outliers' || type === 'logs' || type === 'templates') {
     const s = q.source;
     if (!s) return 'Set a source query';
     if (s.type === 'elasticsearch-logs') {
@@ -156,6 +157,9 @@ export function validateQuery(q: VigilQuery): string | undefined {
       if (problem === 'field') return `The ${s.metric.type} metric needs a field`;
       if (problem === 'percentile') return 'The percentile metric needs a percentile between 0 and 100';
     }
+  }
+  if (q.minDuration !== undefined && !(Number.isInteger(q.minDuration) && q.minDuration > 0)) {
+    return 'Minimum duration must be a positive whole number of points';
   }
   if (q.horizon !== undefined && !(Number.isInteger(q.horizon) && q.horizon > 0)) {
     return 'Forecast horizon must be a positive whole number of points';

@@ -36,7 +36,18 @@ import type {
 } from '../../pkg/contract';
 
 /** Marker of the kind of frame, in `frame.meta.custom.vigil`, so the panel can tell frames apart. */
-export type VigilFrameKind = 'series' | 'anomalies' | 'forecast' | 'drift';
+export type VigilFrameKind =
+  'series' | 'anomalies' | 'forecast' | 'drift' | 'outlier series' | 'outlier band' | 'outlier periods';
+
+const KINDS: ReadonlySet<unknown> = new Set<VigilFrameKind>([
+  'series',
+  'anomalies',
+  'forecast',
+  'drift',
+  'outlier series',
+  'outlier band',
+  'outlier periods',
+]);
 
 /**
  * Display name of a series from its labels: `__name__{a="1", b="2"}` (labels sorted), the metric
@@ -55,7 +66,7 @@ export function seriesName(labels: Record<string, string>): string {
 /** Kind of a frame produced by these transforms, or undefined for any other frame. */
 export function frameKind(frame: DataFrame): VigilFrameKind | undefined {
   const kind = (frame.meta?.custom as { vigil?: unknown } | undefined)?.vigil;
-  return kind === 'series' || kind === 'anomalies' || kind === 'forecast' || kind === 'drift' ? kind : undefined;
+  return KINDS.has(kind) ? (kind as VigilFrameKind) : undefined;
 }
 
 const hiddenFromLegend = { legend: true, tooltip: false, viz: false };
@@ -472,14 +483,16 @@ export function frameToEvents(frame: DataFrame): MarkerEvent[] {
 }
 
 /**
- * The anomaly frames among a query's frames -> dashboard annotation events (regions from start to end,
- * title with the severity, text with the votes and expected value, tags). Series, forecast and drift frames
- * are left out, so an annotation query never turns data points into annotations.
+ * The anomaly frames (and the outlying periods of peer-group outlier queries) among a query's frames -> dashboard
+ * annotation events (regions from start to end, title with the severity, text with the votes and expected value,
+ * tags). Series, forecast and drift frames are left out, so an annotation query never turns data points into
+ * annotations.
  */
 export function annotationFramesToEvents(frames: DataFrame[]): AnnotationEvent[] {
   const out: AnnotationEvent[] = [];
   for (const frame of frames) {
-    if (frameKind(frame) !== 'anomalies') continue;
+    const kind = frameKind(frame);
+    if (kind !== 'anomalies' && kind !== 'outlier periods') continue;
     const col = (n: string) => values(frame, n) ?? [];
     const [time, timeEnd, title, text, tags, color] = ['time', 'timeEnd', 'title', 'text', 'tags', 'color'].map(col);
     for (let i = 0; i < time.length; i++) {

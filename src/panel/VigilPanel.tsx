@@ -31,6 +31,7 @@ import type { VigilQuery } from '../types';
 import { DriftBadge } from './layers/DriftBadge';
 import { ForecastLayer } from './layers/ForecastLayer';
 import { MarkersLayer } from './layers/MarkersLayer';
+import { OutliersLayer } from './layers/OutliersLayer';
 import { PlotOverlay } from './layers/PlotOverlay';
 import { AnomalyActions, AnomalyActionsContext, SeriesTooltip } from './layers/SeriesTooltip';
 import {
@@ -38,6 +39,7 @@ import {
   eventsAt,
   eventSeriesIndex,
   hasPlotData,
+  outlierPeriods,
   placeMarkers,
   plotFrames,
   plotTimeRange,
@@ -56,8 +58,10 @@ const HOVER_ALL = 1;
  * The Vigil panel: Grafana's time series component (field config with units, decimals, min/max and overrides, the
  * theme's colours, legend, shared crosshair, drag to zoom, series tooltips) with Vigil's layers on top: a band per
  * series in that series' colour, the forecast past "now", anomaly markers coloured by severity whose tooltip shows the
- * detectors' votes and takes feedback, and a drift badge naming the job. The layout is computed by the pure functions
- * of ./layout; each layer is its own component; feedback goes through the useFeedback hook.
+ * detectors' votes and takes feedback, a drift badge naming the job, and the outlying periods of peer-group outlier
+ * queries shaded in the outlier's colour (their series drawn thick over grey peers and the group's band). The layout
+ * is computed by the pure functions of ./layout; each layer is its own component; feedback goes through the
+ * useFeedback hook.
  */
 export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
   const { data, width, height, timeRange, timeZone, id, fieldConfig, onChangeTimeRange } = props;
@@ -73,6 +77,7 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
     () => plotFrames(frames, { showBand, showExpected, showForecast }, theme),
     [frames, showBand, showExpected, showForecast, theme]
   );
+  const periods = useMemo(() => outlierPeriods(frames, theme), [frames, theme]);
   const from = timeRange.from.valueOf();
   const to = timeRange.to.valueOf();
   const range = useMemo(
@@ -219,6 +224,15 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
                   );
                   return (
                     <>
+                      {periods.length > 0 && (
+                        <OutliersLayer
+                          periods={periods}
+                          toX={toX}
+                          width={u.over.clientWidth}
+                          from={range.from}
+                          to={range.to}
+                        />
+                      )}
                       {showForecast && frames.forecasts.length > 0 && (
                         <ForecastLayer left={toX(to)} width={u.over.clientWidth} />
                       )}

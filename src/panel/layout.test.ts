@@ -1,12 +1,14 @@
 import { createTheme, FieldType, toDataFrame } from '@grafana/data';
 
 import { detectionToFrames, eventsToAnnotationFrame, type MarkerEvent } from '../datasource/transforms';
-import type { SeriesResult } from '../../pkg/contract';
+import { outlierMeta, outliersToFrames } from '../datasource/outlierTransforms';
+import type { OutlierResult, OutlierSeries, SeriesResult } from '../../pkg/contract';
 import {
   bandOpacity,
   driftBadge,
   eventsAt,
   formatP,
+  outlierPeriods,
   placeMarkers,
   plotFrames,
   plotTimeRange,
@@ -190,5 +192,61 @@ describe('driftBadge', () => {
       ])
     ).toMatchObject({ drifting: true, text: 'Drifting: cpu (p=1.0e-5)' });
     expect(formatP(NaN)).toBe('n/a');
+  });
+});
+
+describe('peer-group outliers in the panel', () => {
+  const T = [0, 60000, 120000, 180000];
+  const member = (host: string, outlier: boolean): OutlierSeries => ({
+    labels: { __name__: 'cpu', host },
+    outlier,
+    score: outlier ? 90 : 10,
+    intervals: outlier ? [{ start: 60000, end: 120000 }] : [],
+    points: T.map((t) => ({ t, value: outlier ? 50 : 10, score: 0, outlier: false })),
+  });
+  const res: OutlierResult = {
+    algorithm: 'mad',
+    sensitivity: 0.5,
+    minDuration: 2,
+    intervalMs: 60000,
+    band: T.map((t) => ({ t, median: 10, lower: 8, upper: 12 })),
+    series: [member('a', false), member('b', true), member('c', false)],
+    warnings: [],
+  };
+
+  it('plots the band and every series as styled, shades the outlier’s periods in its resolved colour', () => {
+    const frames = outliersToFrames(res, 'A');
+    const p = splitFrames(frames.slice(0, 4), frames.slice(4));
+    expect(p.outliers).toHaveLength(4);
+    expect(p.events).toEqual([]);
+    const plotted = plotFrames(p, { showBand: true, showExpected: true, showForecast: false }, theme);
+    expect(plotted.map((f) => f.name)).toEqual(['normal band', 'cpu{host="a"}', 'cpu{host="c"}', 'cpu{host="b"}']);
+    expect(plotFrames(p, { showBand: false, showExpected: true, showForecast: false }, theme)).toHaveLength(3);
+    expect(outlierPeriods(p, theme)).toEqual([
+      {
+        name: 'cpu{host="b"} (outlier)',
+        start: 60000,
+        end: 120000,
+        color: theme.visualization.getColorByName('red'),
+        score: 90,
+      },
+    ]);
+  });
+
+  it('leaves out the periods of an outlier hidden from the plot', () => {
+    const frames = outliersToFrames(res, 'A');
+    const hidden = frames.map((f) =>
+      outlierMeta(f)?.outlier
+        ? {
+            ...f,
+            fields: f.fields.map((x) =>
+              x.name === 'value'
+                ? { ...x, config: { ...x.config, custom: { ...x.config.custom, hideFrom: { viz: true } } } }
+                : x
+            ),
+          }
+        : f
+    );
+    expect(outlierPeriods(splitFrames(hidden), theme)).toEqual([]);
   });
 });

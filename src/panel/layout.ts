@@ -16,6 +16,7 @@ import {
 } from '@grafana/data';
 
 import { SEVERITY_RANK } from '../constants';
+import { outlierMeta } from '../datasource/outlierTransforms';
 import { frameKind, frameToDrift, frameToEvents, MarkerEvent } from '../datasource/transforms';
 import type { Severity } from '../../pkg/contract';
 
@@ -31,6 +32,8 @@ export interface PanelFrames {
   series: DataFrame[];
   /** Vigil forecast frames (`forecast`, `forecast lower`, `forecast upper`) */
   forecasts: DataFrame[];
+  /** peer-group outlier frames (the group's band, then each series), drawn as the data source styled them */
+  outliers: DataFrame[];
   /** any other frame with a time and a number field (e.g. Prometheus through the Mixed data source), drawn as is */
   plain: DataFrame[];
   /** anomaly events (from the Vigil annotation frames), each once */
@@ -45,12 +48,13 @@ export interface PanelFrames {
  * @param annotations `data.annotations` (Grafana moves frames with `dataTopic: annotations` there)
  */
 export function splitFrames(series: DataFrame[], annotations: DataFrame[] = []): PanelFrames {
-  const out: PanelFrames = { series: [], forecasts: [], plain: [], events: [], drift: [] };
+  const out: PanelFrames = { series: [], forecasts: [], outliers: [], plain: [], events: [], drift: [] };
   const seen = new Set<string>();
   for (const frame of [...series, ...annotations]) {
     const kind = frameKind(frame);
     if (kind === 'series') out.series.push(frame);
     else if (kind === 'forecast') out.forecasts.push(frame);
+    else if (kind === 'outlier series' || kind === 'outlier band') out.outliers.push(frame);
     else if (kind === 'drift') out.drift.push(...frameToDrift(frame));
     else if (kind === 'anomalies') {
       for (const e of frameToEvents(frame)) {
@@ -74,7 +78,7 @@ export function splitFrames(series: DataFrame[], annotations: DataFrame[] = []):
 
 /** Whether there is anything to plot. */
 export function hasPlotData(p: PanelFrames): boolean {
-  return p.series.length + p.forecasts.length + p.plain.length > 0;
+  return p.series.length + p.forecasts.length + p.outliers.length + p.plain.length > 0;
 }
 
 /** The labels a Vigil frame was made for (`meta.custom.labels`). */
@@ -189,8 +193,39 @@ export function plotFrames(p: PanelFrames, o: PlotOptions, theme: GrafanaTheme2)
       out.push({ ...frame, fields });
     }
   }
-  out.push(...p.plain);
+  // peer-group outliers as the data source styled them (outliers thick and coloured, peers grey), the band if shown
+  out.push(...p.outliers.filter((f) => o.showBand || frameKind(f) !== 'outlier band'), ...p.plain);
   return out;
+}
+
+/** A period during which a series behaved unlike its peers, as the panel shades it. */
+export interface OutlierPeriod {
+  /** the series' display name */
+  name: string;
+  /** epoch ms of the first and last outlying point */
+  start: number;
+  end: number;
+  /** the series' colour as drawn (CSS) */
+  color: string;
+  /** the series' highest outlier score, 0-100 */
+  score: number;
+}
+
+/**
+ * The outlying periods of the panel's peer-group outlier series, in their series' resolved colour, leaving out series
+ * hidden from the plot (legend click or override), earliest first.
+ */
+export function outlierPeriods(p: PanelFrames, theme: GrafanaTheme2): OutlierPeriod[] {
+  const out: OutlierPeriod[] = [];
+  for (const frame of p.outliers) {
+    const meta = outlierMeta(frame);
+    const value = valueField(frame);
+    if (!meta?.outlier || !value || (value.config.custom as Custom | undefined)?.hideFrom?.viz) continue;
+    const color = fieldColor(value, theme);
+    const name = getFieldDisplayName(value, frame);
+    for (const iv of meta.intervals) out.push({ name, start: iv.start, end: iv.end, color, score: meta.score });
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /**

@@ -4,7 +4,9 @@
  * - `synthetic.csv`: five days of a daily sine plus seeded noise ending now, with a spike one hour ago, for a job
  *   whose stored anomalies carry ids (feedback) — deterministic given the start time;
  * - `multi.csv`: five request-count series (label `host`, very different levels) over five days ending now, with a
- *   spike on `b` and a drop on `d` in the last day, for multi-series panels.
+ *   spike on `b` and a drop on `d` in the last day, for multi-series panels;
+ * - `peers.csv`: ten web servers' CPU (label `host`) over two days ending now, one of which leaves the group for four
+ *   hours, for peer-group outliers.
  * Shared data is found at `<repo>/../shared` or `$VIGIL_SHARED_DIR`.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -79,6 +81,33 @@ export function multiCsv(endMs: number): { csv: string; spikeAt: number; dropAt:
   return { csv: lines.join('\n') + '\n', spikeAt, dropAt };
 }
 
+export const PEER_HOSTS = Array.from({ length: 10 }, (_, i) => `web-${i}`);
+/** The host of `peers.csv` that leaves its group. */
+export const PEER_OUTLIER = 'web-6';
+
+/**
+ * Ten web servers' CPU % per 5 minutes over two days ending at `endMs` (aligned): one shared daily rhythm (35 to 65)
+ * with seeded noise (sd 2) per host; web-6 runs 25 points hotter for the four hours from ten hours before the end.
+ */
+export function peersCsv(endMs: number): { csv: string; from: number; to: number } {
+  const rand = createRng(21).next;
+  const n = 576;
+  const end = Math.floor(endMs / STEP) * STEP;
+  const from = end - 130 * STEP;
+  const to = from + 48 * STEP;
+  const lines = ['timestamp,host,cpu'];
+  for (let i = 0; i < n; i++) {
+    const t = end - (n - 1 - i) * STEP;
+    for (const h of PEER_HOSTS) {
+      const noise = Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand()) * 2;
+      let v = 50 + 15 * Math.sin((2 * Math.PI * i) / 288) + noise;
+      if (h === PEER_OUTLIER && t >= from && t < to) v += 25;
+      lines.push(`${new Date(t).toISOString()},${h},${v.toFixed(2)}`);
+    }
+  }
+  return { csv: lines.join('\n') + '\n', from, to };
+}
+
 /**
  * Start `node bin/vigil.js serve` on a free port and wait for /api/health.
  * @throws Error when the engine does not come up within 60 s (the log file is named in the message)
@@ -90,6 +119,7 @@ export async function startEngine(): Promise<RunningEngine> {
   copyFileSync(NAB_FILE, path.join(files, 'jumpsup.csv'));
   writeFileSync(path.join(files, 'synthetic.csv'), syntheticCsv(Date.now()).csv);
   writeFileSync(path.join(files, 'multi.csv'), multiCsv(Date.now()).csv);
+  writeFileSync(path.join(files, 'peers.csv'), peersCsv(Date.now()).csv);
   const port = await freePort();
   const token = 'browser-suite-token';
   const cfg = path.join(dir, 'vigil.yaml');

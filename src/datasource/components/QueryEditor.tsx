@@ -4,7 +4,7 @@ import { Alert, InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGrou
 
 import { DEFAULT_HORIZON, KNOWN_DETECTORS } from '../../constants';
 import type { QueryType, VigilDataSourceOptions, VigilQuery } from '../../types';
-import type { ForecastMethod, Job, SourceQuery } from '../../../pkg/contract';
+import type { ForecastMethod, Job, OutlierAlgorithm, SourceQuery } from '../../../pkg/contract';
 import { defaultSource, SourceFields } from './SourceFields';
 import type { VigilDataSource } from '../datasource';
 import { migrateQuery, validateQuery } from '../migrations';
@@ -15,6 +15,7 @@ const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
   { label: 'Detect', value: 'detect' },
   { label: 'Job results', value: 'job' },
   { label: 'Forecast', value: 'forecast' },
+  { label: 'Peer outliers', value: 'outliers' },
   { label: 'Drift', value: 'drift' },
   { label: 'Log anomalies', value: 'logs' },
   { label: 'Log templates', value: 'templates' },
@@ -23,6 +24,10 @@ const METHODS: Array<SelectableValue<ForecastMethod>> = [
   { label: 'Prophet', value: 'prophet' },
   { label: 'ETS', value: 'ets' },
   { label: 'MSTL', value: 'mstl' },
+];
+const ALGORITHMS: Array<SelectableValue<OutlierAlgorithm>> = [
+  { label: 'DBSCAN', value: 'dbscan', description: 'series that move together (trends, daily rhythms)' },
+  { label: 'MAD', value: 'mad', description: 'series that stay within a stable band' },
 ];
 const SENSITIVITY: Array<SelectableValue<number>> = Array.from({ length: 10 }, (_, i) => ({
   label: String(i + 1),
@@ -73,7 +78,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         <InlineField
           label="Query type"
           labelWidth={16}
-          tooltip="Detect: ad-hoc detection over the dashboard range. Job results: a saved job's results and anomalies. Forecast: past the end of the range. Drift: drift status of jobs. Log anomalies: faults, new templates, template bursts and rule hits in the log messages of an index, with example lines. Log templates: the templates mined from an index."
+          tooltip="Detect: ad-hoc detection over the dashboard range. Job results: a saved job's results and anomalies. Forecast: past the end of the range. Peer outliers: which series of the query behave unlike the others. Drift: drift status of jobs. Log anomalies: faults, new templates, template bursts and rule hits in the log messages of an index, with example lines. Log templates: the templates mined from an index."
         >
           <RadioButtonGroup<QueryType>
             options={QUERY_TYPES}
@@ -83,6 +88,8 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
                 {
                   queryType: v,
                   ...(v === 'forecast' && !query.horizon ? { horizon: DEFAULT_HORIZON } : {}),
+                  // Grafana's outlier detectors default to the middle sensitivity (0.5)
+                  ...(v === 'outliers' && type !== 'outliers' ? { sensitivity: 5 } : {}),
                   ...((v === 'logs' || v === 'templates') && query.source?.type !== 'elasticsearch-logs'
                     ? { source: defaultSource('elasticsearch-logs') }
                     : {}),
@@ -94,7 +101,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         </InlineField>
       </InlineFieldRow>
 
-      {(type === 'detect' || type === 'forecast') && (
+      {(type === 'detect' || type === 'forecast' || type === 'outliers') && (
         <SourceFields
           layout="inline"
           idPrefix="vigil"
@@ -153,6 +160,48 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         </InlineFieldRow>
       )}
 
+      {type === 'outliers' && (
+        <InlineFieldRow>
+          <InlineField
+            label="Algorithm"
+            labelWidth={16}
+            tooltip="DBSCAN: at each time, the series outside the cluster holding most of the group. MAD: values far from the group's median in median absolute deviations."
+          >
+            <RadioButtonGroup<OutlierAlgorithm>
+              options={ALGORITHMS}
+              value={query.algorithm ?? 'dbscan'}
+              onChange={(v) => change({ algorithm: v }, true)}
+            />
+          </InlineField>
+          <InlineField label="Sensitivity" labelWidth={12} tooltip="1 flags only gross outliers, 10 flags more">
+            <Select<number>
+              inputId="vigil-outlier-sensitivity"
+              width={10}
+              options={SENSITIVITY}
+              value={query.sensitivity}
+              onChange={(v) => change({ sensitivity: v.value }, true)}
+            />
+          </InlineField>
+          <InlineField
+            label="Min duration"
+            labelWidth={14}
+            tooltip="Consecutive outlying points before a series counts as an outlier (default 3)"
+          >
+            <Input
+              data-testid="vigil-min-duration"
+              type="number"
+              width={8}
+              placeholder="3"
+              value={query.minDuration ?? ''}
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                change({ minDuration: e.currentTarget.value ? Number(e.currentTarget.value) : undefined })
+              }
+              onBlur={() => onRunQuery()}
+            />
+          </InlineField>
+        </InlineFieldRow>
+      )}
+
       {type === 'forecast' && (
         <InlineFieldRow>
           <InlineField label="Horizon" labelWidth={16} tooltip="Points to forecast past the end of the range">
@@ -202,7 +251,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         </InlineFieldRow>
       )}
 
-      {(type === 'detect' || type === 'forecast' || type === 'job' || type === 'logs') && (
+      {(type === 'detect' || type === 'forecast' || type === 'outliers' || type === 'job' || type === 'logs') && (
         <InlineFieldRow>
           <InlineField label="Interval" labelWidth={16} tooltip="Bucket width, e.g. 5m; empty: the dashboard's">
             <Input
