@@ -14,6 +14,7 @@ import { Redactor } from '../logs/redact';
 import { DEFAULT_RULES, watchRules } from '../logs/ruleFiles';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
 import { ElasticsearchAnomalySink } from '../sinks/elasticsearch';
+import { remoteWriteSink, type RemoteWriteSink } from '../sinks/remoteWrite';
 import { JobRunner, type AnomalySink } from '../jobs/runner';
 import { Scheduler } from '../jobs/scheduler';
 import { SourceRegistry } from '../sources/registry';
@@ -42,6 +43,8 @@ export interface RunningServer {
   scheduler: Scheduler;
   /** incidents of the scheduled runs, and their notifications */
   incidents: IncidentTracker;
+  /** the remote write of job results, when `remoteWrite` is configured */
+  remoteWrite?: RemoteWriteSink;
   /** stop the scheduler and the HTTP server, and close the store */
   close(): Promise<void>;
 }
@@ -108,7 +111,13 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   const log = {
     info: (o: unknown, m?: string) => app?.log.info(o as object, m),
     warn: (o: unknown, m?: string) => app?.log.warn(o as object, m),
+    error: (o: unknown, m?: string) => app?.log.error(o as object, m),
+    debug: (o: unknown, m?: string) => app?.log.debug(o as object, m),
   };
+  // each run's results also go to the user's Prometheus-compatible TSDB (in the background: never fails a run)
+  const remoteWrite = config.remoteWrite
+    ? remoteWriteSink(config.remoteWrite, { repo, clock, logger: log })
+    : undefined;
   // incidents of scheduled runs: stored, notified (Alertmanager, webhook, Slack, PagerDuty), annotated in Grafana
   const action = config.action ?? actionConfig(config, process.env);
   const incidents = new IncidentRepo(store);
@@ -149,6 +158,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     logger: log,
     onRun: (job, ok, durationMs) => {
       metrics.observeRun(job.name, ok, durationMs);
+      if (ok) void remoteWrite?.afterRun(job.id);
       tracker
         .afterRun(job.id)
         .catch((err) => log.warn({ err: (err as Error).message, job: job.name }, 'incident step failed'));
@@ -216,6 +226,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     repo,
     scheduler,
     incidents: tracker,
+    remoteWrite,
     async close() {
       if (closed) return;
       closed = true;
@@ -225,6 +236,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
       rules.close();
       await scheduler.stop();
       await tracker.idle();
+      await remoteWrite?.close();
       await Promise.allSettled([notifier?.close(), annotator?.close()]);
       await app!.close();
       await store.close();

@@ -120,6 +120,51 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads remoteWrite from the file and the environment, moves URL credentials and masks header secrets', () => {
+    const cfg = loadConfig({
+      file: file(
+        'remoteWrite:\n  url: http://rw:Pa55word@mimir:9009/api/v1/push\n  headers: { X-Scope-OrgID: team-a, X-Api-Key: k3y-never-shown }\n  timeout: 5s\n  retries: 1\n  maxSampleAge: 2h\n'
+      ),
+      env: { VIGIL_API_TOKEN: 'token-123456' },
+    });
+    expect(cfg.remoteWrite).toEqual({
+      url: 'http://mimir:9009/api/v1/push',
+      auth: { type: 'basic', username: 'rw', password: 'Pa55word' },
+      headers: { 'X-Scope-OrgID': 'team-a', 'X-Api-Key': 'k3y-never-shown' },
+      timeout: '5s',
+      retries: 1,
+      maxSampleAge: '2h',
+    });
+    expect(scrubSecrets('refused Pa55word and k3y-never-shown for team-a')).toBe('refused *** and *** for team-a');
+    clearRegisteredSecrets();
+    const env = loadConfig({
+      env: {
+        VIGIL_API_TOKEN: 'token-123456',
+        VIGIL_REMOTE_WRITE_URL: 'http://prom:9090/api/v1/write',
+        VIGIL_REMOTE_WRITE_TOKEN: 'tok-123456',
+      },
+    });
+    expect(env.remoteWrite).toEqual({
+      url: 'http://prom:9090/api/v1/write',
+      auth: { type: 'bearer', token: 'tok-123456' },
+    });
+    clearRegisteredSecrets();
+  });
+
+  it.each([
+    ['remoteWrite:\n  timeout: 5s\n', /remoteWrite\.url: is required/],
+    ['remoteWrite:\n  url: prom:9090\n', /remoteWrite\.url: must be an http/],
+    [
+      'remoteWrite:\n  url: http://p/api/v1/write\n  maxSampleAge: an hour\n',
+      /remoteWrite\.maxSampleAge: must be a duration/,
+    ],
+    ['remoteWrite:\n  url: http://p/api/v1/write\n  retries: 50\n', /remoteWrite\.retries/],
+    ['remoteWrite:\n  url: http://p/api/v1/write\n  batch: 5\n', /remoteWrite\.batch: unknown key/],
+  ])('names the remoteWrite key at fault (%#)', (text, message) => {
+    const f = file(text);
+    expect(() => loadConfig({ file: f, env: { VIGIL_API_TOKEN: 'token-123456' } })).toThrow(message);
+  });
+
   it('roots the default file source in a folder of the data directory, never the working directory', () => {
     const cfg = loadConfig({ env: { VIGIL_API_TOKEN: 'token-123456' }, flags: { dataDir: path.join(dir, 'd') } });
     expect(cfg.sources).toEqual([{ type: 'file', name: 'file', root: path.join(dir, 'd', 'files') }]);

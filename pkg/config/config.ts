@@ -57,6 +57,11 @@ export interface VigilConfig {
   };
   /** write anomaly records also to Elasticsearch/OpenSearch */
   sink?: { type: 'elasticsearch'; url: string; index: string; auth?: AuthConfig; timeout?: string };
+  /**
+   * write each job run's results (the `vigil_*` result series) to a Prometheus-compatible TSDB with remote write
+   * (Prometheus with `--web.enable-remote-write-receiver`, Mimir, Thanos Receive, VictoriaMetrics); see docs/serve.md
+   */
+  remoteWrite?: RemoteWriteConfig;
   /** receivers of incidents (see `pkg/config/action.ts` and docs/notifications.md) */
   notifications?: ActionConfigInput['notifications'];
   /** Grafana annotations for incidents */
@@ -79,6 +84,24 @@ export interface VigilConfig {
     key?: string;
     rules?: { kind: string; pattern: string; flags?: string; action?: 'hash' | 'mask' }[];
   };
+}
+
+/** Remote write of job results (`remoteWrite` in vigil.yaml). */
+export interface RemoteWriteConfig {
+  /** the receiver's write endpoint, e.g. `http://prometheus:9090/api/v1/write` */
+  url: string;
+  auth?: AuthConfig;
+  /** extra headers sent with every request, e.g. `X-Scope-OrgID` for a Mimir tenant */
+  headers?: Record<string, string>;
+  /** per-request timeout, e.g. `10s` (default) */
+  timeout?: string;
+  /** further attempts after a failed request (network error, 5xx, 429), 0-10 (default 2) */
+  retries?: number;
+  /**
+   * oldest sample sent, back from a run's newest point, e.g. `1h` (default: Prometheus refuses samples more than
+   * an hour older than its newest unless its out-of-order window is set)
+   */
+  maxSampleAge?: string;
 }
 
 const authSchema = {
@@ -159,6 +182,19 @@ export const CONFIG_SCHEMA = {
         timeout: { type: 'string', pattern: durationPattern },
       },
     },
+    remoteWrite: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: { type: 'string', pattern: '^https?://' },
+        auth: authSchema,
+        headers: { type: 'object', additionalProperties: { type: 'string' } },
+        timeout: { type: 'string', pattern: durationPattern },
+        retries: { type: 'integer', minimum: 0, maximum: 10 },
+        maxSampleAge: { type: 'string', pattern: durationPattern },
+      },
+    },
     logs: {
       type: 'object',
       additionalProperties: false,
@@ -212,7 +248,7 @@ export interface ConfigInputs {
  * Load the config: defaults, then the YAML file, then environment variables (`VIGIL_API_TOKEN`, `VIGIL_PORT`,
  * `VIGIL_HOST`, `VIGIL_DATA_DIR`, `VIGIL_STORE`, `VIGIL_LOG_LEVEL`, `VIGIL_PROMETHEUS_URL` (+ `_USERNAME`/`_PASSWORD` or
  * `_TOKEN`), `VIGIL_ELASTICSEARCH_URL` (+ `_USERNAME`/`_PASSWORD` or `_API_KEY`), `VIGIL_SINK_ELASTICSEARCH_URL`,
- * `VIGIL_REDACTION_KEY`),
+ * `VIGIL_REDACTION_KEY`, `VIGIL_REMOTE_WRITE_URL` (+ `_USERNAME`/`_PASSWORD` or `_TOKEN`)),
  * then flags; validated against `CONFIG_SCHEMA`.
  *
  * @throws ConfigError naming the file and key at fault (unreadable file, bad YAML, wrong type, missing token)
@@ -289,6 +325,13 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
       url: env.VIGIL_SINK_ELASTICSEARCH_URL,
     };
   }
+  if (env.VIGIL_REMOTE_WRITE_URL) {
+    cfg.remoteWrite = {
+      ...((cfg.remoteWrite as object) ?? {}),
+      url: env.VIGIL_REMOTE_WRITE_URL,
+      ...envAuth(env, 'VIGIL_REMOTE_WRITE', 'TOKEN'),
+    };
+  }
   if (Array.isArray(cfg.sources) && !sources.some((s) => s?.type === 'file'))
     sources.push({ type: 'file', name: 'file' });
   if (Array.isArray(cfg.sources)) cfg.sources = sources;
@@ -305,6 +348,7 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
   if (!validate(cfg)) throw new ConfigError(`${where}: ${describe(validate.errors?.[0])}`);
   cfg.sources.forEach((s, i) => moveUrlCredentials(s, `sources[${i}]`, where));
   if (cfg.sink) moveUrlCredentials(cfg.sink, 'sink', where);
+  if (cfg.remoteWrite) moveUrlCredentials(cfg.remoteWrite, 'remoteWrite', where);
   const names = new Set<string>();
   for (const s of cfg.sources) {
     const key = `${s.type}/${s.name}`;
@@ -368,7 +412,10 @@ function moveUrlCredentials(target: { url?: string; auth?: AuthConfig }, key: st
 /** Every password, token and key of the config is masked wherever it could show (see `scrubSecrets`). */
 function registerConfigSecrets(cfg: VigilConfig): void {
   registerSecret(cfg.apiToken);
-  const auths = [...cfg.sources.map((s) => s.auth), cfg.sink?.auth];
+  const auths = [...cfg.sources.map((s) => s.auth), cfg.sink?.auth, cfg.remoteWrite?.auth];
+  // a header such as Authorization or X-Api-Key given by hand is a credential too
+  for (const [name, value] of Object.entries(cfg.remoteWrite?.headers ?? {}))
+    if (isSecretName(name) || /auth|token|key|secret|password/i.test(name)) registerSecret(value);
   for (const a of auths) {
     if (!a) continue;
     if (a.type === 'basic') {
@@ -428,7 +475,7 @@ function describe(e: ErrorObject | undefined): string {
   if (e.keyword === 'enum') {
     return `${key}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   }
-  if (e.keyword === 'pattern' && /timeout|maxBackoff|retention/.test(key))
+  if (e.keyword === 'pattern' && /timeout|maxBackoff|retention|maxSampleAge/.test(key))
     return `${key}: must be a duration such as 30s, 5m, 1h`;
   if (e.keyword === 'pattern' && /url/.test(key)) return `${key}: must be an http:// or https:// URL`;
   if (e.keyword === 'pattern' && key === 'store') return 'store: must be "sqlite" or a postgres:// URL';

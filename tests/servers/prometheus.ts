@@ -168,10 +168,34 @@ export async function startPrometheusWith(openMetrics: string): Promise<OwnProme
   const omFile = path.join(dir, 'data.om.txt');
   fs.writeFileSync(omFile, openMetrics);
   const dataDir = path.join(dir, 'data');
-  await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', omFile, dataDir], {
-    timeoutMs: 120_000,
-    what: 'backfilling test series into a Prometheus TSDB',
-  });
+  try {
+    await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', omFile, dataDir], {
+      timeoutMs: 120_000,
+      what: 'backfilling test series into a Prometheus TSDB',
+    });
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return startOwnPrometheus(dir, []);
+}
+
+/**
+ * Start a Prometheus of its own with an empty TSDB and its remote-write receiver on
+ * (`--web.enable-remote-write-receiver`: `POST <url>/api/v1/write`), as a user's Prometheus taking Vigil's results;
+ * no scraping, retention 100 years. Stops by itself when this process dies.
+ *
+ * @throws ServerStartError when the server is not ready within 60 s
+ */
+export async function startPrometheusReceiver(): Promise<OwnPrometheus> {
+  await ensurePrometheusInstalled();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-prometheus-rw-'));
+  return startOwnPrometheus(dir, ['--web.enable-remote-write-receiver']);
+}
+
+/** Run `prometheus` on `<dir>/data` on a free port, watched so it stops when this process dies. */
+async function startOwnPrometheus(dir: string, extraArgs: string[]): Promise<OwnPrometheus> {
+  const dataDir = path.join(dir, 'data');
   const config = path.join(dir, 'prometheus.yml');
   fs.writeFileSync(config, 'global:\n  evaluation_interval: 1m\n');
   const logFile = path.join(dir, 'prometheus.log');
@@ -192,6 +216,7 @@ export async function startPrometheusWith(openMetrics: string): Promise<OwnProme
       '--storage.tsdb.retention.time=100y',
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...extraArgs,
     ],
     { logFile, pidFile: path.join(dir, 'pid') }
   );
