@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json';
 import { InputError, ParameterError, SourceError } from './core/errors';
 import { benchAlertsCommand } from './cli/benchAlerts';
+import { benchDriftCommand } from './cli/benchDrift';
 import { benchLogAnomaliesCommand, benchLogParseCommand } from './cli/benchLogs';
 import { benchNabCommand } from './cli/benchNab';
 import { detectCommand } from './cli/detect';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(
     benchNabCommand()
       .addCommand(benchAlertsCommand())
+      .addCommand(benchDriftCommand())
       .addCommand(benchLogParseCommand())
       .addCommand(benchLogAnomaliesCommand())
   );

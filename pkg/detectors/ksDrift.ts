@@ -37,7 +37,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** D = sup |F1 - F2| over two ascending-sorted samples (ties handled as scipy: right-continuous ECDFs). */
-function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
+export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
   const n1 = a.length;
   const n2 = b.length;
   let i = 0;

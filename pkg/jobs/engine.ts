@@ -1,6 +1,6 @@
 import { regularize } from '../core/regularize';
 import type { Labels, Series } from '../core/series';
-import { driftStatus } from '../detectors/ksDrift';
+import { driftTest, learnDriftReference, type DriftReference, type DriftVerdict } from '../detectors/seasonalDrift';
 import { forecast } from '../forecast/forecast';
 import {
   advanceStream,
@@ -21,11 +21,10 @@ export interface DetectionEngine {
   start(options: PipelineOptions, intervalMs: number, sample: Float64Array): StreamState;
   /** Advance a stream over the next points of its series (see `advanceStream`). */
   advance(state: StreamState, labels: Labels, timestamps: Float64Array, values: Float64Array): StreamOutput;
-  /** Two-sample KS drift test of `recent` against `reference` (p < 0.01 drifting). */
-  drift(
-    reference: ArrayLike<number>,
-    recent: ArrayLike<number>
-  ): { drifting: boolean; pValue: number; statistic: number };
+  /** Learn a series' drift reference (daily baseline, residuals) from its first run's history (pkg/detectors/seasonalDrift). */
+  learnDrift(timestamps: ArrayLike<number>, values: ArrayLike<number>, intervalMs: number): DriftReference;
+  /** Seasonally adjusted KS drift test of a recent window against the reference (p < 0.01 drifting). */
+  drift(reference: DriftReference, timestamps: ArrayLike<number>, values: ArrayLike<number>): DriftVerdict;
   /** Forecast `horizon` points past the end of a regular series (AutoETS from pkg/forecast), with a 95% band. */
   forecast(
     series: Series,
@@ -34,15 +33,13 @@ export interface DetectionEngine {
   ): { t: number; mean: number; lower: number; upper: number }[];
 }
 
-/** The real engine: regularize + the detection pipeline + KS drift (pkg/detectors/ksDrift) + AutoETS forecasts. */
+/** The real engine: regularize + the detection pipeline + seasonal drift (pkg/detectors/seasonalDrift) + AutoETS forecasts. */
 export const defaultEngine: DetectionEngine = {
   regularize: (s, i) => regularize(s, i),
   start: (options, intervalMs, sample) => startStream(options, intervalMs, sample),
   advance: (state, labels, timestamps, values) => advanceStream(state, labels, timestamps, values),
-  drift: (reference, recent) => {
-    const d = driftStatus(reference, recent);
-    return { drifting: d.drift, pValue: d.pValue, statistic: d.statistic };
-  },
+  learnDrift: (timestamps, values, intervalMs) => learnDriftReference(timestamps, values, intervalMs),
+  drift: (reference, timestamps, values) => driftTest(reference, timestamps, values),
   forecast: (series, horizon, intervalMs) => {
     const f = forecast(series, { horizon, intervalMs, method: 'ets' });
     return Array.from(f.timestamps, (t, i) => ({ t, mean: f.mean[i], lower: f.lower[i], upper: f.upper[i] }));

@@ -9,6 +9,7 @@ import { eventsOf } from '../pipeline/detect';
 import { defaultWarmup, type StreamState } from '../pipeline/stream';
 import type { Repo, StoredPoint } from '../store/repo';
 import type { DetectionEngine } from './engine';
+import { DRIFT_MIN_POINTS, DRIFT_RECENT_POINTS, type DriftReference } from '../detectors/seasonalDrift';
 import type { SourceRegistry } from '../sources/registry';
 import type { Clock } from '../core/clock';
 import type { Job, JobSpec } from '../contract/jobs';
@@ -21,13 +22,11 @@ export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;
 /** History a job's forecast is fitted on after each run (the stored values of the last day). */
 export const FORECAST_HISTORY_MS = 86_400_000;
 
-/** Present values of the first run's history kept as the drift reference, and size of the recent drift window. */
-export const DRIFT_REFERENCE_POINTS = 1000;
-export const DRIFT_RECENT_POINTS = 240;
+export { DRIFT_RECENT_POINTS, DRIFT_REFERENCE_POINTS } from '../detectors/seasonalDrift';
 
 /**
  * Stored per job: one detection stream per series (encoded with `core/stateCodec`, so the next run continues it
- * where the last one stopped, across restarts) plus the drift reference sample.
+ * where the last one stopped, across restarts) plus its drift reference and recent drift window.
  */
 export interface JobStreams {
   version: 2;
@@ -36,7 +35,13 @@ export interface JobStreams {
     {
       labels: Labels;
       stream: string;
-      reference: number[];
+      /**
+       * what drift is judged against: the daily baseline and residuals learnt from the first run's history (or
+       * from the first run after a model without one); absent while the series has too few present values
+       */
+      drift?: DriftReference;
+      /** the recent drift window: the last `DRIFT_RECENT_POINTS` present points, epoch ms and values */
+      recent?: [number[], number[]];
       /** epoch ms when the series' stream ends its warm-up, at one point per interval; absent once warm */
       readyAt?: number;
     }
@@ -221,11 +226,15 @@ export class JobRunner {
       }
       await repo.writeResults(job.id, labels, points);
       count += points.length;
-      const reference = known?.reference ?? lastPresent(values, DRIFT_REFERENCE_POINTS);
+      const reference =
+        known?.drift ??
+        (presentCount(values) >= DRIFT_MIN_POINTS ? engine.learnDrift(timestamps, values, intervalMs) : undefined);
+      const recent = recentWindow(known?.recent, timestamps, values);
       streams.series[key] = {
         labels: s.labels,
         stream: encodeState(stream),
-        reference,
+        ...(reference ? { drift: reference } : {}),
+        recent,
         ...(stream.seen < stream.warmup ? { readyAt: stream.last + (stream.warmup - stream.seen) * intervalMs } : {}),
       };
       if (job.forecastHorizon && job.forecastHorizon > 0 && points.length > 0) {
@@ -259,9 +268,8 @@ export class JobRunner {
           );
         }
       }
-      const recent = lastPresent(values, DRIFT_RECENT_POINTS);
-      if (reference.length >= 20 && recent.length >= 20) {
-        const d = engine.drift(reference, recent);
+      if (reference && recent[0].length >= DRIFT_MIN_POINTS) {
+        const d = engine.drift(reference, recent[0], recent[1]);
         await repo.setDrift(job.id, labels, d.drifting, d.pValue, d.statistic, now);
       }
     }
@@ -312,10 +320,28 @@ function num(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-function lastPresent(values: Float64Array, n: number): number[] {
-  const out: number[] = [];
-  for (let i = values.length - 1; i >= 0 && out.length < n; i--) if (!Number.isNaN(values[i])) out.push(values[i]);
-  return out.reverse();
+function presentCount(values: Float64Array): number {
+  let n = 0;
+  for (const v of values) if (Number.isFinite(v)) n++;
+  return n;
+}
+
+/** The recent drift window after a run: the stored one followed by this run's present points, the last ones kept. */
+function recentWindow(
+  stored: [number[], number[]] | undefined,
+  timestamps: Float64Array,
+  values: Float64Array
+): [number[], number[]] {
+  const ts = stored ? [...stored[0]] : [];
+  const vs = stored ? [...stored[1]] : [];
+  const last = ts.length ? ts[ts.length - 1] : -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]) || timestamps[i] <= last) continue;
+    ts.push(timestamps[i]);
+    vs.push(values[i]);
+  }
+  const from = Math.max(0, ts.length - DRIFT_RECENT_POINTS);
+  return [ts.slice(from), vs.slice(from)];
 }
 
 function upTo(s: Series, end: number): Series {
