@@ -7,6 +7,7 @@ import { bearerAuth } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { toOpenApi30Schemas } from './openapi30';
 import { detectRoutes } from './routes/detect';
+import { driftRoutes } from './routes/drift';
 import { outlierRoutes } from './routes/outliers';
 import { feedbackRoutes } from './routes/feedback';
 import { forecastRoutes } from './routes/forecast';
@@ -73,5 +74,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     version: services.version,
   });
   await app.register(serviceRoutes, options);
+  await app.register(driftRoutes, options);
   return app;
 }

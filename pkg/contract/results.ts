@@ -127,6 +127,30 @@ export const DriftStatus = Type.Object({
 });
 export type DriftStatus = Static<typeof DriftStatus>;
 
+/**
+ * The two samples behind one job series' drift verdict, seasonally adjusted (value minus the baseline of its phase of
+ * the day, when the series has a daily season), ascending.
+ */
+export const SeriesDrift = Type.Object({
+  labels: Labels,
+  drifting: Type.Optional(Type.Boolean()),
+  pValue: Type.Optional(Type.Number()),
+  statistic: Type.Optional(Type.Number()),
+  checkedAt: Type.Optional(EpochMs),
+  period: Type.Integer({ minimum: 0, description: 'season the values are adjusted for, in points (0: none)' }),
+  reference: Type.Array(Type.Number(), { description: 'adjusted reference values, ascending' }),
+  recent: Type.Array(Type.Number(), { description: 'adjusted values of the recent window, ascending' }),
+});
+export type SeriesDrift = Static<typeof SeriesDrift>;
+
+/** A job's drift samples per series (GET /api/jobs/:id/drift). */
+export const JobDrift = Type.Object({
+  jobId: Type.String(),
+  name: Type.String(),
+  series: Type.Array(SeriesDrift),
+});
+export type JobDrift = Static<typeof JobDrift>;
+
 export const ForecastPoint = Type.Object({
   t: EpochMs,
   mean: NullableNumber,
