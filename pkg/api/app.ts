@@ -55,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
   // the worker threads created here end with the app (a pool given in `deps` belongs to the caller)
   if (!deps.pool) app.addHook('onClose', async () => services.pool.close());
+  if (deps.warmPool) app.addHook('onReady', async () => void services.pool.warm());
 
   const options = { services };
   await app.register(healthRoutes, options);

@@ -178,6 +178,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     annotationsUrl: action.annotations?.url,
     ...(action.summaryModel ? { summaryModel: action.summaryModel } : {}),
     logs: { redactor, rules: () => rules.rules, geoip },
+    warmPool: true,
   });
   const url = await app.listen({ port: config.port, host: config.host });
   await scheduler.start();

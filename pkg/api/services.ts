@@ -34,6 +34,11 @@ export interface AppDeps {
    * closed with the app; a pool given here belongs to the caller)
    */
   pool?: DetectionPool;
+  /**
+   * start the pool's threads once the app is ready and run a small detection on each in the background, so the first
+   * dashboards do not wait for the code to load (what `vigil serve` does; default off)
+   */
+  warmPool?: boolean;
   /** what one request may ask (default `DEFAULT_LIMITS`) */
   limits?: Partial<Limits>;
   scheduler?: Scheduler;
@@ -67,7 +72,10 @@ export interface LogServices {
 
 /** The resolved services every route plugin receives. */
 export type Services = Required<
-  Omit<AppDeps, 'scheduler' | 'logger' | 'notifier' | 'annotationsUrl' | 'summaryModel' | 'logs' | 'limits'>
+  Omit<
+    AppDeps,
+    'scheduler' | 'logger' | 'notifier' | 'annotationsUrl' | 'summaryModel' | 'logs' | 'limits' | 'warmPool'
+  >
 > & {
   limits: Limits;
   /** answers to identical ad-hoc detections, shared (see `ResultCache`) */

@@ -26,6 +26,18 @@ describe('WorkerPool', () => {
     expect(await new InlinePool().detectJson(series, options)).toBe(text);
   }, 60_000);
 
+  it('warms up by running one small detection per thread, before any request', async () => {
+    const fresh = new WorkerPool({ threads: 2 });
+    try {
+      expect(fresh.stats().completed).toBe(0);
+      await fresh.warm();
+      expect(fresh.stats()).toMatchObject({ threads: 2, completed: 2, running: 0, queued: 0 });
+      await expect(new InlinePool().warm()).resolves.toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
+
   it("gives Vigil's errors back with their class (so the API answers 400, not 500)", async () => {
     const err = await pool.detectJson([wave(50)], { intervalMs: -5 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
