@@ -75,6 +75,8 @@ export interface VigilVariableQuery {
   kind: 'jobs' | 'labelValues';
   label?: string;
   jobId?: string;
+  /** `jobs` only: just the jobs whose source is of this type (e.g. `elasticsearch`); missing: every job */
+  sourceType?: SourceQuery['type'];
 }
 
 /**

@@ -260,6 +260,29 @@ describe('VigilDataSource.testDatasource', () => {
   });
 });
 
+describe('VigilDataSource.metricFindQuery', () => {
+  it('lists jobs by name (value = id), only those of one source type when the variable asks', async () => {
+    const jobs = [
+      { id: 'j1', name: 'shop request rate', source: { type: 'prometheus', query: 'up' } },
+      { id: 'j2', name: 'access log errors', source: { type: 'elasticsearch', index: 'weblogs-*' } },
+      { id: 'j3', name: 'log templates', source: { type: 'elasticsearch-logs', index: 'weblogs-*' } },
+    ];
+    respond = () => ({ status: 200, data: { jobs } });
+    const ds = new VigilDataSource(settings);
+    expect(await ds.metricFindQuery({ kind: 'jobs' })).toEqual([
+      { text: 'shop request rate', value: 'j1' },
+      { text: 'access log errors', value: 'j2' },
+      { text: 'log templates', value: 'j3' },
+    ]);
+    expect(await ds.metricFindQuery({ kind: 'jobs', sourceType: 'elasticsearch' })).toEqual([
+      { text: 'access log errors', value: 'j2' },
+    ]);
+    expect(await ds.metricFindQuery({ kind: 'jobs', sourceType: 'prometheus' })).toEqual([
+      { text: 'shop request rate', value: 'j1' },
+    ]);
+  });
+});
+
 describe('toEngineSensitivity', () => {
   it('maps 1-10 to 0.1-1 and clamps', () => {
     expect([1, 6, 10, 42, undefined].map(toEngineSensitivity)).toEqual([0.1, 0.6, 1, 1, undefined]);

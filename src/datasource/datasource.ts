@@ -235,12 +235,14 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
     return { status: 'success', message: `Engine ${health.version} is healthy: ${jobs}.` };
   }
 
-  /** Template variables: job names (value = job id) or the values of a label of the engine's result series. */
+  /** Template variables: job names (value = job id; only jobs of one source type when `sourceType` is set) or the values of a label of the engine's result series. */
   override async metricFindQuery(query: VigilVariableQuery | string): Promise<MetricFindValue[]> {
     const q = migrateVariableQuery(query);
     if (q.kind === 'jobs') {
       const { jobs } = await this.listJobs();
-      return jobs.map((j) => ({ text: j.name, value: j.id }));
+      return jobs
+        .filter((j) => !q.sourceType || j.source.type === q.sourceType)
+        .map((j) => ({ text: j.name, value: j.id }));
     }
     if (!q.label) throw new EngineError('Label values: choose a label name');
     const label = getTemplateSrv().replace(q.label);

@@ -148,4 +148,16 @@ describe('migrateVariableQuery', () => {
     });
     expect(migrateVariableQuery(undefined)).toEqual({ kind: 'jobs' });
   });
+
+  it('keeps a known source type filter of a jobs query and drops an unknown one', () => {
+    expect(migrateVariableQuery({ kind: 'jobs', sourceType: 'elasticsearch' })).toEqual({
+      kind: 'jobs',
+      sourceType: 'elasticsearch',
+    });
+    expect(migrateVariableQuery({ kind: 'jobs', sourceType: 'mysql' })).toEqual({ kind: 'jobs' });
+    expect(migrateVariableQuery({ kind: 'labelValues', label: 'host', sourceType: 'file' })).toEqual({
+      kind: 'labelValues',
+      label: 'host',
+    });
+  });
 });

@@ -167,7 +167,22 @@ export function validateQuery(q: VigilQuery): string | undefined {
   return undefined;
 }
 
-/** Upgrade a saved variable query: v1 stored a bare string (`jobs` or `label_values(name)`). */
+/** The source types a jobs variable can be narrowed to. */
+export const VARIABLE_SOURCE_TYPES: ReadonlyArray<SourceQuery['type']> = [
+  'prometheus',
+  'elasticsearch',
+  'elasticsearch-logs',
+  'file',
+];
+
+function isSourceType(v: unknown): v is SourceQuery['type'] {
+  return typeof v === 'string' && (VARIABLE_SOURCE_TYPES as readonly string[]).includes(v);
+}
+
+/**
+ * Upgrade a saved variable query: v1 stored a bare string (`jobs` or `label_values(name)`). A jobs query keeps its
+ * `sourceType` filter when it names a known source type (an unknown one is dropped: every job).
+ */
 export function migrateVariableQuery(raw: unknown): VigilVariableQuery {
   if (typeof raw === 'string') {
     const m = /^\s*label_values\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/.exec(raw);
@@ -179,6 +194,7 @@ export function migrateVariableQuery(raw: unknown): VigilVariableQuery {
       kind: raw.kind,
       ...(str(raw.label) ? { label: str(raw.label) } : {}),
       ...(str(raw.jobId) ? { jobId: str(raw.jobId) } : {}),
+      ...(raw.kind === 'jobs' && isSourceType(raw.sourceType) ? { sourceType: raw.sourceType } : {}),
     };
   }
   return { kind: 'jobs' };

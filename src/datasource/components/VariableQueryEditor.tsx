@@ -1,8 +1,8 @@
 import React, { ChangeEvent } from 'react';
-import { InlineField, InlineFieldRow, Input, RadioButtonGroup } from '@grafana/ui';
+import { InlineField, InlineFieldRow, Input, RadioButtonGroup, Select } from '@grafana/ui';
 
 import type { VigilVariableQuery } from '../../types';
-import { migrateVariableQuery } from '../migrations';
+import { migrateVariableQuery, VARIABLE_SOURCE_TYPES } from '../migrations';
 
 export interface VariableQueryEditorProps {
   query: VigilVariableQuery | string;
@@ -11,7 +11,7 @@ export interface VariableQueryEditorProps {
 
 /** `jobs` or `label values of <label> [for job <job>]`, as the variable's definition text. */
 export function variableDefinition(q: VigilVariableQuery): string {
-  if (q.kind === 'jobs') return 'Vigil jobs';
+  if (q.kind === 'jobs') return q.sourceType ? `Vigil jobs (${q.sourceType} source)` : 'Vigil jobs';
   return `label_values(${q.label ?? ''})${q.jobId ? ` for job ${q.jobId}` : ''}`;
 }
 
@@ -36,6 +36,25 @@ export function VariableQueryEditor({ query: raw, onChange }: VariableQueryEdito
           />
         </InlineField>
       </InlineFieldRow>
+      {query.kind === 'jobs' && (
+        <InlineFieldRow>
+          <InlineField
+            label="Source"
+            labelWidth={16}
+            tooltip="Only jobs whose source is of this type; empty: every job"
+          >
+            <Select<VigilVariableQuery['sourceType']>
+              inputId="vigil-variable-source-type"
+              width={24}
+              isClearable
+              placeholder="every job"
+              options={VARIABLE_SOURCE_TYPES.map((t) => ({ label: t, value: t }))}
+              value={query.sourceType ?? null}
+              onChange={(v) => set({ sourceType: v?.value ?? undefined })}
+            />
+          </InlineField>
+        </InlineFieldRow>
+      )}
       {query.kind === 'labelValues' && (
         <InlineFieldRow>
           <InlineField label="Label" labelWidth={16}>
