@@ -23,6 +23,9 @@ import { validateQuery } from '../datasource/migrations';
 import { formatValue, seriesName } from '../datasource/transforms';
 import type { BacktestResponse, Job, JobSpec } from '../../pkg/contract';
 import { canWrite } from '../roles';
+import { specOf } from './DriftPage';
+import { LifecycleFields } from './LifecycleFields';
+import { DURATION, lifecycleState, maintenanceProblem } from './lifecycle';
 import type { Route } from './routes';
 
 export const NEW_JOB: JobSpec = {
@@ -33,8 +36,6 @@ export const NEW_JOB: JobSpec = {
   trainingWindow: '7d',
   mode: 'majority',
 };
-
-const DURATION = /^\d+(ms|s|m|h|d|w)$/;
 
 /** What is wrong with a job spec before saving or backtesting, or undefined. */
 export function validateJobSpec(spec: JobSpec): string | undefined {
@@ -49,6 +50,12 @@ export function validateJobSpec(spec: JobSpec): string | undefined {
     return 'The runbook URL must start with http:// or https://';
   if (spec.panelId !== undefined && !(Number.isInteger(spec.panelId) && spec.panelId >= 0))
     return 'The panel id must be a whole number';
+  if (spec.ingestDelay !== undefined && !DURATION.test(spec.ingestDelay))
+    return `Ingest delay "${spec.ingestDelay}" is not a duration like 2m`;
+  for (const [i, w] of (spec.maintenanceWindows ?? []).entries()) {
+    const p = maintenanceProblem(w, i);
+    if (p) return p;
+  }
   return undefined;
 }
 
@@ -86,30 +93,16 @@ export function JobEditPage({
   const [busy, setBusy] = useState(false);
   const [rangeMs, setRangeMs] = useState(86400000);
   const [backtest, setBacktest] = useState<{ res: BacktestResponse; from: number; to: number }>();
+  const [job, setJob] = useState<Job>();
 
   useEffect(() => {
     if (!id) return;
     client
       .get<Job>(`/api/jobs/${encodeURIComponent(id)}`)
       .then((j) => {
-        const { name, source, detectors, params, interval, trainingWindow, threshold, mode, labels } = j;
-        const { forecastHorizon, criticality, runbookUrl, dashboardUid, panelId } = j;
-        setSpec({
-          name,
-          source,
-          detectors,
-          params,
-          interval,
-          trainingWindow,
-          threshold,
-          mode,
-          labels,
-          ...(forecastHorizon !== undefined ? { forecastHorizon } : {}),
-          ...(criticality ? { criticality } : {}),
-          ...(runbookUrl ? { runbookUrl } : {}),
-          ...(dashboardUid ? { dashboardUid } : {}),
-          ...(panelId !== undefined ? { panelId } : {}),
-        });
+        setJob(j);
+        // every field of the spec, so that saving keeps what this form does not show (e.g. forecast thresholds)
+        setSpec(specOf(j));
       })
       .catch((e: Error) => setLoadError(e.message));
   }, [client, id]);
@@ -120,6 +113,7 @@ export function JobEditPage({
   // a Viewer sees the job; Grafana refuses their writes (and the new-job page itself) for their role
   const writer = canWrite();
   const problem = validateJobSpec(spec);
+  const state = job ? lifecycleState(job) : undefined;
 
   const runBacktest = async () => {
     setError(undefined);
@@ -159,6 +153,11 @@ export function JobEditPage({
       {!writer && (
         <Alert severity="info" title="Read only" data-testid="vigil-read-only">
           Your role can see this job; an Editor can change it.
+        </Alert>
+      )}
+      {state && (
+        <Alert severity="info" title={`This job is ${state.text}`} data-testid="vigil-job-lifecycle">
+          {state.title}
         </Alert>
       )}
       <fieldset disabled={!writer} className={styles.plain}>
@@ -272,6 +271,7 @@ export function JobEditPage({
             </Field>
           </Stack>
         </FieldSet>
+        <LifecycleFields spec={spec} set={set} />
       </fieldset>
       {problem && writer && <Alert severity="info" title={problem} data-testid="vigil-job-problem" />}
       {error && <Alert severity="error" title={error} data-testid="vigil-job-error" />}

@@ -1,14 +1,29 @@
-import React, { Fragment, useState } from 'react';
+import React, { ChangeEvent, Fragment, useRef, useState } from 'react';
 import { dateTimeFormatTimeAgo } from '@grafana/data';
-import { Alert, Button, ConfirmButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Alert, Button, ConfirmButton, LoadingPlaceholder, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 
 import type { EngineClient } from '../api';
 import { JobTemplates } from '../components/JobTemplates';
 import { getPageStyles } from '../components/styles';
 import { useEngineData } from '../components/useEngine';
-import type { Job } from '../../pkg/contract';
+import type { Job, JobImportResponse } from '../../pkg/contract';
 import { canWrite } from '../roles';
+import { exportFileName, lifecycleState, parseJobsFile } from './lifecycle';
+
+type OnConflict = 'error' | 'skip' | 'replace';
 import type { Route } from './routes';
+
+/** Save a JSON document as a file the browser downloads. */
+function download(doc: unknown, name: string) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 /** Describe a job's source in one line. */
 export function describeSource(job: Pick<Job, 'source'>): string {
@@ -21,17 +36,24 @@ export function describeSource(job: Pick<Job, 'source'>): string {
   return `Elasticsearch ${s.index}: ${metric}${s.filter ? ` where ${s.filter}` : ''}${s.splitBy ? ` by ${s.splitBy}` : ''}`;
 }
 
-/** Jobs: status, last run, anomalies in the last 24 h, drift; enable/disable, edit, delete. */
+/**
+ * Jobs: status (with warming up and maintenance), last run, anomalies in the last 24 h, drift; enable/disable, edit,
+ * delete; export one job or all as JSON and import such a file (a name that exists is refused, skipped or replaced).
+ */
 export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) => void }) {
   const styles = useStyles2(getPageStyles);
   const { data, error, loading, reload } = useEngineData(client, (c) => c.get<{ jobs: Job[] }>('/api/jobs'), []);
   const [actionError, setActionError] = useState<string>();
   const [templatesOf, setTemplatesOf] = useState<string>();
+  const [onConflict, setOnConflict] = useState<OnConflict>('error');
+  const [imported, setImported] = useState<string>();
+  const fileInput = useRef<HTMLInputElement>(null);
   // Viewers read; Grafana refuses their writes at the proxy, so the page does not offer them
   const writer = canWrite();
 
   const act = async (fn: () => Promise<unknown>) => {
     setActionError(undefined);
+    setImported(undefined);
     try {
       await fn();
       reload();
@@ -51,9 +73,60 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
         <Button variant="secondary" icon="sync" onClick={reload}>
           Refresh
         </Button>
+        <Button
+          variant="secondary"
+          icon="download-alt"
+          onClick={() =>
+            act(async () => download(await client.get('/api/jobs/export', undefined, 'Export jobs'), exportFileName()))
+          }
+        >
+          Export all
+        </Button>
+        {writer && (
+          <>
+            <Button variant="secondary" icon="upload" onClick={() => fileInput.current?.click()}>
+              Import
+            </Button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept="application/json,.json"
+              hidden
+              data-testid="vigil-jobs-import-file"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (!file) return;
+                void act(async () => {
+                  const doc = parseJobsFile(await file.text(), file.name);
+                  const res = await client.request<JobImportResponse>(
+                    { method: 'POST', path: '/api/jobs/import', params: { onConflict }, data: doc },
+                    `Import ${file.name}`
+                  );
+                  setImported(
+                    `Imported ${file.name}: ${res.created} created, ${res.replaced} replaced, ${res.skipped.length} skipped` +
+                      (res.skipped.length ? ` (${res.skipped.join(', ')})` : '')
+                  );
+                });
+              }}
+            />
+            <span className={styles.muted}>a name that exists:</span>
+            <RadioButtonGroup<OnConflict>
+              size="sm"
+              options={[
+                { label: 'refuse', value: 'error' },
+                { label: 'skip', value: 'skip' },
+                { label: 'replace', value: 'replace' },
+              ]}
+              value={onConflict}
+              onChange={setOnConflict}
+            />
+          </>
+        )}
       </div>
       {error && <Alert severity="error" title={error} />}
-      {actionError && <Alert severity="error" title={actionError} />}
+      {actionError && <Alert severity="error" title={actionError} data-testid="vigil-jobs-action-error" />}
+      {imported && <Alert severity="success" title={imported} data-testid="vigil-jobs-imported" />}
       {loading && !data && <LoadingPlaceholder text="Loading jobs…" />}
       {data && data.jobs.length === 0 && (
         <p className={styles.muted}>
@@ -96,6 +169,11 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
                     ) : (
                       <span className={styles.ok}>enabled</span>
                     )}
+                    {j.enabled && lifecycleState(j) && (
+                      <div className={styles.muted} title={lifecycleState(j)!.title} data-testid="vigil-job-lifecycle">
+                        {lifecycleState(j)!.text}
+                      </div>
+                    )}
                   </td>
                   <td title={j.lastRun?.error}>
                     {j.lastRun ? `${dateTimeFormatTimeAgo(j.lastRun.at)} (${j.lastRun.durationMs} ms)` : 'never'}
@@ -128,6 +206,20 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
                           {j.enabled ? 'Disable' : 'Enable'}
                         </Button>
                       )}
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() =>
+                          act(async () =>
+                            download(
+                              await client.get(`/api/jobs/${encodeURIComponent(j.id)}/export`, undefined, 'Export job'),
+                              exportFileName(j.name)
+                            )
+                          )
+                        }
+                      >
+                        Export
+                      </Button>
                       {j.source.type === 'elasticsearch-logs' && (
                         <Button
                           size="sm"

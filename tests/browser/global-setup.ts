@@ -17,6 +17,8 @@ export default async function globalSetup() {
   const engine = await startEngine();
   process.env.VIGIL_ENGINE_URL = engine.url;
   process.env.VIGIL_ENGINE_TOKEN = engine.token;
+  // the engine's file source reads <dir>/files: suites add short-history files there (e.g. a job still warming up)
+  process.env.VIGIL_ENGINE_FILES = path.join(engine.dir, 'files');
   const harness = await startHarnessServer({
     distDir,
     datasource: { jsonData: { url: engine.url }, secureJsonData: { token: engine.token } },
