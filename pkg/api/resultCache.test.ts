@@ -33,6 +33,36 @@ describe('ResultCache', () => {
     expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 2, misses: 3 });
   });
 
+  it('tells the computation its callers have gone only when the last one with a signal leaves', async () => {
+    const cache = new ResultCache(5_000, 1024, () => 0);
+    const d = deferred<string>();
+    let seen: AbortSignal | undefined;
+    const compute = (signal: AbortSignal) => {
+      seen = signal;
+      return d.promise;
+    };
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = cache.get('k', compute, first.signal);
+    const b = cache.get('k', compute, second.signal);
+    first.abort();
+    expect(seen?.aborted).toBe(false);
+    second.abort();
+    expect(seen?.aborted).toBe(true);
+    d.resolve('late');
+    expect(await Promise.all([a, b])).toEqual(['late', 'late']);
+
+    // a caller without a signal keeps the computation wanted
+    const e = deferred<string>();
+    const gone = new AbortController();
+    const c = cache.get('j', (signal) => ((seen = signal), e.promise), gone.signal);
+    const stays = cache.get('j', () => Promise.resolve('unused'));
+    gone.abort();
+    expect(seen?.aborted).toBe(false);
+    e.resolve('kept');
+    expect(await Promise.all([c, stays])).toEqual(['kept', 'kept']);
+  });
+
   it('never keeps a failure', async () => {
     const cache = new ResultCache(5_000, 1024, () => 0);
     await expect(cache.get('k', () => Promise.reject(new Error('source down')))).rejects.toThrow('source down');

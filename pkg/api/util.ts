@@ -26,3 +26,15 @@ export function requestOptions(b: {
   if (b.sensitivity !== undefined && b.threshold === undefined) o.threshold = sensitivityThreshold(b.sensitivity);
   return o;
 }
+
+/**
+ * A signal that aborts when the client goes away before its answer was sent (the response closed unfinished).
+ * @example closedSignal(reply.raw) // aborts if the dashboard's request is cancelled or times out
+ */
+export function closedSignal(res: import('node:http').ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  return gone.signal;
+}

@@ -1,7 +1,7 @@
 import { InputError, ParameterError } from '../core/errors';
 import type { Series } from '../core/series';
 import { detectJson } from './tasks';
-import { InlinePool, PoolBusyError, WorkerPool } from './pool';
+import { InlinePool, PoolBusyError, TaskAbandonedError, WorkerPool } from './pool';
 
 const MIN = 60_000;
 function wave(n: number, spikeAt = -1): Series {
@@ -65,5 +65,30 @@ describe('WorkerPool', () => {
     expect(busy[0].message).toMatch(/detection is busy: \d+ requests are waiting for 2 worker threads/);
     expect(await pool.detectJson([wave(400)], { intervalMs: 5 * MIN })).toContain('"series"');
     expect(pool.stats()).toMatchObject({ threads: 2, queued: 0, maxQueue: 4 });
+  }, 120_000);
+
+  it('drops a task whose caller went away while it waited for a thread, and still runs the one on a thread', async () => {
+    const one = new WorkerPool({ threads: 1, maxQueue: 8 });
+    try {
+      const options = { intervalMs: 5 * MIN };
+      const running = new AbortController();
+      const leaves = new AbortController();
+      const onThread = one.detectJson([wave(6000)], options, running.signal);
+      const dropped = one.detectJson([wave(6000)], options, leaves.signal).catch((e: unknown) => e);
+      const kept = one.detectJson([wave(400)], options, new AbortController().signal);
+      expect(one.stats()).toMatchObject({ running: 1, queued: 2 });
+      leaves.abort();
+      running.abort();
+      expect(await dropped).toBeInstanceOf(TaskAbandonedError);
+      expect(one.stats()).toMatchObject({ running: 1, queued: 1, abandoned: 1 });
+      expect(await onThread).toContain('"series"');
+      expect(await kept).toContain('"series"');
+      expect(one.stats()).toMatchObject({ running: 0, queued: 0, completed: 2, abandoned: 1 });
+      await expect(one.detectJson([wave(400)], options, AbortSignal.abort())).rejects.toBeInstanceOf(
+        TaskAbandonedError
+      );
+    } finally {
+      await one.close();
+    }
   }, 120_000);
 });

@@ -19,6 +19,19 @@ export class PoolBusyError extends Error {
   }
 }
 
+/**
+ * The caller went away (its request closed) while its task waited for a thread: the task was dropped unrun. Answered
+ * 499 (the client closed the request), which nobody reads.
+ */
+export class TaskAbandonedError extends Error {
+  readonly statusCode = 499;
+  readonly code = 'client_closed_request';
+  constructor() {
+    super('the request was closed before its detection started');
+    this.name = 'TaskAbandonedError';
+  }
+}
+
 /** Load of the pool, for `/metrics` and `/api/health`. */
 export interface PoolStats {
   threads: number;
@@ -26,6 +39,8 @@ export interface PoolStats {
   queued: number;
   maxQueue: number;
   completed: number;
+  /** tasks dropped unrun because their caller went away while they waited */
+  abandoned: number;
 }
 
 /**
@@ -33,8 +48,12 @@ export interface PoolStats {
  * free for health checks, queries and the Prometheus-compatible API, or in-process (`InlinePool`).
  */
 export interface DetectionPool {
-  /** The result of `pkg/pipeline`'s `detect` as JSON text. @throws PoolBusyError when the queue is full */
-  detectJson(series: Series[], options: DetectOptions): Promise<string>;
+  /**
+   * The result of `pkg/pipeline`'s `detect` as JSON text. When `signal` aborts before the task has started (the
+   * caller went away), the task is dropped.
+   * @throws PoolBusyError when the queue is full; TaskAbandonedError when dropped
+   */
+  detectJson(series: Series[], options: DetectOptions, signal?: AbortSignal): Promise<string>;
   /** Forecast a series (see `pkg/forecast`). @throws PoolBusyError when the queue is full */
   forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult>;
   stats(): PoolStats;
@@ -81,8 +100,12 @@ export class WorkerPool implements DetectionPool {
   private readonly threadCount: number;
   private readonly maxQueue: number;
   private meanTaskMs = 50;
-  /** tasks accepted and not finished (running or queued) */
-  private inFlight = 0;
+  /** tasks on a thread */
+  private active = 0;
+  /** tasks waiting for a thread, oldest first */
+  private readonly waiting: { go: () => void }[] = [];
+  /** tasks dropped because their caller went away while they waited */
+  private abandoned = 0;
 
   constructor(opts: WorkerPoolOptions = {}) {
     this.threadCount = Math.max(1, opts.threads ?? availableParallelism());
@@ -95,7 +118,6 @@ export class WorkerPool implements DetectionPool {
       filename: path.join(__dirname, 'worker.cjs'),
       minThreads: this.threadCount,
       maxThreads: this.threadCount,
-      maxQueue: this.maxQueue,
       idleTimeout: 60_000,
       // detection yields the cores to the event loop: health probes, queries and job runs come first (Linux
       // schedules threads by their own nice value; piscina applies it with @napi-rs/nice where available)
@@ -104,34 +126,56 @@ export class WorkerPool implements DetectionPool {
     return this.piscinaPool;
   }
 
-  private async run<T>(input: unknown, name: string): Promise<T> {
-    if (this.piscina.queueSize >= this.maxQueue) throw this.busy();
+  /**
+   * Run a task on a thread. At most one task per thread is handed to piscina; the others wait here, in order, so a
+   * task whose caller has gone (`signal` aborted) while it waits is dropped without running.
+   */
+  private async run<T>(input: unknown, name: string, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new TaskAbandonedError();
+    if (this.active >= this.threadCount) {
+      if (this.waiting.length >= this.maxQueue) throw this.busy();
+      await new Promise<void>((resolve, reject) => {
+        const entry = {
+          go: () => {
+            signal?.removeEventListener('abort', leave);
+            resolve();
+          },
+        };
+        const leave = () => {
+          const i = this.waiting.indexOf(entry);
+          if (i >= 0) this.waiting.splice(i, 1);
+          this.abandoned++;
+          reject(new TaskAbandonedError());
+        };
+        signal?.addEventListener('abort', leave, { once: true });
+        this.waiting.push(entry);
+      });
+    }
+    this.active++;
     const started = performance.now();
-    this.inFlight++;
     try {
       const out = (await this.piscina.run(input, { name })) as Envelope<T>;
       this.meanTaskMs = 0.9 * this.meanTaskMs + 0.1 * (performance.now() - started);
       if (out.ok) return out.value;
       throw revive(out.error);
-    } catch (err) {
-      if (/queue is at limit/i.test((err as Error)?.message ?? '')) throw this.busy();
-      throw err;
     } finally {
-      this.inFlight--;
+      this.active--;
+      this.waiting.shift()?.go();
     }
   }
 
   private busy(): PoolBusyError {
     const threads = this.threadCount;
-    const seconds = Math.max(1, Math.ceil((this.meanTaskMs * (this.piscina.queueSize + threads)) / threads / 1000));
+    const queued = this.waiting.length;
+    const seconds = Math.max(1, Math.ceil((this.meanTaskMs * (queued + threads)) / threads / 1000));
     return new PoolBusyError(
-      `detection is busy: ${this.piscina.queueSize} requests are waiting for ${threads} worker threads; retry in ${seconds} s`,
+      `detection is busy: ${queued} requests are waiting for ${threads} worker threads; retry in ${seconds} s`,
       seconds
     );
   }
 
-  detectJson(series: Series[], options: DetectOptions): Promise<string> {
-    return this.run({ series, options }, 'detectJson');
+  detectJson(series: Series[], options: DetectOptions, signal?: AbortSignal): Promise<string> {
+    return this.run({ series, options }, 'detectJson', signal);
   }
   async warm(): Promise<void> {
     const task = warmupTask();
@@ -143,13 +187,13 @@ export class WorkerPool implements DetectionPool {
     return this.run({ series, options }, 'forecastTask');
   }
   stats(): PoolStats {
-    const p = this.piscinaPool;
     return {
       threads: this.threadCount,
-      running: Math.max(0, this.inFlight - (p?.queueSize ?? 0)),
-      queued: p?.queueSize ?? 0,
+      running: this.active,
+      queued: this.waiting.length,
       maxQueue: this.maxQueue,
-      completed: p?.completed ?? 0,
+      completed: this.piscinaPool?.completed ?? 0,
+      abandoned: this.abandoned,
     };
   }
   async close(): Promise<void> {
@@ -162,7 +206,8 @@ export class WorkerPool implements DetectionPool {
 /** The same tasks on the calling thread (tests, and hosts with one core where threads only add overhead). */
 export class InlinePool implements DetectionPool {
   private completed = 0;
-  async detectJson(series: Series[], options: DetectOptions): Promise<string> {
+  async detectJson(series: Series[], options: DetectOptions, signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) throw new TaskAbandonedError();
     return this.count(() => detectJson({ series, options }));
   }
   async forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult> {
@@ -174,7 +219,7 @@ export class InlinePool implements DetectionPool {
     return out;
   }
   stats(): PoolStats {
-    return { threads: 0, running: 0, queued: 0, maxQueue: 0, completed: this.completed };
+    return { threads: 0, running: 0, queued: 0, maxQueue: 0, completed: this.completed, abandoned: 0 };
   }
   async warm(): Promise<void> {}
   async close(): Promise<void> {}

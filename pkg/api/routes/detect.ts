@@ -6,7 +6,7 @@ import { defaultWarmup } from '../../pipeline/stream';
 import { detectionErrorResponses } from '../errors';
 import { checkPoints } from '../limits';
 import { checkRange, type RouteOptions } from '../services';
-import { chooseInterval, requestOptions } from '../util';
+import { chooseInterval, closedSignal, requestOptions } from '../util';
 
 /** `POST /api/detect`: ad-hoc detection on a source query over a time range (what a dashboard panel asks). */
 export const detectRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
@@ -32,11 +32,17 @@ export const detectRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       checkPoints(b.from, b.to, intervalMs, s.limits.pointsPerRequest, warmup);
       // viewers of one dashboard ask the same question at once: one computation answers all of them
       const key = JSON.stringify([b, intervalMs, warmup]);
-      const text = await s.detections.get(key, async () => {
-        const series = await s.fetchSeries(b.source, b.from - warmup * intervalMs, b.to, intervalMs);
-        // detection runs in a worker thread, which also writes the JSON: the event loop only sends it
-        return s.pool.detectJson(series, { ensemble: requestOptions(b), intervalMs, warmup, from: b.from });
-      });
+      const text = await s.detections.get(
+        key,
+        async (gone) => {
+          const series = await s.fetchSeries(b.source, b.from - warmup * intervalMs, b.to, intervalMs);
+          // detection runs in a worker thread, which also writes the JSON: the event loop only sends it; a detection
+          // still waiting for a thread when every client asking for it has gone is dropped
+          const options = { ensemble: requestOptions(b), intervalMs, warmup, from: b.from };
+          return s.pool.detectJson(series, options, gone);
+        },
+        closedSignal(reply.raw)
+      );
       s.metrics.detectionSeconds.observe({ kind: 'adhoc' }, (performance.now() - started) / 1000);
       // a string is sent as it is (the worker wrote the DetectionResult's JSON); fastify serialises only objects
       return reply.type('application/json; charset=utf-8').send(text as unknown as DetectionResult);
