@@ -139,30 +139,32 @@ export class SqliteStore implements Store {
     })();
   }
 
-  /** Wait for a transaction in progress (other callers' statements never run inside it). */
-  private async idle(): Promise<void> {
-    while (this.txDone) await this.txDone;
-  }
+  /*
+   * Other callers' statements never run inside a transaction in progress: each waits while one is (`txDone`), and
+   * checks again with no await between the check and its statement (or its BEGIN); an `await` on a helper there
+   * would let another caller begin a transaction in between (two concurrent transactions then failed with "cannot
+   * start a transaction within a transaction", and a statement could join another's transaction and its rollback).
+   */
 
   async all<T = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    if (this.txDone) await this.idle();
+    while (this.txDone) await this.txDone;
     return this.allNow<T>(sql, params);
   }
   async get<T = Row>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
-    if (this.txDone) await this.idle();
+    while (this.txDone) await this.txDone;
     return this.getNow<T>(sql, params);
   }
   async run(sql: string, params: SqlValue[] = []): Promise<number> {
-    if (this.txDone) await this.idle();
+    while (this.txDone) await this.txDone;
     return this.runNow(sql, params);
   }
   async runMany(sql: string, rows: SqlValue[][]): Promise<void> {
-    if (this.txDone) await this.idle();
+    while (this.txDone) await this.txDone;
     this.runManyNow(sql, rows);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    await this.idle();
+    while (this.txDone) await this.txDone;
     let end!: () => void;
     this.txDone = new Promise<void>((r) => (end = r));
     this.db.exec('BEGIN IMMEDIATE');
@@ -206,7 +208,7 @@ export class SqliteStore implements Store {
   /** Checkpoint the write-ahead log into the database file and release it. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.idle();
+    while (this.txDone) await this.txDone;
     this.closed = true;
     this.statements.clear();
     if (this.file) {

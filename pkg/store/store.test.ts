@@ -4,6 +4,7 @@ import path from 'node:path';
 import initSqlJs from 'sql.js';
 import { InputError } from '../core/errors';
 import { MIGRATIONS, numberedParams, postgresDdl } from './db';
+import { IncidentRepo } from './incidents';
 import { Repo } from './repo';
 import { SqliteStore } from './sqlite';
 import { openStore } from './store';
@@ -136,6 +137,27 @@ describe('SqliteStore', () => {
     release();
     await expect(tx).rejects.toThrow('changed my mind');
     expect(await outside).toEqual({ enabled: 1 });
+    await store.close();
+  });
+
+  it('runs transactions begun together one after the other (the start-up prune of results and incidents)', async () => {
+    const store = await SqliteStore.open();
+    const repo = new Repo(store);
+    const incidents = new IncidentRepo(store);
+    const started = await Promise.allSettled([repo.prune(0), incidents.prune(0), repo.prune(0)]);
+    expect(started.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+    // a statement begun while transactions start is not caught in one (and in its rollback)
+    await store.run("INSERT INTO jobs (id, spec, enabled, created_at, updated_at) VALUES ('a', '{}', 1, 0, 0)");
+    const failing = store.transaction(async (q) => {
+      await q.run('UPDATE jobs SET enabled = 0');
+      throw new Error('rolled back');
+    });
+    const write = store.run('UPDATE jobs SET spec = \'{"kept":1}\'');
+    const second = store.transaction(async (q) => q.get<{ n: number }>('SELECT COUNT(*) AS n FROM jobs'));
+    await expect(failing).rejects.toThrow('rolled back');
+    await write;
+    expect(await second).toEqual({ n: 1 });
+    expect(await store.get('SELECT spec, enabled FROM jobs')).toEqual({ spec: '{"kept":1}', enabled: 1 });
     await store.close();
   });
 });
