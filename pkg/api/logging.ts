@@ -42,7 +42,10 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         remoteAddress: req.ip,
         remotePort: req.socket?.remotePort,
       }),
+      // `err` is an Error, or a message already made (a string: logged as it is, not spread into characters)
       err: (err: Error) => {
+        if (!((err as unknown) instanceof Error))
+          return scrubValue(err) as { type: string; message: string; stack: string };
         const e = scrubValue(err) as { type?: string; message?: string; stack?: string };
         return { ...e, type: e.type ?? 'Error', message: e.message ?? '', stack: e.stack ?? '' };
       },
