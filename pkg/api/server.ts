@@ -16,7 +16,8 @@ import { defaultEngine, type DetectionEngine } from '../jobs/engine';
 import { ElasticsearchAnomalySink } from '../sinks/elasticsearch';
 import { remoteWriteSink, type RemoteWriteSink } from '../sinks/remoteWrite';
 import { JobRunner, type AnomalySink } from '../jobs/runner';
-import { Scheduler } from '../jobs/scheduler';
+import { schedulerFor } from '../jobs/pgBossScheduler';
+import type { JobScheduler } from '../jobs/scheduler';
 import { SourceRegistry } from '../sources/registry';
 import { systemClock, type Clock } from '../core/clock';
 import type { SeriesSource } from '../sources/types';
@@ -40,7 +41,7 @@ export interface RunningServer {
   /** base URL, e.g. http://127.0.0.1:8080 */
   url: string;
   repo: Repo;
-  scheduler: Scheduler;
+  scheduler: JobScheduler;
   /** incidents of the scheduled runs, and their notifications */
   incidents: IncidentTracker;
   /** the remote write of job results, when `remoteWrite` is configured */
@@ -149,12 +150,14 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     return src instanceof ElasticsearchLogSource ? logJobs.run(job, src, from, to) : [];
   };
   const runner = new JobRunner({ repo, sources, engine, clock, sinks, logger: log, extraEvents });
-  const scheduler = new Scheduler({
+  // replicas sharing a PostgreSQL store share its jobs through a queue there; the embedded store runs them in-process
+  const scheduler = schedulerFor(store, config.store, {
     repo,
     runner,
     clock,
     maxBackoffMs: parseInterval(config.scheduler.maxBackoff, 'scheduler.maxBackoff'),
     concurrency: config.scheduler.concurrency,
+    recoveryMs: config.scheduler.recovery ? parseInterval(config.scheduler.recovery, 'scheduler.recovery') : undefined,
     logger: log,
     onRun: (job, ok, durationMs) => {
       metrics.observeRun(job.name, ok, durationMs);

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock';
 import type { Series } from '../core/series';
 import type { SourceQuery } from '../contract/sources';
 import { defaultEngine, type DetectionEngine } from '../jobs/engine';
-import type { Scheduler } from '../jobs/scheduler';
+import type { JobScheduler } from '../jobs/scheduler';
 import type { GeoIp } from '../logs/geoip';
 import { Redactor } from '../logs/redact';
 import { loadRules } from '../logs/ruleFiles';
@@ -41,7 +41,7 @@ export interface AppDeps {
   warmPool?: boolean;
   /** what one request may ask (default `DEFAULT_LIMITS`) */
   limits?: Partial<Limits>;
-  scheduler?: Scheduler;
+  scheduler?: JobScheduler;
   metrics?: EngineMetrics;
   clock?: Clock;
   version?: string;
@@ -80,7 +80,7 @@ export type Services = Required<
   limits: Limits;
   /** answers to identical ad-hoc detections, shared (see `ResultCache`) */
   detections: ResultCache;
-  scheduler?: Scheduler;
+  scheduler?: JobScheduler;
   notifier?: Notifier;
   annotationsUrl?: string;
   summaryModel?: SummaryModelConfig;

@@ -52,8 +52,13 @@ export interface VigilConfig {
     maxBackoff: string;
     /** results and forecasts older than this are pruned (at start and hourly), e.g. `7d` (default) */
     retention: string;
-    /** most job runs in flight at once (default 4) */
+    /** most job runs in flight at once (default 4; per replica on PostgreSQL) */
     concurrency?: number;
+    /**
+     * replicas on PostgreSQL: how often runs lost with a dead replica are taken up by the others, e.g. `10s`
+     * (default)
+     */
+    recovery?: string;
   };
   /** write anomaly records also to Elasticsearch/OpenSearch */
   sink?: { type: 'elasticsearch'; url: string; index: string; auth?: AuthConfig; timeout?: string };
@@ -167,6 +172,7 @@ export const CONFIG_SCHEMA = {
         maxBackoff: { type: 'string', pattern: durationPattern },
         retention: { type: 'string', pattern: durationPattern },
         concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+        recovery: { type: 'string', pattern: durationPattern },
       },
     },
     ...ACTION_CONFIG_SCHEMA,

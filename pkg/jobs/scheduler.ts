@@ -1,9 +1,9 @@
 import { SourceError } from '../core/errors';
 import { scrubbedMessage } from '../core/scrub';
-import type { Repo } from '../store/repo';
+import type { JobState, Repo } from '../store/repo';
 import { jobTiming, type JobRunner } from './runner';
 import type { Clock } from '../core/clock';
-import type { Job } from '../contract/jobs';
+import type { Job, LastRun } from '../contract/jobs';
 
 /** Health of one source as the scheduler last saw it. */
 export interface SourceHealth {
@@ -25,6 +25,29 @@ export interface SchedulerOptions {
 }
 
 /**
+ * What the engine and its routes need from a scheduler of jobs: the in-process `Scheduler` (embedded SQLite store)
+ * or the `PgBossScheduler` (replicas sharing a PostgreSQL store).
+ */
+export interface JobScheduler {
+  /** Schedule every enabled job. */
+  start(): Promise<void>;
+  /** Stop scheduling and wait for the runs in flight in this process. */
+  stop(): Promise<void>;
+  /** (Re)schedule a job after it was created, changed, enabled, disabled or deleted. */
+  refresh(jobId: string): Promise<void>;
+  /** Whether a run of the job is in flight in this process. */
+  isRunning(jobId: string): boolean;
+  /** Run the job now in this process unless a run of it is in flight here; false when skipped. */
+  runNow(jobId: string): Promise<boolean>;
+  /** Sources' health as seen by this process's job runs. */
+  sources(): Record<string, SourceHealth>;
+  /** Number of enabled jobs whose last run failed. */
+  failingJobs(): Promise<number>;
+  /** Runs in flight in this process and runs waiting for a slot. */
+  load(): { active: number; queued: number };
+}
+
+/**
  * Runs every enabled job each interval on the newest data.
  *
  * - At most `concurrency` runs are in flight over all jobs (a thousand jobs due at once queue, not stampede).
@@ -34,7 +57,7 @@ export interface SchedulerOptions {
  *   recorded on the job (`lastRun`) and, for a source error, on the source's health. Other jobs go on.
  * - Time comes from the injected clock, so tests drive it with a fake one.
  */
-export class Scheduler {
+export class Scheduler implements JobScheduler {
   private timers = new Map<string, unknown>();
   private running = new Map<string, Promise<void>>();
   /** ticks under way: a tick reads the store after its run, so `stop` waits for them too */
@@ -154,47 +177,95 @@ export class Scheduler {
   }
 
   private async execute(jobId: string): Promise<void> {
-    const { repo, clock } = this.opts;
-    const job = await repo.getJob(jobId, clock.now());
-    if (!job) return;
-    const started = clock.now();
-    const state = await repo.getState(jobId);
-    let intervalMs = 60_000;
-    try {
-      intervalMs = jobTiming(job).intervalMs;
-      const res = await this.opts.runner.run(job);
-      const durationMs = clock.now() - started;
-      await repo.setLastRun(
-        jobId,
-        {
-          at: started,
-          ok: true,
-          durationMs,
-          points: res.points,
-          ...(res.threshold !== undefined ? { threshold: res.threshold } : {}),
-        },
-        { lastProcessed: res.lastProcessed, failures: 0, ...(res.warmup ? { warmup: res.warmup } : {}) }
-      );
-      if (job.source.type) this.sourceHealth.set(sourceName(job), { ok: true, lastCheck: clock.now() });
-      this.opts.onRun?.(job, true, durationMs, res.points);
-    } catch (err) {
-      const durationMs = clock.now() - started;
-      const failures = state.failures + 1;
-      const backoff = Math.min(intervalMs * 2 ** failures, this.maxBackoffMs);
-      // stored and shown (lastRun.error, /api/health): never a credential
-      const message = scrubbedMessage(err);
-      await repo.setLastRun(
-        jobId,
-        { at: started, ok: false, error: message, durationMs },
-        { ...state, failures, backoffUntil: clock.now() + backoff }
-      );
-      if (err instanceof SourceError) {
-        this.sourceHealth.set(sourceName(job), { ok: false, error: message, lastCheck: clock.now() });
-      }
-      this.opts.logger?.warn({ job: job.name, jobId, failures, backoffMs: backoff, err: message }, 'job run failed');
-      this.opts.onRun?.(job, false, durationMs, 0);
-    }
+    await executeRun({ ...this.opts, maxBackoffMs: this.maxBackoffMs, sourceHealth: this.sourceHealth }, jobId);
   }
+}
+
+/** What one run of a job needs besides the job: the scheduler's options and its view of the sources' health. */
+export interface RunContext extends Omit<SchedulerOptions, 'maxBackoffMs' | 'concurrency'> {
+  maxBackoffMs: number;
+  sourceHealth: Map<string, SourceHealth>;
+}
+
+/**
+ * Run a job once and record the outcome on it: on success its `lastRun` and new position (`lastProcessed`, failures
+ * reset), on failure the error and an exponential backoff (interval × 2^failures, capped at `maxBackoffMs`), and the
+ * source's health either way.
+ *
+ * With `exclusive` (replicas sharing a PostgreSQL store) the outcome is committed only if the job's state is still
+ * the one the run started from (`Repo.commitRun`), and a run that advanced the job is recorded in `job_runs` under
+ * the replica's name; a refused commit is logged and leaves the job as the other writer left it.
+ *
+ * @returns `done` (outcome committed), `refused` (exclusive commit refused) or `missing` (no such job)
+ */
+export async function executeRun(
+  ctx: RunContext,
+  jobId: string,
+  exclusive?: { replica: string }
+): Promise<'done' | 'refused' | 'missing'> {
+  const { repo, clock } = ctx;
+  const job = await repo.getJob(jobId, clock.now());
+  if (!job) return 'missing';
+  const started = clock.now();
+  const state = await repo.getState(jobId);
+  const commit = async (run: LastRun, next: JobState, advanced?: { to: number; points: number }) => {
+    if (!exclusive) {
+      await repo.setLastRun(jobId, run, next);
+      return true;
+    }
+    const ok = await repo.commitRun(
+      jobId,
+      state,
+      run,
+      next,
+      advanced
+        ? {
+            ...(state.lastProcessed !== undefined ? { from: state.lastProcessed } : {}),
+            ...advanced,
+            replica: exclusive.replica,
+          }
+        : undefined
+    );
+    if (!ok) ctx.logger?.info({ job: job.name, jobId }, 'run not committed: the job changed while it ran');
+    return ok;
+  };
+  let intervalMs = 60_000;
+  try {
+    intervalMs = jobTiming(job).intervalMs;
+    const res = await ctx.runner.run(job);
+    const durationMs = clock.now() - started;
+    const ok = await commit(
+      {
+        at: started,
+        ok: true,
+        durationMs,
+        points: res.points,
+        ...(res.threshold !== undefined ? { threshold: res.threshold } : {}),
+      },
+      { lastProcessed: res.lastProcessed, failures: 0, ...(res.warmup ? { warmup: res.warmup } : {}) },
+      res.lastProcessed !== state.lastProcessed ? { to: res.lastProcessed, points: res.points } : undefined
+    );
+    if (!ok) return 'refused';
+    if (job.source.type) ctx.sourceHealth.set(sourceName(job), { ok: true, lastCheck: clock.now() });
+    ctx.onRun?.(job, true, durationMs, res.points);
+  } catch (err) {
+    const durationMs = clock.now() - started;
+    const failures = state.failures + 1;
+    const backoff = Math.min(intervalMs * 2 ** failures, ctx.maxBackoffMs);
+    // stored and shown (lastRun.error, /api/health): never a credential
+    const message = scrubbedMessage(err);
+    const ok = await commit(
+      { at: started, ok: false, error: message, durationMs },
+      { ...state, failures, backoffUntil: clock.now() + backoff }
+    );
+    if (!ok) return 'refused';
+    if (err instanceof SourceError) {
+      ctx.sourceHealth.set(sourceName(job), { ok: false, error: message, lastCheck: clock.now() });
+    }
+    ctx.logger?.warn({ job: job.name, jobId, failures, backoffMs: backoff, err: message }, 'job run failed');
+    ctx.onRun?.(job, false, durationMs, 0);
+  }
+  return 'done';
 }
 
 function sourceName(job: Job): string {

@@ -98,6 +98,13 @@ export const MIGRATIONS: string[] = [
    CREATE TABLE report_runs (name TEXT PRIMARY KEY, period_end INTEGER NOT NULL);`,
   // 4: the mined log templates of each log query (the template miner's state, redacted)
   `CREATE TABLE log_templates (key TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
+  // 5: the runs of each job that advanced it (shared by replicas on PostgreSQL): the range each covered, after the
+  //    newest point the one before had scored (from_t, exclusive; NULL for a run that did not continue one) up to
+  //    the newest it scored (to_t); at most one run continues a given point of a job
+  `CREATE TABLE job_runs (job_id TEXT NOT NULL, from_t INTEGER, to_t INTEGER NOT NULL, at INTEGER NOT NULL,
+     duration_ms INTEGER NOT NULL, points INTEGER NOT NULL, replica TEXT NOT NULL);
+   CREATE UNIQUE INDEX job_runs_from ON job_runs (job_id, from_t);
+   CREATE INDEX job_runs_at ON job_runs (at);`,
 ];
 
 /**

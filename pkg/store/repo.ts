@@ -109,7 +109,7 @@ export class Repo {
       if (!(await tx.get('SELECT id FROM jobs WHERE id = ?', [id]))) return false;
       await tx.run('DELETE FROM results WHERE series_id IN (SELECT id FROM series WHERE job_id = ?)', [id]);
       await tx.run('DELETE FROM forecasts WHERE series_id IN (SELECT id FROM series WHERE job_id = ?)', [id]);
-      for (const t of ['series', 'anomalies', 'feedback', 'models', 'drift']) {
+      for (const t of ['series', 'anomalies', 'feedback', 'models', 'drift', 'job_runs']) {
         await tx.run(`DELETE FROM ${t} WHERE job_id = ?`, [id]);
       }
       await tx.run('DELETE FROM jobs WHERE id = ?', [id]);
@@ -130,6 +130,81 @@ export class Repo {
       JSON.stringify(state),
       id,
     ]);
+  }
+
+  /**
+   * Commit a run of a job only if the job's state is still `expected` (the state the run started from): the new
+   * `lastRun` and `state`, and, when the run advanced the job (`advanced`), a row of `job_runs` recording the range
+   * it covered. A state changed meanwhile (another replica's run of the same range committed first, or the spec
+   * changed) refuses the commit, so a range is never recorded as processed twice.
+   *
+   * @returns false when the commit was refused (nothing written)
+   */
+  async commitRun(
+    id: string,
+    expected: JobState,
+    run: LastRun,
+    state: JobState,
+    advanced?: { from?: number; to: number; points: number; replica: string }
+  ): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const n = await tx.run('UPDATE jobs SET last_run = ?, state = ? WHERE id = ? AND state = ?', [
+        JSON.stringify(run),
+        JSON.stringify(state),
+        id,
+        JSON.stringify(expected),
+      ]);
+      if (n === 0) return false;
+      if (advanced) {
+        await tx.run(
+          'INSERT INTO job_runs (job_id, from_t, to_t, at, duration_ms, points, replica) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [id, advanced.from ?? null, advanced.to, run.at, run.durationMs ?? 0, advanced.points, advanced.replica]
+        );
+      }
+      return true;
+    });
+  }
+
+  /** The recorded runs of a job that advanced it, oldest first (`from`: exclusive start, `to`: newest point, ms). */
+  async listRuns(
+    id: string
+  ): Promise<{ from?: number; to: number; at: number; durationMs: number; points: number; replica: string }[]> {
+    const rows = await this.store.all<{
+      from_t: number | null;
+      to_t: number;
+      at: number;
+      duration_ms: number;
+      points: number;
+      replica: string;
+    }>('SELECT from_t, to_t, at, duration_ms, points, replica FROM job_runs WHERE job_id = ? ORDER BY to_t, at', [id]);
+    return rows.map((r) => ({
+      ...(r.from_t === null ? {} : { from: r.from_t }),
+      to: r.to_t,
+      at: r.at,
+      durationMs: r.duration_ms,
+      points: r.points,
+      replica: r.replica,
+    }));
+  }
+
+  /**
+   * The enabled jobs (the jobs a scheduler keeps running): id, spec, the end of their backoff (epoch ms) and how long
+   * their last run lasted (ms), when known.
+   */
+  async enabledJobs(): Promise<{ id: string; spec: JobSpec; backoffUntil?: number; lastDurationMs?: number }[]> {
+    const rows = await this.store.all<{ id: string; spec: string; state: string | null; last_run: string | null }>(
+      'SELECT id, spec, state, last_run FROM jobs WHERE enabled = 1'
+    );
+    return rows.map((r) => {
+      const b = r.state ? (JSON.parse(r.state) as JobState).backoffUntil : undefined;
+      const d = r.last_run ? (JSON.parse(r.last_run) as LastRun).durationMs : undefined;
+      return {
+        id: r.id,
+        spec: JSON.parse(r.spec) as JobSpec,
+        ...(b === undefined ? {} : { backoffUntil: b }),
+        ...(d === undefined ? {} : { lastDurationMs: d }),
+      };
+    });
   }
 
   async getState(id: string): Promise<JobState> {
@@ -338,11 +413,12 @@ export class Repo {
     return (await this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM series'))?.n ?? 0;
   }
 
-  /** Drop results and forecasts older than `before` (epoch ms). */
+  /** Drop results, forecasts and recorded runs older than `before` (epoch ms). */
   async prune(before: number): Promise<void> {
     await this.store.transaction(async (tx) => {
       await tx.run('DELETE FROM results WHERE t < ?', [before]);
       await tx.run('DELETE FROM forecasts WHERE t < ?', [before]);
+      await tx.run('DELETE FROM job_runs WHERE at < ?', [before]);
     });
   }
 

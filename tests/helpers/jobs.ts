@@ -103,4 +103,7 @@ export class ScaledClock implements Clock {
   clearTimeout(handle: unknown): void {
     clearTimeout(handle as NodeJS.Timeout);
   }
+  realMs(ms: number): number {
+    return ms / this.speed;
+  }
 }

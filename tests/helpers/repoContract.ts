@@ -145,6 +145,38 @@ export function describeRepoContract(name: string, open: () => Promise<Store>): 
       expect(await repo.listBaselineKeys()).toEqual(['b1']);
     });
 
+    it('commits a run only from the state it started from, and records the range it covered once', async () => {
+      const job = await repo.createJob({ name: 'r', source: { type: 'prometheus', query: 'up' } }, 0);
+      const start = await repo.getState(job.id);
+      const run = { at: 1000, ok: true, durationMs: 20, points: 3 };
+      const first = { lastProcessed: 180_000, failures: 0 };
+      expect(await repo.commitRun(job.id, start, run, first, { to: 180_000, points: 3, replica: 'a:1' })).toBe(true);
+      // a second run that started from the same state (a slow replica's) is refused, and writes nothing
+      const late = { lastProcessed: 240_000, failures: 0 };
+      expect(await repo.commitRun(job.id, start, run, late, { to: 240_000, points: 4, replica: 'b:2' })).toBe(false);
+      expect(await repo.getState(job.id)).toEqual(first);
+      const next = { lastProcessed: 240_000, failures: 0 };
+      const run2 = { ...run, at: 2000 };
+      expect(
+        await repo.commitRun(job.id, first, run2, next, { from: 180_000, to: 240_000, points: 1, replica: 'b:2' })
+      ).toBe(true);
+      // a failed run changes the state without recording a range
+      const failed = { at: 3000, ok: false, error: 'down', durationMs: 5 };
+      expect(await repo.commitRun(job.id, next, failed, { ...next, failures: 1, backoffUntil: 9000 })).toBe(true);
+      expect(await repo.listRuns(job.id)).toEqual([
+        { to: 180_000, at: 1000, durationMs: 20, points: 3, replica: 'a:1' },
+        { from: 180_000, to: 240_000, at: 2000, durationMs: 20, points: 1, replica: 'b:2' },
+      ]);
+      expect((await repo.enabledJobs()).map((j) => [j.id, j.backoffUntil, j.lastDurationMs])).toEqual([
+        [job.id, 9000, 5],
+      ]);
+      // the recorded runs go with the job, and with the retention
+      await repo.prune(1500);
+      expect((await repo.listRuns(job.id)).map((r) => r.at)).toEqual([2000]);
+      await repo.deleteJob(job.id);
+      expect(await repo.listRuns(job.id)).toEqual([]);
+    });
+
     it('rolls a failed transaction back', async () => {
       const job = await repo.createJob({ name: 't', source: { type: 'prometheus', query: 'up' } }, 0);
       await expect(
