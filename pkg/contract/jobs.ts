@@ -90,7 +90,14 @@ export type OutlierOptions = Static<typeof OutlierOptions>;
 
 const jobSpecProperties = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
+  kind: Type.Optional(
+    StringEnum(JOB_KINDS, {
+      description:
+        "anomaly (default): each series against its own past; outliers: the source's series against each other (peer-group outliers, options in `outliers`)",
+    })
+  ),
   source: SourceQuery,
+  outliers: Type.Optional(OutlierOptions),
   ...detectorOptions,
   params: Type.Optional(DetectorParams),
   interval: Type.Optional(Type.String({ default: '1m', description: 'run interval and grid, e.g. 1m' })),

@@ -15,6 +15,7 @@ import type { Clock } from '../core/clock';
 import type { Job, JobSpec } from '../contract/jobs';
 import type { StoredAnomaly } from '../contract/results';
 import { activeWindow, maintenanceTester } from '../core/maintenance';
+import { runOutlierJob } from './outlierRun';
 
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;
@@ -156,6 +157,8 @@ export class JobRunner {
    */
   async run(job: Job): Promise<{ points: number; lastProcessed: number; threshold?: number; warmup?: WarmupStatus }> {
     const { repo, sources, engine, clock } = this.deps;
+    // an `outliers` job judges its series against each other, not each against its own past
+    if (job.kind === 'outliers') return runOutlierJob(this.deps, job, jobTiming(job));
     const { intervalMs, trainMs, delayMs } = jobTiming(job);
     const now = clock.now();
     // score complete buckets only: the bucket holding `now - ingestDelay` is still filling

@@ -59,6 +59,65 @@ beforeEach(() => {
 });
 
 describe('VigilDataSource.query', () => {
+  const outlierAnswer = {
+    algorithm: 'mad',
+    sensitivity: 0.5,
+    minDuration: 3,
+    intervalMs: 60000,
+    band: [{ t: 1000, median: 1, lower: 0, upper: 2 }],
+    series: ['a', 'b', 'c'].map((h) => ({
+      labels: { host: h },
+      outlier: h === 'b',
+      score: h === 'b' ? 90 : 10,
+      intervals: h === 'b' ? [{ start: 1000, end: 1000 }] : [],
+      points: [{ t: 1000, value: h === 'b' ? 9 : 1, score: 10, outlier: h === 'b' }],
+    })),
+    warnings: [],
+  };
+
+  it('asks for peer outliers ad hoc (sensitivity scaled) or reads an outliers job, and marks the frames', async () => {
+    respond = () => ({ status: 200, data: outlierAnswer });
+    const ds = new VigilDataSource(settings);
+    const adhoc = await ds.query(
+      request([
+        {
+          refId: 'A',
+          queryType: 'outliers',
+          source: { type: 'prometheus', query: 'cpu{host=~"$host"}' },
+          algorithm: 'mad',
+          sensitivity: 5,
+          minDuration: 4,
+        },
+      ])
+    );
+    expect(calls[0]).toMatchObject({
+      url: '/api/datasources/proxy/uid/vigil/engine/api/outliers',
+      method: 'POST',
+      data: {
+        source: { type: 'prometheus', query: 'cpu{host=~"web-1"}' },
+        from: 1000,
+        to: 5000,
+        algorithm: 'mad',
+        sensitivity: 0.5,
+        minDuration: 4,
+      },
+    });
+    expect(adhoc.data.map(frameKind)).toEqual([
+      'outlier band',
+      'outlier series',
+      'outlier series',
+      'outlier series',
+      'outlier periods',
+    ]);
+    const job = await ds.query(request([{ refId: 'B', queryType: 'outliers', jobId: 'peers 1' }]));
+    expect(job.errors).toBeUndefined();
+    expect(calls[1]).toMatchObject({
+      url: '/api/datasources/proxy/uid/vigil/engine/api/jobs/peers%201/outliers',
+      params: { from: 1000, to: 5000 },
+    });
+    expect(job.data).toHaveLength(5);
+  });
+
   it('sends an ad-hoc detection through the proxy route with variables replaced and sensitivity scaled', async () => {
     respond = () => ({ status: 200, data: { series: [{ labels: {}, intervalMs: 60000, points: [] }], anomalies: [] } });
     const ds = new VigilDataSource(settings);

@@ -156,6 +156,13 @@ export class VigilDataSource extends DataSourceApi<VigilQuery, VigilDataSourceOp
         return frames;
       }
       case 'outliers': {
+        if (q.jobId) {
+          // what an `outliers` job stored
+          const id = encodeURIComponent(q.jobId);
+          const what = `Outliers of job ${q.jobId}`;
+          const res = await this.client.get<OutlierResult>(`/api/jobs/${id}/outliers`, { from, to }, what);
+          return outliersToFrames(res, q.refId);
+        }
         const body = {
           source: q.source,
           from,

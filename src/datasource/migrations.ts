@@ -140,7 +140,9 @@ export function validateQuery(q: VigilQuery): string | undefined {
     const s = q.source;
     if (s?.type !== 'elasticsearch-logs') return 'Set the Elasticsearch/OpenSearch index whose log messages to read';
   }
-  if (type === 'detect' || type === 'forecast' || type === 'outliers' || type === 'logs' || type === 'templates') {
+  // peer outliers read an outliers job's results (jobId) or judge a source query
+  const adhocOutliers = type === 'outliers' && !q.jobId;
+  if (type === 'detect' || type === 'forecast' || adhocOutliers || type === 'logs' || type === 'templates') {
     const s = q.source;
     if (!s) return 'Set a source query';
     if (s.type === 'elasticsearch-logs') {

@@ -14,6 +14,7 @@ function cpu(labels: Labels, t: number): number {
 }
 
 let api: TestApp;
+let clock: ManualClock;
 beforeAll(async () => {
   const prom = new MemorySeriesSource(
     'prometheus',
@@ -22,7 +23,8 @@ beforeAll(async () => {
     cpu
   );
   const few = new MemorySeriesSource('logs', 'elasticsearch', [{ host: 'a' }, { host: 'b' }], () => 1);
-  api = await startTestApp({ clock: new ManualClock(T0), sources: () => [prom, few] });
+  clock = new ManualClock(T0);
+  api = await startTestApp({ clock, sources: () => [prom, few] });
 });
 afterAll(() => api.close());
 
@@ -65,5 +67,71 @@ describe('POST /api/outliers', () => {
     expect(algo.statusCode).toBe(400);
     const token = await api.post('/api/outliers', body, {});
     expect(token.statusCode).toBe(401);
+  });
+});
+
+describe('outliers jobs', () => {
+  it('a job of kind outliers stores its runs, read back by GET /api/jobs/:id/outliers as the ad-hoc answer gives them', async () => {
+    const created = await api.post('/api/jobs', {
+      name: 'cpu peers',
+      kind: 'outliers',
+      source: { type: 'prometheus', query: 'cpu' },
+      interval: '1m',
+      trainingWindow: '3h',
+      outliers: { algorithm: 'mad', minDuration: 5 },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    expect(created.json()).toMatchObject({ kind: 'outliers', outliers: { algorithm: 'mad', minDuration: 5 } });
+    expect(await api.scheduler.runNow(id)).toBe(true);
+    const job = (await api.get(`/api/jobs/${id}`)).json();
+    expect(job.lastRun).toMatchObject({ ok: true });
+    expect(job.status).toBe('ready');
+
+    const stored = await api.get(`/api/jobs/${id}/outliers?from=${T0 - 3 * 60 * MIN}&to=${T0}`);
+    expect(stored.statusCode).toBe(200);
+    const r = stored.json();
+    expect(r).toMatchObject({ algorithm: 'mad', minDuration: 5, intervalMs: MIN });
+    expect(r.series).toHaveLength(10);
+    expect(
+      r.series.filter((x: { outlier: boolean }) => x.outlier).map((x: { labels: Labels }) => x.labels.host)
+    ).toEqual(['h7']);
+    const h7 = r.series.find((x: { labels: Labels }) => x.labels.host === 'h7');
+    expect(h7.intervals[0].start).toBeGreaterThanOrEqual(DEVIANT.from);
+    expect(h7.intervals[h7.intervals.length - 1].end).toBeLessThan(DEVIANT.to);
+    // the same periods as the ad-hoc question over the job's window
+    const adhoc = (
+      await api.post('/api/outliers', {
+        ...body,
+        // the job's window: the last 3 hours up to the last complete minute
+        from: T0 - 3 * 60 * MIN,
+        to: T0 - MIN,
+        algorithm: 'mad',
+        minDuration: 5,
+      })
+    ).json();
+    expect(h7.intervals).toEqual(adhoc.series.find((x: { labels: Labels }) => x.labels.host === 'h7').intervals);
+    expect(r.band.length).toBeGreaterThan(100);
+
+    // alert rules read the stored outlying points through the Prometheus-compatible API
+    const at = (DEVIANT.from + 20 * MIN) / 1000;
+    const q = async (expr: string) =>
+      (await api.get(`/api/v1/query?query=${encodeURIComponent(expr)}&time=${at}`)).json().data.result;
+    const flaggedNow = await q('max_over_time(vigil_anomalous{job="cpu peers"}[5m]) > 0');
+    expect(flaggedNow.map((x: { metric: Labels }) => x.metric.host)).toEqual(['h7']);
+    expect(Number((await q('vigil_anomaly_score{job="cpu peers",host="h7"}'))[0].value[1])).toBeGreaterThan(50);
+
+    // the next run, ten minutes later, adds the new points
+    clock.t += 10 * MIN;
+    expect(await api.scheduler.runNow(id)).toBe(true);
+    const later = (await api.get(`/api/jobs/${id}/outliers?from=${T0 - 3 * 60 * MIN}&to=${T0 + 10 * MIN}`)).json();
+    expect(later.series[0].points.length).toBe(r.series[0].points.length + 10);
+  });
+
+  it('refuses to read an anomaly job as outliers', async () => {
+    const created = await api.post('/api/jobs', { name: 'cpu', source: { type: 'prometheus', query: 'cpu' } });
+    const res = await api.get(`/api/jobs/${created.json().id}/outliers`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/anomaly job/);
   });
 });

@@ -1,14 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams, RangeQuery } from '../../contract/api';
 import { OutlierRequest, OutlierResult } from '../../contract/outliers';
+import { jobTiming } from '../../jobs/runner';
+import { storedOutlierResult } from '../../jobs/outlierRun';
 import { peerOutlierResult } from '../../outliers/outlierResult';
-import { detectionErrorResponses } from '../errors';
+import { detectionErrorResponses, errorResponses, HttpError } from '../errors';
 import { checkPoints } from '../limits';
 import { checkRange, type RouteOptions } from '../services';
 import { chooseInterval } from '../util';
+import { getJobOr404 } from './jobs';
 
 /**
  * `POST /api/outliers`: which series of a source query behave unlike their peers over a time range (a peer group's
- * outliers, as Grafana Machine Learning's outlier detector finds them).
+ * outliers, as Grafana Machine Learning's outlier detector finds them); `GET /api/jobs/:id/outliers`: what an
+ * `outliers` job stored.
  */
 export const outlierRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
   app.post(
@@ -35,6 +40,29 @@ export const outlierRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       });
       // a string is sent as it is (the cache keeps the answer's JSON); fastify serialises only objects
       return reply.type('application/json; charset=utf-8').send(text as unknown as OutlierResult);
+    }
+  );
+  app.get(
+    '/api/jobs/:id/outliers',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary:
+          "An outliers job's stored results over [from, to] (default the last day), as POST /api/outliers answers",
+        params: IdParams,
+        querystring: RangeQuery,
+        response: { 200: OutlierResult, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const job = await getJobOr404(s, req.params.id);
+      if (job.kind !== 'outliers') {
+        throw new HttpError(400, 'not_outliers_job', `job "${job.name}" is an anomaly job: read its /results`);
+      }
+      const to = req.query.to ?? s.clock.now();
+      const from = req.query.from ?? to - 86_400_000;
+      checkRange(from, to);
+      return storedOutlierResult(job, await s.repo.readResults(job.id, from, to), jobTiming(job).intervalMs);
     }
   );
 };

@@ -45,7 +45,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
   const [jobs, setJobs] = useState<Job[] | undefined>();
   const [jobsError, setJobsError] = useState<string | undefined>();
   const type = query.queryType ?? 'detect';
-  const needsJobs = type === 'job' || type === 'drift';
+  const needsJobs = type === 'job' || type === 'drift' || type === 'outliers';
 
   useEffect(() => {
     if (!needsJobs || jobs) return;
@@ -66,11 +66,13 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
   const setSource = (source: SourceQuery, run = false) => change({ source }, run);
   const problem = validateQuery(query);
 
-  const jobOptions: Array<SelectableValue<string>> = (jobs ?? []).map((j) => ({
-    label: j.name,
-    value: j.id,
-    description: j.enabled ? undefined : 'disabled',
-  }));
+  const jobOptions: Array<SelectableValue<string>> = (jobs ?? [])
+    .filter((j) => type !== 'outliers' || j.kind === 'outliers')
+    .map((j) => ({
+      label: j.name,
+      value: j.id,
+      description: j.enabled ? undefined : 'disabled',
+    }));
 
   return (
     <div data-testid="vigil-query-editor">
@@ -101,7 +103,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         </InlineField>
       </InlineFieldRow>
 
-      {(type === 'detect' || type === 'forecast' || type === 'outliers') && (
+      {(type === 'detect' || type === 'forecast' || (type === 'outliers' && !query.jobId)) && (
         <SourceFields
           layout="inline"
           idPrefix="vigil"
@@ -160,7 +162,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
         </InlineFieldRow>
       )}
 
-      {type === 'outliers' && (
+      {type === 'outliers' && !query.jobId && (
         <InlineFieldRow>
           <InlineField
             label="Algorithm"
@@ -234,17 +236,23 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
             labelWidth={16}
             invalid={Boolean(jobsError)}
             error={jobsError}
-            tooltip={type === 'drift' ? 'Empty: every job' : undefined}
+            tooltip={
+              type === 'drift'
+                ? 'Empty: every job'
+                : type === 'outliers'
+                  ? 'An outliers job whose stored results to show; empty: judge the source query now'
+                  : undefined
+            }
           >
             <Select<string>
               inputId="vigil-job"
               width={36}
-              isClearable={type === 'drift'}
+              isClearable={type === 'drift' || type === 'outliers'}
               isLoading={!jobs && !jobsError}
               options={jobOptions}
               value={query.jobId ?? null}
               allowCustomValue
-              placeholder={type === 'drift' ? 'all jobs' : 'choose a job'}
+              placeholder={type === 'drift' ? 'all jobs' : type === 'outliers' ? 'none (ad hoc)' : 'choose a job'}
               onChange={(v) => change({ jobId: v?.value || undefined }, true)}
             />
           </InlineField>

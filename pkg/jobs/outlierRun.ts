@@ -1,0 +1,99 @@
+import type { Clock } from '../core/clock';
+import type { Job } from '../contract/jobs';
+import type { OutlierResult, OutlierSeries } from '../contract/outliers';
+import { peerOutlierResult } from '../outliers/outlierResult';
+import { DEFAULT_OUTLIER_OPTIONS } from '../outliers/peerOutliers';
+import type { SourceRegistry } from '../sources/registry';
+import type { Repo, ResultSeriesRows, StoredPoint } from '../store/repo';
+
+/** Most history an `outliers` job judges its group over: a day (Grafana's MAD detector uses a rolling 24 hours). */
+export const OUTLIER_CONTEXT_MS = 86_400_000;
+
+/**
+ * One run of an `outliers` job: the source's series over the last min(training window, a day) up to the last complete
+ * bucket, judged against each other (`peerOutlierResult`, the job's `outliers` options), stored as the job's results:
+ * per point the value, the group's median (`expected`) and band (`lower`, `upper`), the 0-100 outlier score (`score`)
+ * and whether it lies in an outlying period (`anomalous`). The points after the last run are written, and the
+ * `minDuration` points before them again, so a period that grew long enough to count is marked from its start.
+ *
+ * @param timing the job's interval, training window and ingest delay in ms (`jobTiming`)
+ * @returns points written, the newest judged time (the caller persists it) and the group's size as its warm-up
+ *   (an outlier job needs no history of its own: every series is judged from its first run)
+ * @throws SourceError when the source fails; InputError when fewer than 3 series have values in the window
+ */
+export async function runOutlierJob(
+  deps: { repo: Repo; sources: SourceRegistry; clock: Clock },
+  job: Job,
+  timing: { intervalMs: number; trainMs: number; delayMs: number }
+): Promise<{ points: number; lastProcessed: number; warmup: { series: number; warmingUp: number } }> {
+  const { repo, sources, clock } = deps;
+  const { intervalMs, trainMs, delayMs } = timing;
+  const end = Math.floor((clock.now() - delayMs) / intervalMs) * intervalMs - intervalMs;
+  const from = end - Math.min(trainMs, OUTLIER_CONTEXT_MS) + intervalMs;
+  const state = await repo.getState(job.id);
+  const last = state.lastProcessed ?? from - intervalMs;
+  if (last >= end) return { points: 0, lastProcessed: last, warmup: { series: 0, warmingUp: 0 } };
+  const series = await sources.get(job.source).fetch(job.source, from, end + intervalMs - 1, intervalMs);
+  const res = peerOutlierResult(series, from, end, intervalMs, job.outliers ?? {});
+  const rewriteFrom = last - res.minDuration * intervalMs;
+  let count = 0;
+  for (const s of res.series) {
+    const points: StoredPoint[] = [];
+    s.points.forEach((p, i) => {
+      if (p.t <= rewriteFrom) return;
+      const band = res.band[i];
+      const direction = p.outlier && p.value !== null && band.median !== null ? Math.sign(p.value - band.median) : 0;
+      points.push({
+        t: p.t,
+        value: p.value,
+        expected: band.median,
+        lower: band.lower,
+        upper: band.upper,
+        score: p.score,
+        anomaly: p.outlier,
+        direction,
+      });
+    });
+    await repo.writeResults(job.id, { ...s.labels, ...(job.labels ?? {}) }, points);
+    count += points.filter((p) => p.t > last).length;
+  }
+  return { points: count, lastProcessed: end, warmup: { series: res.series.length, warmingUp: 0 } };
+}
+
+/**
+ * An `outliers` job's stored results over a range, as `POST /api/outliers` answers: per series its points, the
+ * outlying periods (runs of points stored as outlying), whether it has any and its highest score; the group's band.
+ * @param rows `Repo.readResults` of the job over the range
+ */
+export function storedOutlierResult(job: Job, rows: ResultSeriesRows[], intervalMs: number): OutlierResult {
+  const band = new Map<number, OutlierResult['band'][number]>();
+  const series: OutlierSeries[] = rows.map((r) => {
+    const intervals: OutlierSeries['intervals'] = [];
+    let score = 0;
+    let open: { start: number; end: number } | undefined;
+    for (const p of r.points) {
+      if (p.score !== null && p.score > score) score = p.score;
+      if (!band.has(p.t)) band.set(p.t, { t: p.t, median: p.expected, lower: p.lower, upper: p.upper });
+      if (p.anomaly && open && p.t - open.end <= intervalMs) open.end = p.t;
+      else if (p.anomaly) intervals.push((open = { start: p.t, end: p.t }));
+      else open = undefined;
+    }
+    return {
+      labels: r.labels,
+      outlier: intervals.length > 0,
+      score,
+      intervals,
+      points: r.points.map((p) => ({ t: p.t, value: p.value, score: p.score, outlier: p.anomaly })),
+    };
+  });
+  const o = job.outliers ?? {};
+  return {
+    algorithm: o.algorithm ?? DEFAULT_OUTLIER_OPTIONS.algorithm,
+    sensitivity: o.sensitivity ?? DEFAULT_OUTLIER_OPTIONS.sensitivity,
+    minDuration: o.minDuration ?? DEFAULT_OUTLIER_OPTIONS.minDuration,
+    intervalMs,
+    band: [...band.values()].sort((a, b) => a.t - b.t),
+    series,
+    warnings: [],
+  };
+}
