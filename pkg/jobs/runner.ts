@@ -229,10 +229,15 @@ export class JobRunner {
       }
       await repo.writeResults(job.id, labels, points);
       count += points.length;
+      const recent = recentWindow(known?.recent, timestamps, values);
+      // a stream saved before drift references were kept learns one from its recent window once that is full
       const reference =
         known?.drift ??
-        (presentCount(values) >= DRIFT_MIN_POINTS ? engine.learnDrift(timestamps, values, intervalMs) : undefined);
-      const recent = recentWindow(known?.recent, timestamps, values);
+        (!known
+          ? learnReference(engine, timestamps, values, intervalMs)
+          : recent[0].length >= DRIFT_RECENT_POINTS
+            ? engine.learnDrift(recent[0], recent[1], intervalMs)
+            : undefined);
       streams.series[key] = {
         labels: s.labels,
         stream: encodeState(stream),
@@ -323,10 +328,25 @@ function num(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-function presentCount(values: Float64Array): number {
-  let n = 0;
-  for (const v of values) if (Number.isFinite(v)) n++;
-  return n;
+/**
+ * A series' drift reference from its first run's history: the history before its recent window, so that the two do
+ * not overlap (a change in the last hours before the job was created is seen at once), or the whole history when
+ * the part before the window is shorter than the window. Undefined with too few present values.
+ */
+function learnReference(
+  engine: DetectionEngine,
+  timestamps: Float64Array,
+  values: Float64Array,
+  intervalMs: number
+): DriftReference | undefined {
+  let present = 0;
+  for (const v of values) if (Number.isFinite(v)) present++;
+  if (present < DRIFT_MIN_POINTS) return undefined;
+  let cut = values.length;
+  if (present >= 2 * DRIFT_RECENT_POINTS) {
+    for (let seen = 0; seen < DRIFT_RECENT_POINTS;) if (Number.isFinite(values[--cut])) seen++;
+  }
+  return engine.learnDrift(timestamps.subarray(0, cut), values.subarray(0, cut), intervalMs);
 }
 
 /** The recent drift window after a run: the stored one followed by this run's present points, the last ones kept. */
