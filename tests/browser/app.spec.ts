@@ -1,4 +1,5 @@
-import type { DriftList as DriftResponse, IncidentList, Job, StoredAnomaly } from '../../pkg/contract';
+import type { DriftList as DriftResponse, IncidentList, Job, JobDrift, StoredAnomaly } from '../../pkg/contract';
+import { waitFor } from '../helpers/waitFor';
 import { createSyntheticJob, engineApi } from './engine';
 import { expect, pickRadio, proxied, snap, snapThemes, test } from './fixtures';
 import { fmt } from './geometry';
@@ -89,37 +90,79 @@ test.describe('app pages', () => {
     await snap(page, testInfo, 'app-feedback');
   });
 
-  test('drift overview matches the engine', async ({ harness: page }, testInfo) => {
+  test('drift: the overview matches the engine, a drifting job shows its two distributions and is accepted as the new normal', async ({
+    harness: page,
+  }, testInfo) => {
+    // a job over four days of a daily sine whose level rose 12 (6 noise sds) for the last ten hours
+    const job = await engineApi<Job>('POST', '/api/jobs', {
+      name: 'shifted level',
+      source: { type: 'file', path: 'shifted.csv' },
+      interval: '5m',
+      trainingWindow: '2d',
+    });
+    const series = await waitFor(
+      'the drift check of the shifted job',
+      async () => (await engineApi<JobDrift>('GET', `/api/jobs/${job.id}/drift`)).series.find((x) => x.checkedAt),
+      60_000,
+      undefined,
+      300
+    );
+    expect(series).toMatchObject({ drifting: true, period: 288 });
     const drift = await engineApi<DriftResponse>('GET', '/api/drift');
     await mountApp(page, '/a/vigil-anomaly-app/drift');
     const table = page.getByTestId('vigil-drift-table');
     await expect(table.locator('tbody tr')).toHaveCount(drift.jobs.length);
     for (const j of drift.jobs) {
-      const row = table.locator('tbody tr', { hasText: j.name }).first();
+      const row = table.locator(`tr[data-job-id="${j.jobId}"]`).first();
       await expect(row).toContainText(j.drifting ? 'drifting' : 'ok');
       if (j.pValue !== null) await expect(row).toContainText(fmt(j.pValue));
     }
-    await snapThemes(page, testInfo, 'app-drift', async () => {
-      await mountApp(page, '/a/vigil-anomaly-app/drift');
-      await expect(table.locator('tbody tr')).toHaveCount(drift.jobs.length);
-    });
 
-    // each job links to its page; "Accept as new normal" saves the job again, which drops its fitted model (refit)
-    const first = drift.jobs[0];
-    const row = table.locator(`tr[data-job-id="${first.jobId}"]`);
+    // the job links to its page; its two samples are drawn as ECDFs with the largest gap (the KS statistic) marked
+    const row = table.locator(`tr[data-job-id="${job.id}"]`);
     await expect(row.getByTestId('vigil-drift-job')).toHaveAttribute(
       'href',
-      `/a/vigil-anomaly-app/jobs/${encodeURIComponent(first.jobId)}`
+      `/a/vigil-anomaly-app/jobs/${encodeURIComponent(job.id)}`
     );
-    const before = await engineApi<Job>('GET', `/api/jobs/${first.jobId}`);
+    await row.getByTestId('vigil-drift-show').click();
+    const detail = page.getByTestId('vigil-drift-detail');
+    await expect(detail).toHaveAttribute('data-job-id', job.id);
+    const chart = detail.getByTestId('vigil-drift-chart');
+    await expect(chart).toHaveCount(1);
+    await expect(chart.locator('figcaption')).toContainText('drifting');
+    await expect(chart.locator('figcaption')).toContainText('adjusted for the daily season');
+    await expect(chart).toContainText(`reference (${series.reference.length} values)`);
+    await expect(chart).toContainText(`recent window (${series.recent.length} values)`);
+    for (const id of ['vigil-drift-ecdf-ref', 'vigil-drift-ecdf-recent'])
+      await expect(chart.getByTestId(id)).toBeVisible();
+    // the largest gap between the two ECDFs is marked: the KS statistic the engine reports
+    await expect(chart.getByTestId('vigil-drift-gap')).toHaveCount(1);
+    await expect(chart).toContainText(`largest gap (KS statistic) ${fmt(series.statistic!)}`);
+    // the level rose: the adjusted recent values sit above the reference's
+    const median = (a: number[]) => a[a.length >> 1];
+    expect(median(series.recent)).toBeGreaterThan(median(series.reference) + 2);
+    await snapThemes(page, testInfo, 'app-drift', async () => {
+      await mountApp(page, '/a/vigil-anomaly-app/drift');
+      await table.locator(`tr[data-job-id="${job.id}"]`).getByTestId('vigil-drift-show').click();
+      await expect(page.getByTestId('vigil-drift-chart')).toHaveCount(1);
+    });
+
+    // "Accept as new normal": the recent window becomes the reference, and the job no longer drifts
+    await mountApp(page, '/a/vigil-anomaly-app/drift');
     await row.getByRole('button', { name: 'Accept as new normal' }).click();
     await expect(row.getByTestId('vigil-drift-refit-done')).toBeVisible();
-    const after = await engineApi<Job>('GET', `/api/jobs/${first.jobId}`);
-    expect(after.updatedAt).toBeGreaterThan(before.updatedAt);
-    expect(after).toMatchObject({ name: before.name, source: before.source, interval: before.interval });
+    await expect(row.locator('td').nth(2)).toHaveText('ok');
+    await expect(detail.getByTestId('vigil-drift-chart').locator('figcaption')).toContainText('no drift');
+    const after = (await engineApi<JobDrift>('GET', `/api/jobs/${job.id}/drift`)).series[0];
+    expect(after).toMatchObject({ drifting: false, pValue: 1 });
+    expect(after.reference).toEqual(after.recent);
     expect(await proxied()).toEqual(
-      expect.arrayContaining([{ method: 'PUT', path: `/api/jobs/${first.jobId}`, status: 200, authorization: true }])
+      expect.arrayContaining([
+        { method: 'POST', path: `/api/jobs/${job.id}/drift/accept`, status: 200, authorization: true },
+      ])
     );
+    await snap(page, testInfo, 'app-drift-accepted');
+    await engineApi('DELETE', `/api/jobs/${job.id}`);
   });
 
   test('job editor: criticality, runbook and dashboard reach the engine and come back when editing', async ({

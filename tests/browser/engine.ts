@@ -6,7 +6,9 @@
  * - `multi.csv`: five request-count series (label `host`, very different levels) over five days ending now, with a
  *   spike on `b` and a drop on `d` in the last day, for multi-series panels;
  * - `peers.csv`: ten web servers' CPU (label `host`) over two days ending now, one of which leaves the group for four
- *   hours, for peer-group outliers.
+ *   hours, for peer-group outliers;
+ * - `shifted.csv`: four days of a daily sine with noise ending now whose level rises for the last ten hours, for a job
+ *   that drifts.
  * Shared data is found at `<repo>/../shared` or `$VIGIL_SHARED_DIR`.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -109,6 +111,25 @@ export function peersCsv(endMs: number): { csv: string; from: number; to: number
 }
 
 /**
+ * Four days of 5-minute points ending at `endMs` (aligned): a daily sine (100 +- 20) with seeded noise (sd 2), 12
+ * higher for the last ten hours (120 points): a level shift a job's drift check sees.
+ */
+export function shiftedCsv(endMs: number): { csv: string; shiftAt: number } {
+  const rand = createRng(11).next;
+  const n = 1152;
+  const end = Math.floor(endMs / STEP) * STEP;
+  const shiftAt = end - 119 * STEP;
+  const lines = ['timestamp,value'];
+  for (let i = 0; i < n; i++) {
+    const t = end - (n - 1 - i) * STEP;
+    const noise = Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand()) * 2;
+    const v = 100 + 20 * Math.sin((2 * Math.PI * t) / 86_400_000) + noise + (t >= shiftAt ? 12 : 0);
+    lines.push(`${new Date(t).toISOString()},${v.toFixed(3)}`);
+  }
+  return { csv: lines.join('\n') + '\n', shiftAt };
+}
+
+/**
  * Start `node bin/vigil.js serve` on a free port and wait for /api/health.
  * @throws Error when the engine does not come up within 60 s (the log file is named in the message)
  */
@@ -120,6 +141,7 @@ export async function startEngine(): Promise<RunningEngine> {
   writeFileSync(path.join(files, 'synthetic.csv'), syntheticCsv(Date.now()).csv);
   writeFileSync(path.join(files, 'multi.csv'), multiCsv(Date.now()).csv);
   writeFileSync(path.join(files, 'peers.csv'), peersCsv(Date.now()).csv);
+  writeFileSync(path.join(files, 'shifted.csv'), shiftedCsv(Date.now()).csv);
   const port = await freePort();
   const token = 'browser-suite-token';
   const cfg = path.join(dir, 'vigil.yaml');

@@ -4,7 +4,7 @@
  * does), with the pages hiding what the signed-in role may not do.
  */
 import type { Job } from '../../pkg/contract';
-import { engineApi } from './engine';
+import { createSyntheticJob, engineApi } from './engine';
 import { env, expect, snap, test } from './fixtures';
 
 type Role = 'Viewer' | 'Editor' | 'Admin';
@@ -101,6 +101,16 @@ test.describe('roles', () => {
     await expect(page.getByTestId('vigil-read-only')).toHaveCount(0);
     await expect(page.getByTestId('vigil-job-name')).toBeEnabled();
     await expect(page.getByRole('button', { name: 'Save job' })).toBeVisible();
+  });
+
+  test('Viewers see the drift distributions but cannot accept a new normal; Editors can', async ({ harness: page }) => {
+    await createSyntheticJob('drift roles job');
+    await mountApp(page, '/a/vigil-anomaly-app/drift', 'Viewer');
+    await expect(page.getByTestId('vigil-drift-chart').first()).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Accept as new normal' })).toHaveCount(0);
+    await mountApp(page, '/a/vigil-anomaly-app/drift', 'Editor');
+    await expect(page.getByTestId('vigil-drift-chart').first()).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Accept as new normal' }).first()).toBeVisible();
   });
 
   test('Admins see the configuration page in the navigation', async ({ harness: page }) => {

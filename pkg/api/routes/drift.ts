@@ -8,14 +8,6 @@ import type { JobStreams } from '../../jobs/runner';
 import { errorResponses, HttpError } from '../errors';
 import type { RouteOptions } from '../services';
 
-/** Largest sample a drift answer carries per series (evenly spaced order statistics of a bigger one). */
-const MAX_SAMPLE = 500;
-
-function thin(sorted: ArrayLike<number>): number[] {
-  if (sorted.length <= MAX_SAMPLE) return Array.from(sorted);
-  return Array.from({ length: MAX_SAMPLE }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (MAX_SAMPLE - 1))]);
-}
-
 /** A job's drift samples (reference and recent window per series) and "accept as new normal". */
 export const driftRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services: s }) => {
   const load = async (id: string) => {
@@ -41,8 +33,8 @@ export const driftRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
           ...(match ? { drifting: match.drifting, pValue: match.pValue, statistic: match.statistic } : {}),
           ...(match ? { checkedAt: match.checkedAt } : {}),
           period: e.drift.period,
-          reference: thin(e.drift.residuals),
-          recent: thin(recent),
+          reference: e.drift.residuals,
+          recent: Array.from(recent),
         },
       ];
     });
