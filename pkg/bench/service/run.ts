@@ -15,9 +15,10 @@
  *
  * 3. A source answering 400 MiB (`bigAnswer.ts`): refused, and the engine's memory meanwhile.
  * 4. Dashboard load (`load.ts`): 100 concurrent clients for 30 s, detect and query_range, with health probes.
+ * 5. Scheduler (`scheduler.ts`): how many one-minute jobs (`--jobs`, default 1,000) stay on time for `--minutes`.
  *
- * Usage: node --import tsx pkg/bench/service/run.ts [--runs 10] [--jobs 1000] [--only detect|memory|answer|load]
- *   [--clients 100] [--seconds 30] [--same]
+ * Usage: node --import tsx pkg/bench/service/run.ts [--runs 10] [--jobs 1000] [--only detect|memory|answer|load|scheduler]
+ *   [--clients 100] [--seconds 30] [--same] [--minutes 3]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { startServer } from '../../api/server';
 import { PrometheusHttpClient } from '../../sources/prometheus';
 import { benchBigAnswer } from './bigAnswer';
 import { benchLoad } from './load';
+import { benchScheduler } from './scheduler';
 
 const MIN = 60_000;
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -35,7 +37,15 @@ const SHARED = process.env.VIGIL_SHARED_DIR ?? path.resolve(REPO, '..', 'shared'
 const TOKEN = 'bench-token-0123456789';
 const NAB_SERIES = 'ec2_cpu_utilization_24ae8d';
 
-function args(): { runs: number; jobs: number; only: string | null; clients: number; seconds: number; same: boolean } {
+function args(): {
+  runs: number;
+  jobs: number;
+  only: string | null;
+  clients: number;
+  seconds: number;
+  same: boolean;
+  minutes: number;
+} {
   const a = process.argv.slice(2);
   const get = (name: string) => {
     const i = a.indexOf(`--${name}`);
@@ -48,6 +58,7 @@ function args(): { runs: number; jobs: number; only: string | null; clients: num
     clients: Number(get('clients') ?? 100),
     seconds: Number(get('seconds') ?? 30),
     same: a.includes('--same'),
+    minutes: Number(get('minutes') ?? 3),
   };
 }
 
@@ -299,6 +310,9 @@ async function main(): Promise<void> {
   if (!a.only || a.only === 'detect') await benchDetect(a.runs);
   if (!a.only || a.only === 'memory') await benchMemory(a.jobs);
   if (!a.only || a.only === 'answer') await benchBigAnswer({ repo: REPO, port: await freePort(), token: TOKEN });
+  if (!a.only || a.only === 'scheduler') {
+    await benchScheduler({ repo: REPO, port: await freePort(), token: TOKEN, jobs: a.jobs, minutes: a.minutes });
+  }
   if (!a.only || a.only === 'load') {
     await benchLoad({
       repo: REPO,
