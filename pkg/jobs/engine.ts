@@ -2,6 +2,7 @@ import { regularize } from '../core/regularize';
 import type { Labels, Series } from '../core/series';
 import { driftTest, learnDriftReference, type DriftReference, type DriftVerdict } from '../detectors/seasonalDrift';
 import { forecast } from '../forecast/forecast';
+import { followLocalTrend } from '../forecast/localTrend';
 import {
   advanceStream,
   startStream,
@@ -25,7 +26,10 @@ export interface DetectionEngine {
   learnDrift(timestamps: ArrayLike<number>, values: ArrayLike<number>, intervalMs: number): DriftReference;
   /** Seasonally adjusted KS drift test of a recent window against the reference (p < 0.01 drifting). */
   drift(reference: DriftReference, timestamps: ArrayLike<number>, values: ArrayLike<number>): DriftVerdict;
-  /** Forecast `horizon` points past the end of a regular series (AutoETS from pkg/forecast), with a 95% band. */
+  /**
+   * Forecast `horizon` points past the end of a regular series (AutoETS from pkg/forecast, extending a recent
+   * significant trend the smoothing does not follow yet: `followLocalTrend`), with a 95% band.
+   */
   forecast(
     series: Series,
     horizon: number,
@@ -42,6 +46,8 @@ export const defaultEngine: DetectionEngine = {
   drift: (reference, timestamps, values) => driftTest(reference, timestamps, values),
   forecast: (series, horizon, intervalMs) => {
     const f = forecast(series, { horizon, intervalMs, method: 'ets' });
-    return Array.from(f.timestamps, (t, i) => ({ t, mean: f.mean[i], lower: f.lower[i], upper: f.upper[i] }));
+    // a young ramp the smoothing has not picked up yet is extrapolated, so a breach is announced before it happens
+    const b = followLocalTrend(regularize(series, intervalMs).values, f) ?? f;
+    return Array.from(f.timestamps, (t, i) => ({ t, mean: b.mean[i], lower: b.lower[i], upper: b.upper[i] }));
   },
 };
