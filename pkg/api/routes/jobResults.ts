@@ -4,7 +4,7 @@ import { AnomaliesQuery, AnomalyList, IdParams, RangeQuery } from '../../contrac
 import { BacktestRange, BacktestResponse, BacktestSpec, type JobSpec } from '../../contract/jobs';
 import { JobResults } from '../../contract/results';
 import { ensembleOptions, jobTiming } from '../../jobs/runner';
-import { detectionErrorResponses, errorResponses } from '../errors';
+import { detectionErrorResponses, errorResponses, HttpError } from '../errors';
 import { checkPoints } from '../limits';
 import { checkRange, type RouteOptions, type Services } from '../services';
 import { getJobOr404 } from './jobs';
@@ -17,6 +17,10 @@ const DAY = 86_400_000;
  * scored series.
  */
 async function backtest(s: Services, spec: JobSpec, from: number, to: number): Promise<BacktestResponse> {
+  if (spec.kind === 'outliers') {
+    // its series are judged against each other, not against their past: the ad-hoc question answers it
+    throw new HttpError(400, 'outliers_job', 'an outliers job has no backtest: ask POST /api/outliers over the range');
+  }
   checkRange(from, to);
   const { intervalMs } = jobTiming(spec);
   const warmup = defaultWarmup(intervalMs);

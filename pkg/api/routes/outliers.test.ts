@@ -128,6 +128,18 @@ describe('outliers jobs', () => {
     expect(later.series[0].points.length).toBe(r.series[0].points.length + 10);
   });
 
+  it('refuses a backtest of an outliers job, pointing to the ad-hoc question', async () => {
+    const res = await api.post('/api/backtest', {
+      name: 'peers',
+      kind: 'outliers',
+      source: { type: 'prometheus', query: 'cpu' },
+      from: T0 - 60 * MIN,
+      to: T0,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/POST \/api\/outliers/);
+  });
+
   it('refuses to read an anomaly job as outliers', async () => {
     const created = await api.post('/api/jobs', { name: 'cpu', source: { type: 'prometheus', query: 'cpu' } });
     const res = await api.get(`/api/jobs/${created.json().id}/outliers`);
