@@ -4,9 +4,13 @@
 #   - Debian's postgresql package (initdb + postgres) for the PostgreSQL test server;
 #   - the Maven artifacts of the OpenSearch test launcher (tests/servers/opensearch), compiled once;
 #   - Debian's prometheus-alertmanager for the notification suites (tests/notify/);
-#   - Debian's poppler-utils (pdftoppm, pdftotext) to render and read report PDFs in tests/report/.
+#   - Debian's poppler-utils (pdftoppm, pdftotext) to render and read report PDFs in tests/report/;
+#   - schemathesis from PyPI (pinned) in a project-local virtualenv, .cache/venv-ci, for the schema-driven fuzz run
+#     of the API (tests/service/schemathesis.e2e.test.ts).
+# Prometheus' remote-write receiver (the remote write suite) is part of the prometheus package: the test starts it
+# with --web.enable-remote-write-receiver.
 # Java 17 and Maven are expected on the machine.
-# Usage: bash scripts/ci-setup.sh [prometheus|postgres|opensearch|alertmanager|poppler|all]
+# Usage: bash scripts/ci-setup.sh [prometheus|postgres|opensearch|alertmanager|poppler|schemathesis|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -83,4 +87,28 @@ fi
 
 if [ "$what" = all ] || [ "$what" = poppler ]; then
   apt_install pdftoppm poppler-utils "rendering report PDFs in tests"
+fi
+
+# schemathesis (PyPI) in .cache/venv-ci, pinned; reinstalled only when the pinned version is missing
+SCHEMATHESIS_VERSION=4.32.5
+if [ "$what" = all ] || [ "$what" = schemathesis ]; then
+  venv=.cache/venv-ci
+  if [ -x "$venv/bin/schemathesis" ] && "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "version $SCHEMATHESIS_VERSION\$"; then
+    echo "ci-setup: schemathesis $SCHEMATHESIS_VERSION already installed ($venv)"
+  else
+    command -v python3 >/dev/null 2>&1 || apt_install python3 python3 "Python for schemathesis"
+    echo "ci-setup: installing schemathesis $SCHEMATHESIS_VERSION from PyPI into $venv"
+    rm -rf "$venv"
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's python3 makes virtualenvs only with python3-venv (ensurepip)
+      rm -rf "$venv"
+      echo "ci-setup: installing Debian's python3-venv"
+      export DEBIAN_FRONTEND=noninteractive
+      as_root apt-get update -qq
+      as_root apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+      python3 -m venv "$venv"
+    fi
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    echo "ci-setup: $("$venv/bin/schemathesis" --version)"
+  fi
 fi
