@@ -191,3 +191,19 @@ describe('agreement with augurs’ DBSCAN (Grafana’s outlier library)', () => 
     expect(flagged(values)).toEqual([]);
   });
 });
+
+describe('false and true outliers over 60 seeded groups (default sensitivity)', () => {
+  /** ten similar series (sd 2 around a shared daily rhythm); series 7 shifted by `shift` for 50 points */
+  const shifted = (seed: number, shift: number) =>
+    group(undefined, seed).map((v, s) => (s === 7 ? v.map((x, i) => (i >= 150 && i < 200 ? x + shift : x)) : v));
+  const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
+
+  for (const algorithm of ['dbscan', 'mad'] as const) {
+    it(`${algorithm}: no series of a group without deviant is flagged; a 4-sd shift is caught in at least 57 of 60, a 5-sd one always, and never a peer`, () => {
+      const runs = (shift: number) => SEEDS.map((seed) => flagged(shifted(seed, shift), { algorithm }));
+      expect(runs(0).filter((f) => f.length > 0)).toHaveLength(0);
+      expect(runs(8).filter((f) => f.includes(7)).length).toBeGreaterThanOrEqual(57);
+      expect(runs(10)).toEqual(SEEDS.map(() => [7]));
+    });
+  }
+});
