@@ -15,6 +15,7 @@ import {
   EventBusPlugin,
   Icon,
   KeyboardPlugin,
+  measureText,
   TimeSeries,
   TooltipDisplayMode,
   TooltipPlugin2,
@@ -29,6 +30,7 @@ import { jobSpecFromQuery, newJobUrl } from '../saveAsJob';
 import { canWrite } from '../roles';
 import type { VigilQuery } from '../types';
 import { DriftBadge } from './layers/DriftBadge';
+import { FitTickLabels } from './layers/FitTickLabels';
 import { ForecastLayer } from './layers/ForecastLayer';
 import { MarkersLayer } from './layers/MarkersLayer';
 import { OutliersLayer } from './layers/OutliersLayer';
@@ -38,7 +40,9 @@ import {
   driftBadge,
   eventsAt,
   eventSeriesIndex,
+  fitLegend,
   hasPlotData,
+  legendNames,
   outlierPeriods,
   placeMarkers,
   plotFrames,
@@ -123,6 +127,27 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
     [frames.series, plotted]
   );
 
+  // a bottom list legend that would not fit a small panel goes to the right, or shows whole rows and scrolls
+  const names = useMemo(() => legendNames(plotted), [plotted]);
+  // the list legend's font (bodySmall, in rem of the theme's html font size)
+  const small = theme.typography.bodySmall.fontSize;
+  const fontPx = /rem$/.test(String(small))
+    ? parseFloat(String(small)) * (theme.typography.htmlFontSize ?? 14)
+    : parseFloat(String(small)) || 12;
+  const legend = useMemo(() => {
+    const fit = fitLegend(
+      names,
+      (n) => measureText(n, fontPx).width,
+      width,
+      height,
+      options.legend.placement,
+      options.legend.displayMode
+    );
+    if (!fit) return options.legend;
+    // VizLayout reads maxHeight from the legend options (PlotLegend passes them on)
+    return { ...options.legend, placement: fit.placement, ...(fit.maxHeight ? { maxHeight: fit.maxHeight } : {}) };
+  }, [names, fontPx, width, height, options.legend]);
+
   const badge = driftBadge(frames.drift);
   const hasData = hasPlotData(frames);
   const errorText = data.errors?.map((e) => e.message).join('; ') || data.error?.message;
@@ -164,12 +189,13 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
           height={height}
           timeRange={plotRange}
           timeZone={timeZone}
-          legend={options.legend}
+          legend={legend}
           options={options}
         >
           {(config, alignedFrame) => (
             <>
               <KeyboardPlugin config={config} />
+              <FitTickLabels config={config} />
               {cursorSync !== DashboardCursorSync.Off && (
                 <EventBusPlugin config={config} eventBus={eventBus} frame={alignedFrame} />
               )}

@@ -7,12 +7,18 @@ import {
   bandOpacity,
   driftBadge,
   eventsAt,
+  fitLegend,
+  LEGEND_ITEM_EXTRA_PX,
+  LEGEND_PAD_PX,
+  LEGEND_ROW_PX,
+  legendNames,
   formatP,
   outlierPeriods,
   placeMarkers,
   plotFrames,
   plotTimeRange,
   splitFrames,
+  ticksInside,
 } from './layout';
 
 const theme = createTheme();
@@ -248,5 +254,51 @@ describe('peer-group outliers in the panel', () => {
         : f
     );
     expect(outlierPeriods(splitFrames(hidden), theme)).toEqual([]);
+  });
+});
+
+describe('fitLegend and ticksInside (small panels)', () => {
+  const five = ['a', 'b', 'c', 'd', 'e'].map((h) => `requests{host="${h}"}`);
+  const width = () => 122; // what such a name measures at 12 px
+
+  it('leaves a legend that fits, a table legend and a legend placed at the right as they are', () => {
+    expect(fitLegend(five, width, 1000, 360, 'bottom', 'list')).toEqual({ placement: 'bottom', rows: 1 });
+    expect(fitLegend(five, width, 420, 200, 'right', 'list')).toBeUndefined();
+    expect(fitLegend(five, width, 420, 200, 'bottom', 'table')).toBeUndefined();
+    expect(fitLegend([], width, 420, 200, 'bottom', 'list')).toBeUndefined();
+  });
+
+  it('moves five series of a 420 x 200 panel to a column at the right, where all of them fit', () => {
+    const fit = fitLegend(five, width, 404, 192, 'bottom', 'list')!;
+    expect(fit.placement).toBe('right');
+    expect(fit.rows).toBe(3); // two items a row at the bottom: three rows, more than 35% of 192 px
+    // (and whole rows, should Grafana keep the legend at the bottom of a narrow window)
+    expect((fit.maxHeight! - LEGEND_PAD_PX) / LEGEND_ROW_PX).toBeCloseTo(2, 0);
+  });
+
+  it('keeps whole rows at the bottom when no column fits: the legend scrolls, no row is cut', () => {
+    const fit = fitLegend(five, width, 284, 192, 'bottom', 'list')!;
+    expect(fit).toMatchObject({ placement: 'bottom', rows: 5 });
+    const rows = (fit.maxHeight! - LEGEND_PAD_PX) / LEGEND_ROW_PX;
+    expect(Math.abs(rows - Math.round(rows))).toBeLessThan(0.05);
+    expect(fit.maxHeight!).toBeLessThanOrEqual(192 * 0.35);
+    // at least one row however low the panel
+    expect(fitLegend(five, width, 284, 40, 'bottom', 'list')!.maxHeight).toBe(Math.ceil(LEGEND_PAD_PX + LEGEND_ROW_PX));
+    expect(LEGEND_ITEM_EXTRA_PX).toBeGreaterThan(0);
+  });
+
+  it('keeps a tick label only when its centred box lies inside the canvas', () => {
+    expect(ticksInside([10, 100, 395], [40, 40, 40], 400)).toEqual([false, true, false]);
+    expect(ticksInside([20, 380], [40, 40], 400)).toEqual([true, true]);
+    expect(ticksInside([0], [0], 400)).toEqual([true]);
+  });
+
+  it('names the legend items as Grafana lists them: series, not their bands, scores or anomaly points', () => {
+    const p = splitFrames(detectionToFrames({ series: [series('a', 10), series('b', 50)], anomalies: [] }, 'A'));
+    const plotted = plotFrames(p, { showBand: true, showExpected: true, showForecast: true }, theme);
+    const names = legendNames(plotted);
+    expect(names).toHaveLength(2);
+    expect(names[0]).toContain('host="a"');
+    expect(names[1]).toContain('host="b"');
   });
 });

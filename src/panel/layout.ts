@@ -410,3 +410,94 @@ export function tooltipRows(
   }
   return rows;
 }
+
+/** Height of one row of Grafana's list legend (an 19 px item and the gap above it), px. */
+export const LEGEND_ROW_PX = 23.5;
+/** The legend's padding (4 px each side), px. */
+export const LEGEND_PAD_PX = 8;
+/** What a list legend item adds to its name's width: the swatch, its margin and the item's right padding, px. */
+export const LEGEND_ITEM_EXTRA_PX = 32;
+/** The share of the panel's height Grafana gives a bottom legend by default (VizLayout's 35%). */
+const BOTTOM_SHARE = 0.35;
+/** The most of the panel's width a legend moved to the right may take. */
+const RIGHT_SHARE = 0.45;
+
+/** How the legend is laid out: its placement, and a height cap (px) that shows whole rows only. */
+export interface LegendFit {
+  placement: 'bottom' | 'right';
+  /** px; undefined: Grafana's default (35% of the panel) */
+  maxHeight?: number;
+  /** rows of items the legend has at the bottom (after wrapping) */
+  rows: number;
+}
+
+/**
+ * Fit a list legend at the bottom of a small panel so that every item stays readable and reachable (the issue of a
+ * 420 x 200 panel showing two and a half of five items). Items wrap in rows as Grafana's list legend lays them out
+ * (each its name's width plus `LEGEND_ITEM_EXTRA_PX`, in order). When they fit in Grafana's 35% of the height
+ * nothing changes. Otherwise, when a column of them fits at the right (at most 45% of the width, every item in the
+ * panel's height) the legend goes there; else it stays at the bottom with a height of whole rows (at least one) within
+ * the 35%, and scrolls. A legend placed at the right or in table mode by the user is left as it is.
+ *
+ * @param names the legend's item names, in order
+ * @param textWidth a name's rendered width, px
+ * @param width panel width, px
+ * @param height panel height, px
+ * @returns undefined when the legend is not a bottom list (nothing to fit)
+ */
+export function fitLegend(
+  names: string[],
+  textWidth: (name: string) => number,
+  width: number,
+  height: number,
+  placement: string,
+  displayMode: string
+): LegendFit | undefined {
+  if (placement !== 'bottom' || displayMode !== 'list' || names.length === 0) return undefined;
+  const widths = names.map((n) => textWidth(n) + LEGEND_ITEM_EXTRA_PX);
+  const room = Math.max(1, width - LEGEND_PAD_PX);
+  let rows = 1;
+  let line = 0;
+  for (const w of widths) {
+    if (line > 0 && line + w > room) {
+      rows++;
+      line = 0;
+    }
+    line += w;
+  }
+  const needed = LEGEND_PAD_PX + rows * LEGEND_ROW_PX;
+  if (needed <= height * BOTTOM_SHARE) return { placement: 'bottom', rows };
+  // whole rows only (also when Grafana keeps the legend at the bottom of a narrow window)
+  const whole = Math.max(1, Math.floor((height * BOTTOM_SHARE - LEGEND_PAD_PX) / LEGEND_ROW_PX));
+  const maxHeight = Math.ceil(LEGEND_PAD_PX + whole * LEGEND_ROW_PX);
+  const column = LEGEND_PAD_PX + Math.max(...widths);
+  if (column <= width * RIGHT_SHARE && LEGEND_PAD_PX + names.length * LEGEND_ROW_PX <= height) {
+    return { placement: 'right', rows, maxHeight };
+  }
+  return { placement: 'bottom', rows, maxHeight };
+}
+
+/**
+ * Which tick labels of a horizontal axis lie whole inside the plot's canvas: a label is centred on its tick, so one
+ * whose half width reaches past an edge would be clipped; uPlot's axis filter drops it (null) instead.
+ *
+ * @param xs tick positions, CSS px from the canvas' left edge
+ * @param widths the labels' widths, CSS px (0 for a tick without a label)
+ * @param canvasWidth CSS px
+ */
+export function ticksInside(xs: number[], widths: number[], canvasWidth: number): boolean[] {
+  return xs.map((x, i) => x - widths[i] / 2 >= 0 && x + widths[i] / 2 <= canvasWidth);
+}
+
+/** The names Grafana's legend lists for the plotted frames: every number field not hidden from the legend. */
+export function legendNames(plotted: DataFrame[]): string[] {
+  const names: string[] = [];
+  for (const frame of plotted) {
+    for (const field of frame.fields) {
+      if (field.type !== FieldType.number) continue;
+      if ((field.config.custom as Custom | undefined)?.hideFrom?.legend) continue;
+      names.push(getFieldDisplayName(field, frame, plotted));
+    }
+  }
+  return names;
+}

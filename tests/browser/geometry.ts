@@ -27,3 +27,16 @@ export function fmt(v: number): string {
 }
 
 export const utc = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19);
+
+/** A rectangle in page px. */
+export type Box = { x: number; y: number; width: number; height: number };
+
+/** Whether `inner` lies inside `outer`, within `slack` px on each side. */
+export function within(inner: Box, outer: Box, slack = 0.5): boolean {
+  return (
+    inner.x >= outer.x - slack &&
+    inner.y >= outer.y - slack &&
+    inner.x + inner.width <= outer.x + outer.width + slack &&
+    inner.y + inner.height <= outer.y + outer.height + slack
+  );
+}

@@ -3,6 +3,7 @@
  * move the mouse over a point, and count the canvas pixels drawn in a colour.
  */
 import type { Locator, Page } from '@playwright/test';
+import type { Box } from './geometry';
 
 type Harness = { vigilHarness: { mountPanel(o: unknown): Promise<{ frames: number; errors: string[] }> } };
 
@@ -86,4 +87,72 @@ export async function legendItems(page: Page, n = 0): Promise<Array<{ name: stri
       colour: getComputedStyle(it.querySelector('[data-testid="series-icon"]')!).backgroundColor,
     }))
   );
+}
+
+/**
+ * The tick labels the `n`-th Vigil panel's plot drew (text and box in page px), from the overlay's `data-tick-labels`
+ * (boxes relative to the plot's root) and the root's position on the page.
+ */
+export async function tickLabels(page: Page, n = 0): Promise<Array<{ axis: number; text: string; box: Box }>> {
+  const overlay = page.getByTestId('vigil-overlay').nth(n);
+  const raw = JSON.parse((await overlay.getAttribute('data-tick-labels')) ?? '[]') as Array<{
+    axis: number;
+    text: string;
+    left: number;
+    right: number;
+    top: number;
+    bottom: number;
+  }>;
+  const root = (await page.getByTestId('vigil-panel').nth(n).locator('.uplot').first().boundingBox())!;
+  return raw.map((l) => ({
+    axis: l.axis,
+    text: l.text,
+    box: { x: root.x + l.left, y: root.y + l.top, width: l.right - l.left, height: l.bottom - l.top },
+  }));
+}
+
+/**
+ * Where each legend item of the `n`-th panel is before any scrolling (`rest`) and once scrolled into view as a user
+ * scrolls the legend (`box`), with the box of the scrolling legend that shows it (`shown`, before and after).
+ */
+export async function reachLegendItems(
+  page: Page,
+  n = 0
+): Promise<Array<{ name: string; rest: Box; restShown: Box; box: Box; shown: Box }>> {
+  const chrome = page.getByTestId('harness-panel-chrome').nth(n);
+  const items = chrome.locator('[data-testid^="data-testid VizLegend series "]');
+  // each item's box and the box of the nearest ancestor that scrolls (the legend's scroll container), which bounds
+  // what is visible of it
+  const rest = await items.evaluateAll((els) =>
+    els.map((el) => {
+      let p = el.parentElement;
+      while (p && !/(auto|scroll)/.test(getComputedStyle(p).overflowY)) p = p.parentElement;
+      const r = el.getBoundingClientRect();
+      const s = (p ?? document.body).getBoundingClientRect();
+      return {
+        box: { x: r.x, y: r.y, width: r.width, height: r.height },
+        shown: { x: s.x, y: s.y, width: s.width, height: s.height },
+      };
+    })
+  );
+  const out: Array<{ name: string; rest: Box; restShown: Box; box: Box; shown: Box }> = [];
+  for (let i = 0; i < (await items.count()); i++) {
+    const item = items.nth(i);
+    await item.scrollIntoViewIfNeeded();
+    const name = ((await item.getAttribute('data-testid')) ?? '').replace('data-testid VizLegend series ', '');
+    const [now] = await items.nth(i).evaluateAll((els) =>
+      els.map((el) => {
+        let p = el.parentElement;
+        while (p && !/(auto|scroll)/.test(getComputedStyle(p).overflowY)) p = p.parentElement;
+        const r = el.getBoundingClientRect();
+        const s = (p ?? document.body).getBoundingClientRect();
+        return {
+          box: { x: r.x, y: r.y, width: r.width, height: r.height },
+          shown: { x: s.x, y: s.y, width: s.width, height: s.height },
+        };
+      })
+    );
+    out.push({ name, rest: rest[i].box, restShown: rest[i].shown, box: now.box, shown: now.shown });
+  }
+  return out;
 }

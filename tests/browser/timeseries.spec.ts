@@ -1,7 +1,16 @@
 import type { DetectResponse } from '../../src/types';
 import { engineApi, MULTI_HOSTS } from './engine';
 import { expect, snapThemes, test } from './fixtures';
-import { canvasColourCounts, hoverAt, legendItems, mountPanel, plotScales } from './panelHelpers';
+import { within } from './geometry';
+import {
+  canvasColourCounts,
+  hoverAt,
+  legendItems,
+  mountPanel,
+  plotScales,
+  reachLegendItems,
+  tickLabels,
+} from './panelHelpers';
 
 const DAY = 86_400_000;
 const MULTI = {
@@ -66,11 +75,50 @@ test.describe('multi-series panels on Grafana’s time series component', () => 
             expect(top).toBeGreaterThanOrEqual(0);
             expect(top).toBeLessThanOrEqual(s.height);
           }
+          // the legend shows all five items whole as the panel opens (no row cut by its edge), and each stays
+          // reachable (scrolling the legend when it scrolls), whole, in the panel
+          const panel = (await page.getByTestId('vigil-panel').boundingBox())!;
+          const reached = await reachLegendItems(page);
+          expect(reached.map((r) => r.name)).toEqual(names);
+          for (const r of reached) {
+            expect(within(r.rest, r.restShown), `${r.name} shown whole before any scrolling`).toBe(true);
+            expect(within(r.box, r.shown), `${r.name} shown whole by the legend`).toBe(true);
+            expect(within(r.box, panel), `${r.name} inside the panel`).toBe(true);
+          }
+          // every tick label the plot drew lies inside the panel (none cut at an edge)
+          const labels = await tickLabels(page);
+          expect(labels.filter((l) => l.axis === 0).length).toBeGreaterThanOrEqual(2);
+          for (const l of labels) expect(within(l.box, panel), `tick label "${l.text}"`).toBe(true);
         },
         '[data-testid="harness-panel-chrome"]'
       );
     });
   }
+
+  test('a tick at the plot’s right edge loses its label instead of drawing it cut by the panel’s edge', async ({
+    harness: page,
+  }) => {
+    // the range ends ten minutes after midnight (the panel's time zone is UTC): the midnight tick sits ~2 px from the
+    // plot's right edge, and its centred label would reach ~30 px past the canvas
+    const to = Math.floor(Date.now() / DAY) * DAY + 600_000;
+    const from = to - 3 * DAY;
+    const midnight = new Date(to - 600_000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    const label = `${p(midnight.getUTCMonth() + 1)}/${p(midnight.getUTCDate())} 00:00`;
+    for (const size of [
+      { width: 1000, height: 360 },
+      { width: 420, height: 200 },
+    ]) {
+      await mountPanel(page, { targets: [MULTI], from, to, ...size });
+      await expect(page.getByTestId('vigil-panel')).toBeVisible();
+      const panel = (await page.getByTestId('vigil-panel').boundingBox())!;
+      const labels = await tickLabels(page);
+      const x = labels.filter((l) => l.axis === 0);
+      expect(x.length, `x labels at ${size.width} x ${size.height}`).toBeGreaterThanOrEqual(1);
+      for (const l of labels) expect(within(l.box, panel), `tick label "${l.text}"`).toBe(true);
+      expect(x.map((l) => l.text)).not.toContain(label);
+    }
+  });
 
   test('shared crosshair across panels and drag to zoom', async ({ harness: page }) => {
     const { from, to } = await multi();

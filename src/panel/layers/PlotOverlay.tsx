@@ -3,11 +3,14 @@ import { createPortal } from 'react-dom';
 import type uPlot from 'uplot';
 import type { UPlotConfigBuilder } from '@grafana/ui';
 
+import { tickLabelBoxes } from './FitTickLabels';
+
 /**
  * A layer of DOM elements over the plot area of Grafana's time series component (inside uPlot's `over` element, as
  * Grafana's own annotation markers are), redrawn whenever the plot is (zoom, resize, new data). `children` gets the
  * plot to turn values into pixels (`u.valToPos`). The root carries the plotted scales as data attributes
- * (`data-x-min`, `data-x-max`, `data-y-min`, `data-y-max` of the first y scale) so that what is drawn can be checked.
+ * (`data-x-min`, `data-x-max`, `data-y-min`, `data-y-max` of the first y scale) and the boxes of the drawn tick labels
+ * (`data-tick-labels`, JSON, CSS px from the plot root's corner) so that what is drawn can be checked.
  */
 export function PlotOverlay({ config, children }: { config: UPlotConfigBuilder; children: (u: uPlot) => ReactNode }) {
   const [plot, setPlot] = useState<uPlot>();
@@ -26,6 +29,7 @@ export function PlotOverlay({ config, children }: { config: UPlotConfigBuilder; 
       data-x-max={plot.scales.x?.max}
       data-y-min={y?.min}
       data-y-max={y?.max}
+      data-tick-labels={JSON.stringify(tickLabelBoxes(plot))}
       style={{ position: 'absolute', inset: 0, pointerEvents: 'none' }}
     >
       {children(plot)}
