@@ -117,7 +117,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
   };
   // each run's results also go to the user's Prometheus-compatible TSDB (in the background: never fails a run)
   const remoteWrite = config.remoteWrite
-    ? remoteWriteSink(config.remoteWrite, { repo, clock, logger: log })
+    ? remoteWriteSink(config.remoteWrite, { repo, clock, logger: log, metrics })
     : undefined;
   // incidents of scheduled runs: stored, notified (Alertmanager, webhook, Slack, PagerDuty), annotated in Grafana
   const action = config.action ?? actionConfig(config, process.env);

@@ -15,6 +15,7 @@ export class EngineMetrics {
   readonly detectionSeconds: Histogram<'kind'>;
   readonly seriesCount: Gauge;
   readonly jobsGauge: Gauge<'state'>;
+  readonly remoteWriteSamples: Counter<'outcome'>;
 
   constructor(
     private readonly repo: Repo,
@@ -39,6 +40,12 @@ export class EngineMetrics {
       help: 'Detection latency: a job run (fetch, score, store) or an ad-hoc /api/detect request.',
       labelNames: ['kind'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.remoteWriteSamples = new Counter({
+      name: 'vigil_remote_write_samples_total',
+      help: 'Result samples of remote write by outcome: sent, kept (to be sent with the next run), refused (by the receiver).',
+      labelNames: ['outcome'],
       registers: [this.registry],
     });
     const repoRef = this.repo;
@@ -70,6 +77,14 @@ export class EngineMetrics {
         this.set({ state: 'failing' }, jobs.filter((j) => j.enabled && j.lastRun && !j.lastRun.ok).length);
       },
     });
+  }
+
+  /**
+   * Record one remote write after a run: `samples` sent (`sent`), kept to be sent with the next run after the
+   * retries failed (`kept`), or refused by the receiver and not sent again (`refused`).
+   */
+  observeRemoteWrite(samples: number, outcome: 'sent' | 'kept' | 'refused'): void {
+    this.remoteWriteSamples.inc({ outcome }, samples);
   }
 
   /** Record one job run. */

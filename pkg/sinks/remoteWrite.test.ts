@@ -76,6 +76,7 @@ function receiver(statuses: (number | Error)[]) {
 function sinkWith(statuses: (number | Error)[], extra: { lastProcessed?: number } = {}) {
   const r = receiver(statuses);
   const logs: { level: string; obj: { err?: string } }[] = [];
+  const counted: Record<string, number> = {};
   let lastProcessed = extra.lastProcessed ?? 3000;
   const repo = {
     getState: async () => ({ failures: 0, lastProcessed }),
@@ -90,13 +91,14 @@ function sinkWith(statuses: (number | Error)[], extra: { lastProcessed?: number 
       clock: { now: () => 4000 },
       services: { fetch: r.fetch },
       sleep: async () => undefined,
+      metrics: { observeRemoteWrite: (n, outcome) => (counted[outcome] = (counted[outcome] ?? 0) + n) },
       logger: {
         warn: (obj) => logs.push({ level: 'warn', obj: obj as { err?: string } }),
         error: (obj) => logs.push({ level: 'error', obj: obj as { err?: string } }),
       },
     }
   );
-  return { sink, logs, requests: r.requests, advance: (t: number) => (lastProcessed = t) };
+  return { sink, logs, counted, requests: r.requests, advance: (t: number) => (lastProcessed = t) };
 }
 
 describe('RemoteWriteSink', () => {
@@ -115,7 +117,7 @@ describe('RemoteWriteSink', () => {
 
   it('retries a 5xx a bounded number of times, logs a clear error, and sends the samples with the next run', async () => {
     registerSecret('s3cret-pw');
-    const { sink, logs, requests } = sinkWith([503, 503, 503, 204]);
+    const { sink, logs, requests, counted } = sinkWith([503, 503, 503, 204]);
     const failed = await sink.afterRun('j1');
     expect(failed.attempts).toBe(3);
     expect(failed.kept).toBe(true);
@@ -126,12 +128,14 @@ describe('RemoteWriteSink', () => {
     const again = await sink.afterRun('j1');
     expect(again).toEqual({ samples: 11, attempts: 1 });
     expect(requests).toHaveLength(4);
+    expect(counted).toEqual({ kept: 11, sent: 11 });
     expect(JSON.stringify(logs)).not.toContain('s3cret-pw');
   });
 
   it('does not retry a refusal (4xx) and names the likely cause', async () => {
-    const { sink, requests } = sinkWith([400]);
+    const { sink, requests, counted } = sinkWith([400]);
     const out = await sink.afterRun('j1');
+    expect(counted).toEqual({ refused: 11 });
     expect(out.attempts).toBe(1);
     expect(out.kept).toBe(false);
     expect(requests).toHaveLength(1);

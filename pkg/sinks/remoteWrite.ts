@@ -165,6 +165,8 @@ export class RemoteWriteSink {
       clock: Pick<Clock, 'now'>;
       logger?: Logger;
       services?: HttpServices;
+      /** the engine's metrics: samples sent, kept for the next run, refused */
+      metrics?: { observeRemoteWrite(samples: number, outcome: 'sent' | 'kept' | 'refused'): void };
       /** waits between retries (tests pass a fast one) */
       sleep?: (ms: number) => Promise<void>;
     }
@@ -239,6 +241,7 @@ export class RemoteWriteSink {
       try {
         await this.write(series);
         this.sent.set(jobId, done);
+        this.deps.metrics?.observeRemoteWrite(samples, 'sent');
         this.log('debug', { jobId, samples, series: series.length, attempts }, 'results written with remote write');
         return { samples, attempts };
       } catch (err) {
@@ -251,6 +254,7 @@ export class RemoteWriteSink {
         const kept = failure.transient;
         // a refusal that a retry cannot change is not sent again either
         if (!kept) this.sent.set(jobId, done);
+        this.deps.metrics?.observeRemoteWrite(samples, kept ? 'kept' : 'refused');
         const error = scrubSecrets(
           `remote write to ${redact(this.options.url)} failed after ${attempts} attempt${attempts > 1 ? 's' : ''}: ` +
             `${failure.message}; ${samples} samples of job ${jobId} ` +

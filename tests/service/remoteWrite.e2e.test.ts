@@ -198,6 +198,10 @@ describe('remote write of job results to a real Prometheus', () => {
     // an alert rule's expression on the user's Prometheus
     const alert = await promQuery('max_over_time(vigil_anomalous{job="rw-cpu"}[1h]) != 0', newest);
     expect(alert).toHaveLength(1);
+    const metrics = await (
+      await fetch(`${vigil.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).text();
+    expect(Number(/vigil_remote_write_samples_total\{outcome="sent"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
     expect(vigil.log.text).not.toContain(PASSWORD);
   });
 
@@ -225,5 +229,10 @@ describe('remote write of job results to a real Prometheus', () => {
     expect(line).toMatch(/sent again with its next run/);
     expect(vigil.log.text).not.toContain(PASSWORD);
     expect((await vigil.api('GET', `/api/jobs/${id}`)).body.lastRun.ok).toBe(true);
+    // the samples kept for the next run are counted on /metrics, for an alert on the engine itself
+    const metrics = await (
+      await fetch(`${vigil.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).text();
+    expect(Number(/vigil_remote_write_samples_total\{outcome="kept"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 });
