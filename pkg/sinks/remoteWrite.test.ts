@@ -4,7 +4,7 @@ import { clearRegisteredSecrets, registerSecret } from '../core/scrub';
 import type { ResultSeriesRows } from '../store/repo';
 import type { DriftStatus } from '../contract/results';
 import type { FetchLike } from '../sources/http';
-import { RemoteWriteSink, remoteWriteSeries } from './remoteWrite';
+import { RemoteWriteSink, remoteWriteSeries, requestBatches } from './remoteWrite';
 
 const rows: ResultSeriesRows[] = [
   {
@@ -57,6 +57,18 @@ describe('remoteWriteSeries', () => {
   });
 });
 
+describe('requestBatches', () => {
+  it('splits the samples into requests of at most the limit, each series in time order across them', () => {
+    const s = remoteWriteSeries(rows, drift);
+    const batches = requestBatches(s, 4);
+    expect(batches.map((b) => b.reduce((n, x) => n + x.samples.length, 0))).toEqual([4, 4, 3]);
+    const anomalous = batches.flat().filter((x) => x.labels.__name__ === 'vigil_anomalous');
+    expect(anomalous.flatMap((x) => x.samples.map((p) => p.timestamp))).toEqual([1000, 2000]);
+    expect(requestBatches(s, 1000)).toEqual([s]);
+    expect(requestBatches([], 10)).toEqual([]);
+  });
+});
+
 /** A fake receiver answering with the given statuses in turn, recording each decoded request. */
 function receiver(statuses: (number | Error)[]) {
   const requests: { headers: Record<string, string>; series: { labels: { name: string; value: string }[] }[] }[] = [];
@@ -73,7 +85,7 @@ function receiver(statuses: (number | Error)[]) {
   return { fetch, requests };
 }
 
-function sinkWith(statuses: (number | Error)[], extra: { lastProcessed?: number } = {}) {
+function sinkWith(statuses: (number | Error)[], extra: { lastProcessed?: number; perRequest?: number } = {}) {
   const r = receiver(statuses);
   const logs: { level: string; obj: { err?: string } }[] = [];
   const counted: Record<string, number> = {};
@@ -85,7 +97,11 @@ function sinkWith(statuses: (number | Error)[], extra: { lastProcessed?: number 
     listDrift: async () => drift,
   };
   const sink = new RemoteWriteSink(
-    { url: 'http://rw.example:9090/api/v1/write', auth: { type: 'basic', username: 'u', password: 's3cret-pw' } },
+    {
+      url: 'http://rw.example:9090/api/v1/write',
+      auth: { type: 'basic', username: 'u', password: 's3cret-pw' },
+      maxSamplesPerRequest: extra.perRequest,
+    },
     {
       repo,
       clock: { now: () => 4000 },
@@ -130,6 +146,17 @@ describe('RemoteWriteSink', () => {
     expect(requests).toHaveLength(4);
     expect(counted).toEqual({ kept: 11, sent: 11 });
     expect(JSON.stringify(logs)).not.toContain('s3cret-pw');
+  });
+
+  it('sends many samples in several requests, and all of them again when one fails', async () => {
+    const { sink, requests, counted } = sinkWith([204, 500, 500, 500, 204], { perRequest: 4 });
+    const failed = await sink.afterRun('j1');
+    expect(failed).toMatchObject({ samples: 4, attempts: 4, kept: true });
+    expect(failed.error).toMatch(/failed after 3 attempts: HTTP 500 .*; 7 samples of job j1 stay in the store/);
+    expect(counted).toEqual({ sent: 4, kept: 7 });
+    const again = await sink.afterRun('j1');
+    expect(again).toEqual({ samples: 11, attempts: 3 });
+    expect(requests).toHaveLength(7);
   });
 
   it('does not retry a refusal (4xx) and names the likely cause', async () => {

@@ -36,6 +36,8 @@ export interface RemoteWriteOptions {
   maxSampleAgeMs?: number;
   /** wait before the first retry in ms, doubled for each further one (default 500) */
   backoffMs?: number;
+  /** most samples in one request; a run's samples take as many requests as needed, in order (default 5 000) */
+  maxSamplesPerRequest?: number;
 }
 
 /** One series of a remote-write request: its labels (with `__name__`) and samples in time order (epoch ms). */
@@ -56,7 +58,13 @@ export interface RemoteWriteOutcome {
   kept?: boolean;
 }
 
-export const REMOTE_WRITE_DEFAULTS = { timeoutMs: 10_000, retries: 2, maxSampleAgeMs: 3_600_000, backoffMs: 500 };
+export const REMOTE_WRITE_DEFAULTS = {
+  timeoutMs: 10_000,
+  retries: 2,
+  maxSampleAgeMs: 3_600_000,
+  backoffMs: 500,
+  maxSamplesPerRequest: 5000,
+};
 
 /**
  * The remote-write series of a job's stored results, labelled exactly as the engine's Prometheus-compatible API
@@ -116,6 +124,32 @@ export function remoteWriteSeries(
   return out;
 }
 
+/**
+ * The series split into requests of at most `max` samples (at least one), each series' samples in time order across
+ * the requests, which are sent one after the other.
+ */
+export function requestBatches(series: RemoteWriteSeries[], max: number): RemoteWriteSeries[][] {
+  const size = Math.max(1, Math.floor(max));
+  const out: RemoteWriteSeries[][] = [];
+  let batch: RemoteWriteSeries[] = [];
+  let n = 0;
+  for (const s of series) {
+    for (let i = 0; i < s.samples.length;) {
+      const take = Math.min(size - n, s.samples.length - i);
+      batch.push({ labels: s.labels, samples: s.samples.slice(i, i + take) });
+      n += take;
+      i += take;
+      if (n === size) {
+        out.push(batch);
+        batch = [];
+        n = 0;
+      }
+    }
+  }
+  if (batch.length > 0) out.push(batch);
+  return out;
+}
+
 /** A failed request: whether a retry may succeed (network, timeout, 5xx, 429) or not (any other 4xx). */
 class WriteFailure extends Error {
   constructor(
@@ -138,8 +172,8 @@ interface Logger {
  * own Prometheus, Mimir, Thanos or VictoriaMetrics and the results outlive the engine.
  *
  * After a run (`afterRun`) the job's stored results newer than what was last sent, and at most `maxSampleAgeMs`
- * older than the run's newest point, are read back from the store and sent in one request; runs of one job are sent
- * one after the other. A request that fails on the network, times out, or is answered 5xx or 429 is tried again
+ * older than the run's newest point, are read back from the store and sent in requests of at most
+ * `maxSamplesPerRequest` samples; runs of one job are sent one after the other. A request that fails on the network, times out, or is answered 5xx or 429 is tried again
  * `retries` times with a doubling wait; if it still fails, an error naming the receiver and the cause is logged and
  * the samples are sent again with the job's next run (within `maxSampleAgeMs`). Another 4xx (e.g. samples out of the
  * receiver's time window) is logged and not retried. A failing write never fails the run: the results are already
@@ -147,7 +181,7 @@ interface Logger {
  */
 export class RemoteWriteSink {
   private readonly options: Required<
-    Pick<RemoteWriteOptions, 'timeoutMs' | 'retries' | 'maxSampleAgeMs' | 'backoffMs'>
+    Pick<RemoteWriteOptions, 'timeoutMs' | 'retries' | 'maxSampleAgeMs' | 'backoffMs' | 'maxSamplesPerRequest'>
   > &
     RemoteWriteOptions;
   private readonly headers: Record<string, string>;
@@ -236,36 +270,44 @@ export class RemoteWriteSink {
       return { samples: 0, attempts: 0 };
     }
     let attempts = 0;
-    for (;;) {
-      attempts++;
-      try {
-        await this.write(series);
-        this.sent.set(jobId, done);
-        this.deps.metrics?.observeRemoteWrite(samples, 'sent');
-        this.log('debug', { jobId, samples, series: series.length, attempts }, 'results written with remote write');
-        return { samples, attempts };
-      } catch (err) {
-        const failure =
-          err instanceof WriteFailure ? err : new WriteFailure(String((err as Error)?.message ?? err), true);
-        if (failure.transient && attempts <= this.options.retries) {
-          await (this.deps.sleep ?? sleep)(this.options.backoffMs * 2 ** (attempts - 1));
-          continue;
+    let written = 0;
+    for (const batch of requestBatches(series, this.options.maxSamplesPerRequest)) {
+      const inBatch = batch.reduce((n, s) => n + s.samples.length, 0);
+      for (let tries = 1; ; tries++) {
+        attempts++;
+        try {
+          await this.write(batch);
+          written += inBatch;
+          break;
+        } catch (err) {
+          const failure =
+            err instanceof WriteFailure ? err : new WriteFailure(String((err as Error)?.message ?? err), true);
+          if (failure.transient && tries <= this.options.retries) {
+            await (this.deps.sleep ?? sleep)(this.options.backoffMs * 2 ** (tries - 1));
+            continue;
+          }
+          // the run's samples go again with the next run (the receiver takes the ones it has twice), unless the
+          // receiver refused them: a retry would not change that
+          const kept = failure.transient;
+          if (!kept) this.sent.set(jobId, done);
+          if (written > 0) this.deps.metrics?.observeRemoteWrite(written, 'sent');
+          this.deps.metrics?.observeRemoteWrite(samples - written, kept ? 'kept' : 'refused');
+          const error = scrubSecrets(
+            `remote write to ${redact(this.options.url)} failed after ${tries} attempt${tries > 1 ? 's' : ''}: ` +
+              `${failure.message}; ${samples - written} samples of job ${jobId} ` +
+              (kept
+                ? 'stay in the store and are sent again with its next run'
+                : 'were refused and are not sent again (they stay in the store)')
+          );
+          this.log('error', { jobId, samples: samples - written }, `remote write failed: ${error}`);
+          return { samples: written, attempts, error, kept };
         }
-        const kept = failure.transient;
-        // a refusal that a retry cannot change is not sent again either
-        if (!kept) this.sent.set(jobId, done);
-        this.deps.metrics?.observeRemoteWrite(samples, kept ? 'kept' : 'refused');
-        const error = scrubSecrets(
-          `remote write to ${redact(this.options.url)} failed after ${attempts} attempt${attempts > 1 ? 's' : ''}: ` +
-            `${failure.message}; ${samples} samples of job ${jobId} ` +
-            (kept
-              ? 'stay in the store and are sent again with its next run'
-              : 'were refused and are not sent again (they stay in the store)')
-        );
-        this.log('error', { jobId, samples }, `remote write failed: ${error}`);
-        return { samples: 0, attempts, error, kept };
       }
     }
+    this.sent.set(jobId, done);
+    this.deps.metrics?.observeRemoteWrite(samples, 'sent');
+    this.log('debug', { jobId, samples, series: series.length, attempts }, 'results written with remote write');
+    return { samples, attempts };
   }
 
   /** One remote-write request. @throws WriteFailure */
