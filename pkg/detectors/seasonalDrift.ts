@@ -20,7 +20,10 @@
  */
 
 import { InputError, ParameterError } from '../core/errors';
+import { autocorrelationTime } from '../features/autocorrelation';
 import { MIN_SEASONAL_ACF, autocorrelation, interpolateGaps } from '../features/seasonality';
+
+export { autocorrelationTime } from '../features/autocorrelation';
 import { kolmogorovSf, ksStatisticSorted } from './ksDrift';
 
 const DAY_MS = 86_400_000;
@@ -74,36 +77,6 @@ function median(a: Float64Array): number {
   const s = Float64Array.from(a).sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/**
- * Integrated autocorrelation time tau = 1 + 2 * sum of autocorrelations, summed by Geyer's (1992) initial positive
- * sequence: pairs rho(2m) + rho(2m+1) while they stay positive, at most n / 4 lags. Gaps (NaN) are interpolated.
- * @returns tau >= 1 (1 for white noise or a constant sample)
- */
-export function autocorrelationTime(values: Float64Array): number {
-  const y = interpolateGaps(values);
-  if (y === null || y.length < 4) return 1;
-  const n = y.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i];
-  mean /= n;
-  let c0 = 0;
-  for (let i = 0; i < n; i++) c0 += (y[i] - mean) ** 2;
-  if (!(c0 > 0)) return 1;
-  const rho = (k: number) => {
-    let s = 0;
-    for (let i = 0; i + k < n; i++) s += (y[i] - mean) * (y[i + k] - mean);
-    return s / c0;
-  };
-  let sum = 0; // sum of pairs Gamma_m = rho(2m) + rho(2m+1)
-  const maxLag = Math.floor(n / 4);
-  for (let m = 0; 2 * m + 1 <= maxLag; m++) {
-    const g = (m === 0 ? 1 : rho(2 * m)) + rho(2 * m + 1);
-    if (!(g > 0)) break;
-    sum += g;
-  }
-  return Math.max(1, 2 * sum - 1);
 }
 
 /**
