@@ -89,6 +89,18 @@ describe('drift of a job: a daily sine with noise, then a level shift, then acce
     expect((await drift()).drifting).toBe(false);
   });
 
+  it('answers 409 for a job that has not run yet: there is no reference to replace', async () => {
+    const res = await app.post('/api/jobs', {
+      name: 'not run yet',
+      source: { type: 'prometheus', query: 'rps' },
+      interval: '5m',
+    });
+    const accept = await app.post(`/api/jobs/${res.json().id}/drift/accept`, {});
+    expect(accept.statusCode).toBe(409);
+    expect(accept.json().error.code).toBe('no_drift_reference');
+    expect((await app.get(`/api/jobs/${res.json().id}/drift`)).json().series).toEqual([]);
+  });
+
   it('answers 404 for an unknown job', async () => {
     expect((await app.get('/api/jobs/nope/drift')).statusCode).toBe(404);
     expect((await app.post('/api/jobs/nope/drift/accept', {})).statusCode).toBe(404);

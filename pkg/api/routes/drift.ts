@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams } from '../../contract/api';
+import { ErrorBody, IdParams } from '../../contract/api';
 import type { Job } from '../../contract/jobs';
 import { JobDrift } from '../../contract/results';
 import { formatLabels } from '../../core/series';
@@ -66,7 +66,7 @@ export const driftRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
           "Accept what a job sees now as the new normal: each series' drift reference becomes its recent window " +
           '(the daily season it learnt is kept), and drift is judged again',
         params: IdParams,
-        response: { 200: JobDrift, ...errorResponses },
+        response: { 200: JobDrift, 409: ErrorBody, ...errorResponses },
       },
     },
     async (req) => {
