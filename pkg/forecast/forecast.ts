@@ -3,7 +3,6 @@ import { inferInterval, regularize } from '../core/regularize';
 import { formatLabels, type Series } from '../core/series';
 import { detectPeriods } from '../features/seasonality';
 import { etsForecast, mstlForecast } from './ets';
-import { trendFallback } from './trend';
 import { fitProphet, predictProphet, type ProphetOptions } from './prophet';
 import type { Band, ForecastMethod, ForecastResult } from './types';
 
@@ -41,8 +40,7 @@ const METHODS: readonly ForecastMethod[] = ['prophet', 'ets', 'mstl'];
  *
  * The series is first put on a regular grid (`regularize`, mean per bucket; empty buckets are gaps).
  * Methods: `prophet` (Prophet, trend with changepoints plus daily/weekly/yearly seasonality when the data
- * spans them; `fitProphet`), `ets` (AutoETS, non-seasonal; `etsForecast`; when it stays flat on a significant recent
- * ramp, the robust line of `trendFallback`), `mstl` (MSTL seasonal
+ * spans them; `fitProphet`), `ets` (AutoETS, non-seasonal; `etsForecast`), `mstl` (MSTL seasonal
  * decomposition with an AutoETS trend; `mstlForecast`). `mstl` on a series without a detectable period falls
  * back to `ets`, and the result's `method` says so.
  *
@@ -87,9 +85,7 @@ export function forecast(series: Series, options: Partial<ForecastOptions> = {})
         band = mstlForecast(grid.values, periods, o.horizon, o.level);
       } else {
         method = 'ets';
-        const ets = etsForecast(grid.values, o.horizon, o.level);
-        // a ramp AutoETS met with a flat forecast: follow the recent robust trend instead (pkg/forecast/trend)
-        band = trendFallback(grid.values, ets) ?? ets;
+        band = etsForecast(grid.values, o.horizon, o.level);
       }
     }
   } catch (e) {
