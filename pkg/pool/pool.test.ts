@@ -1,6 +1,6 @@
 import { InputError, ParameterError } from '../core/errors';
 import type { Series } from '../core/series';
-import { detectJson } from './tasks';
+import { detectJson, outliersJson } from './tasks';
 import { InlinePool, PoolBusyError, TaskAbandonedError, WorkerPool } from './pool';
 
 const MIN = 60_000;
@@ -36,6 +36,27 @@ describe('WorkerPool', () => {
     } finally {
       await fresh.close();
     }
+  }, 60_000);
+
+  it('judges peer-group outliers in a thread as in-process, with their errors', async () => {
+    const group = Array.from({ length: 6 }, (_, k) => {
+      const s = wave(300);
+      return { ...s, labels: { host: `h${k}` }, values: s.values.map((v, i) => v + (k === 4 && i > 100 ? 30 : 0)) };
+    });
+    const task = {
+      series: group,
+      from: group[0].timestamps[0],
+      to: group[0].timestamps[299],
+      intervalMs: 5 * MIN,
+      options: {},
+    };
+    const text = await pool.outliersJson(task);
+    expect(text).toBe(outliersJson(task));
+    const flagged = (JSON.parse(text) as { series: { labels: { host: string }; outlier: boolean }[] }).series
+      .filter((x) => x.outlier)
+      .map((x) => x.labels.host);
+    expect(flagged).toEqual(['h4']);
+    await expect(pool.outliersJson({ ...task, series: group.slice(0, 2) })).rejects.toBeInstanceOf(InputError);
   }, 60_000);
 
   it("gives Vigil's errors back with their class (so the API answers 400, not 500)", async () => {

@@ -5,7 +5,7 @@ import { InputError, ParameterError, SourceError } from '../core/errors';
 import type { Series } from '../core/series';
 import type { ForecastOptions, ForecastResult } from '../forecast/forecast';
 import type { DetectOptions } from '../pipeline/detect';
-import { detectJson, forecastTask, type Envelope } from './tasks';
+import { detectJson, forecastTask, outliersJson, type Envelope, type OutliersTask } from './tasks';
 
 /** The pool is full: every worker busy and the queue at its limit. The API answers 429 with `Retry-After`. */
 export class PoolBusyError extends Error {
@@ -54,6 +54,11 @@ export interface DetectionPool {
    * @throws PoolBusyError when the queue is full; TaskAbandonedError when dropped
    */
   detectJson(series: Series[], options: DetectOptions, signal?: AbortSignal): Promise<string>;
+  /**
+   * Peer-group outliers (`pkg/outliers`) as the JSON text of `POST /api/outliers`' answer; dropped as `detectJson`.
+   * @throws PoolBusyError when the queue is full; TaskAbandonedError when dropped
+   */
+  outliersJson(task: OutliersTask, signal?: AbortSignal): Promise<string>;
   /** Forecast a series (see `pkg/forecast`). @throws PoolBusyError when the queue is full */
   forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult>;
   stats(): PoolStats;
@@ -177,6 +182,9 @@ export class WorkerPool implements DetectionPool {
   detectJson(series: Series[], options: DetectOptions, signal?: AbortSignal): Promise<string> {
     return this.run({ series, options }, 'detectJson', signal);
   }
+  outliersJson(task: OutliersTask, signal?: AbortSignal): Promise<string> {
+    return this.run(task, 'outliersJson', signal);
+  }
   async warm(): Promise<void> {
     const task = warmupTask();
     await Promise.allSettled(
@@ -209,6 +217,10 @@ export class InlinePool implements DetectionPool {
   async detectJson(series: Series[], options: DetectOptions, signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) throw new TaskAbandonedError();
     return this.count(() => detectJson({ series, options }));
+  }
+  async outliersJson(task: OutliersTask, signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) throw new TaskAbandonedError();
+    return this.count(() => outliersJson(task));
   }
   async forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult> {
     return this.count(() => forecastTask({ series, options }));

@@ -6,6 +6,17 @@
 import type { Series } from '../core/series';
 import { forecast, type ForecastOptions } from '../forecast/forecast';
 import { detect, type DetectOptions } from '../pipeline/detect';
+import { peerOutlierResult } from '../outliers/outlierResult';
+import type { OutlierRequest } from '../contract/outliers';
+
+/** What `outliersJson` takes: the group's series, the range and grid (epoch ms, ms) and the request's options. */
+export interface OutliersTask {
+  series: Series[];
+  from: number;
+  to: number;
+  intervalMs: number;
+  options: Partial<Pick<OutlierRequest, 'algorithm' | 'sensitivity' | 'minDuration'>>;
+}
 
 /**
  * Ad-hoc detection, the one detection entry point: `pkg/pipeline`'s `detect` over the series, answered as the
@@ -13,6 +24,11 @@ import { detect, type DetectOptions } from '../pipeline/detect';
  */
 export function detectJson(input: { series: Series[]; options: DetectOptions }): string {
   return JSON.stringify(detect(input.series, input.options));
+}
+
+/** Peer-group outliers (`pkg/outliers`'s `peerOutlierResult`) as the JSON text of the answer. */
+export function outliersJson(input: OutliersTask): string {
+  return JSON.stringify(peerOutlierResult(input.series, input.from, input.to, input.intervalMs, input.options));
 }
 
 /** A forecast of one series (see `pkg/forecast`), its arrays as they are. */
@@ -51,5 +67,6 @@ function wrap<I, T>(fn: (input: I) => T): (input: I) => Envelope<T> {
 /** The worker threads' entry points (loaded by `worker.cjs`). */
 export const workerTasks = {
   detectJson: wrap(detectJson),
+  outliersJson: wrap(outliersJson),
   forecastTask: wrap(forecastTask),
 };

@@ -3,11 +3,10 @@ import { IdParams, RangeQuery } from '../../contract/api';
 import { OutlierRequest, OutlierResult } from '../../contract/outliers';
 import { jobTiming } from '../../jobs/runner';
 import { storedOutlierResult } from '../../jobs/outlierRun';
-import { peerOutlierResult } from '../../outliers/outlierResult';
 import { detectionErrorResponses, errorResponses, HttpError } from '../errors';
 import { checkPoints } from '../limits';
 import { checkRange, type RouteOptions } from '../services';
-import { chooseInterval } from '../util';
+import { chooseInterval, closedSignal } from '../util';
 import { getJobOr404 } from './jobs';
 
 /**
@@ -34,10 +33,16 @@ export const outlierRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       checkPoints(b.from, b.to, intervalMs, s.limits.pointsPerRequest);
       const key = JSON.stringify(['outliers', b, intervalMs]);
       // viewers of one dashboard ask the same question at once: one computation answers all of them
-      const text = await s.detections.get(key, async () => {
-        const series = await s.fetchSeries(b.source, b.from, b.to, intervalMs);
-        return JSON.stringify(peerOutlierResult(series, b.from, b.to, intervalMs, b));
-      });
+      const text = await s.detections.get(
+        key,
+        async (gone) => {
+          const series = await s.fetchSeries(b.source, b.from, b.to, intervalMs);
+          // judged in a worker thread, which also writes the JSON, like /api/detect
+          const options = { algorithm: b.algorithm, sensitivity: b.sensitivity, minDuration: b.minDuration };
+          return s.pool.outliersJson({ series, from: b.from, to: b.to, intervalMs, options }, gone);
+        },
+        closedSignal(reply.raw)
+      );
       // a string is sent as it is (the cache keeps the answer's JSON); fastify serialises only objects
       return reply.type('application/json; charset=utf-8').send(text as unknown as OutlierResult);
     }
