@@ -1,7 +1,7 @@
 import { InputError, ParameterError } from '../core/errors';
 import type { Series } from '../core/series';
 import { detectJson, outliersJson } from './tasks';
-import { InlinePool, PoolBusyError, TaskAbandonedError, WorkerPool } from './pool';
+import { InlinePool, PoolBusyError, TASKS_PER_THREAD, TaskAbandonedError, WorkerPool } from './pool';
 
 const MIN = 60_000;
 function wave(n: number, spikeAt = -1): Series {
@@ -13,7 +13,7 @@ function wave(n: number, spikeAt = -1): Series {
 describe('WorkerPool', () => {
   let pool: WorkerPool;
   beforeAll(() => {
-    pool = new WorkerPool({ threads: 2, maxQueue: 4 });
+    pool = new WorkerPool({ threads: 2, maxQueue: 4, tasksPerThread: 1 });
   });
   afterAll(() => pool.close());
 
@@ -89,7 +89,7 @@ describe('WorkerPool', () => {
   }, 120_000);
 
   it('drops a task whose caller went away while it waited for a thread, and still runs the one on a thread', async () => {
-    const one = new WorkerPool({ threads: 1, maxQueue: 8 });
+    const one = new WorkerPool({ threads: 1, maxQueue: 8, tasksPerThread: 1 });
     try {
       const options = { intervalMs: 5 * MIN };
       const running = new AbortController();
@@ -108,6 +108,19 @@ describe('WorkerPool', () => {
       await expect(one.detectJson([wave(400)], options, AbortSignal.abort())).rejects.toBeInstanceOf(
         TaskAbandonedError
       );
+    } finally {
+      await one.close();
+    }
+  }, 120_000);
+
+  it('hands each thread several tasks at once by default, and queues the rest', async () => {
+    const one = new WorkerPool({ threads: 1, maxQueue: 8 });
+    try {
+      const options = { intervalMs: 5 * MIN };
+      const tasks = Array.from({ length: TASKS_PER_THREAD + 2 }, () => one.detectJson([wave(3000)], options));
+      expect(one.stats()).toMatchObject({ running: TASKS_PER_THREAD, queued: 2 });
+      for (const text of await Promise.all(tasks)) expect(text).toContain('"series"');
+      expect(one.stats()).toMatchObject({ running: 0, queued: 0, completed: TASKS_PER_THREAD + 2 });
     } finally {
       await one.close();
     }
