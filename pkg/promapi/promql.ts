@@ -1138,13 +1138,24 @@ export function evaluateRange(expr: Expr, start: number, end: number, stepMs: nu
   return [...series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
 }
 
-/** Canonical key of a label set (sorted names). */
+/**
+ * Keys already computed, per label set: a range query keys the same series' labels at every step (a day at one
+ * minute is 1,441 times). Label sets are never changed once built, so a key stays right.
+ */
+const labelKeys = new WeakMap<Labels, string>();
+
+/** Canonical key of a label set (sorted names), computed once per label set. */
 export function labelKey(labels: Labels): string {
-  return JSON.stringify(
-    Object.keys(labels)
-      .sort()
-      .map((k) => [k, labels[k]])
-  );
+  let key = labelKeys.get(labels);
+  if (key === undefined) {
+    key = JSON.stringify(
+      Object.keys(labels)
+        .sort()
+        .map((k) => [k, labels[k]])
+    );
+    labelKeys.set(labels, key);
+  }
+  return key;
 }
 
 /**
