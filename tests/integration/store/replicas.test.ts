@@ -211,18 +211,21 @@ describe('two vigil serve replicas on PostgreSQL', () => {
       for (let k = 1; k < own.length; k++) {
         expect(own[k].at).toBeGreaterThanOrEqual(own[k - 1].at + own[k - 1].duration_ms);
       }
-      // the results hold every point of the grid once, up to the newest scored
+      // the results hold every point of the grid once, up to the newest recorded run (the survivor goes on running:
+      // a run that ended after the runs were read has written newer points already)
+      const lastTo = own[own.length - 1].to_t;
       const pts = (
-        await db.query<{ n: number; first: number; last: number }>(
-          `SELECT COUNT(*)::int AS n, MIN(t)::float8 AS first, MAX(t)::float8 AS last FROM results
+        await db.query<{ n: number; first: number; last: number; newest: number }>(
+          `SELECT COUNT(*) FILTER (WHERE t <= $2)::int AS n, MIN(t)::float8 AS first,
+                  MAX(t) FILTER (WHERE t <= $2)::float8 AS last, MAX(t)::float8 AS newest FROM results
            WHERE series_id IN (SELECT id FROM series WHERE job_id = $1)`,
-          [id]
+          [id, lastTo]
         )
       ).rows[0];
-      expect(pts.last).toBe(own[own.length - 1].to_t);
+      expect(pts.last).toBe(lastTo);
       expect(pts.n).toBe((pts.last - pts.first) / INTERVAL_MS + 1);
       // and the job is current: its newest point is at most three intervals old
-      expect(Date.now() - pts.last).toBeLessThanOrEqual(4 * INTERVAL_MS);
+      expect(Date.now() - pts.newest).toBeLessThanOrEqual(4 * INTERVAL_MS);
     }
   }, 150_000);
 });
