@@ -11,6 +11,10 @@ const base = {
 
 module.exports = {
   testTimeout: 60000,
+  // Suites run in two worker processes even on a 2-core machine (where jest would otherwise run them all inside its
+  // own process): a suite whose process dies (a native addon crashing in a worker thread at exit) then fails alone,
+  // named, instead of ending the whole run without a word.
+  maxWorkers: 2,
   projects: [
     {
       ...base,
