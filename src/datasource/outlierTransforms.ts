@@ -9,10 +9,10 @@
  *   interval of each outlier, in that outlier's colour.
  * No I/O, no clock: the same answer gives the same frames.
  */
-import { createDataFrame, DataFrame, DataTopic, FieldColorModeId, FieldType } from '@grafana/data';
+import { createDataFrame, DataFrame, DataTopic, FieldType } from '@grafana/data';
 
 import type { OutlierResult, OutlierSeries } from '../../pkg/contract';
-import { formatValue, seriesName } from './transforms';
+import { fixedColor, formatValue, seriesName } from './transforms';
 
 /** Colours of outlying series, in order (Grafana colour names, resolved by the theme). */
 export const OUTLIER_COLORS = ['red', 'orange', 'purple', 'yellow', 'green'];
@@ -20,8 +20,6 @@ export const OUTLIER_COLORS = ['red', 'orange', 'purple', 'yellow', 'green'];
 export const PEER_COLOR = '#8e8e8e';
 /** The colour of the group's normal band (as Grafana Machine Learning draws a MAD detector's stable band). */
 export const BAND_COLOR = 'blue';
-
-const fixed = (color: string) => ({ mode: FieldColorModeId.Fixed, fixedColor: color });
 
 /** What an outlier series frame carries in `meta.custom`. */
 export interface OutlierFrameMeta {
@@ -75,7 +73,7 @@ export function outlierSeriesToFrame(s: OutlierSeries, refId: string, color: str
         labels: s.labels,
         config: {
           displayNameFromDS: s.outlier ? `${name} (outlier)` : name,
-          color: fixed(color),
+          color: fixedColor(color),
           custom: s.outlier ? { lineWidth: 3, fillOpacity: 0 } : { lineWidth: 1, fillOpacity: 0 },
         },
       },
@@ -110,7 +108,7 @@ export function outlierBandToFrame(res: Pick<OutlierResult, 'band' | 'algorithm'
         values: res.band.map((p) => p.lower),
         config: {
           displayNameFromDS: lowerName,
-          color: fixed(BAND_COLOR),
+          color: fixedColor(BAND_COLOR),
           custom: { lineWidth: 0, fillOpacity: 0, showPoints: 'never', hideFrom: hidden },
         },
       },
@@ -120,7 +118,7 @@ export function outlierBandToFrame(res: Pick<OutlierResult, 'band' | 'algorithm'
         values: res.band.map((p) => p.upper),
         config: {
           displayNameFromDS: 'normal band upper',
-          color: fixed(BAND_COLOR),
+          color: fixedColor(BAND_COLOR),
           custom: { lineWidth: 0, fillOpacity: 20, fillBelowTo: lowerName, showPoints: 'never', hideFrom: hidden },
         },
       },

@@ -82,7 +82,8 @@ export function classicPalette(): string[] {
 }
 
 /** A fixed field colour (a palette name or CSS colour, resolved through the theme by Grafana). */
-const fixedColor = (color: string) => ({ mode: FieldColorModeId.Fixed, fixedColor: color });
+/** A field colour fixed to `color` (a palette name or CSS colour). */
+export const fixedColor = (color: string) => ({ mode: FieldColorModeId.Fixed, fixedColor: color });
 
 /**
  * One series result -> one data frame with the value, the expected value, the band, the anomaly score and the
