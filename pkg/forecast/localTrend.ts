@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import type { Band } from './types';
 
 /** A monotonic trend fitted on the last points of a series. */
@@ -29,8 +30,8 @@ export function windowChangeSpread(values: Float64Array, window: number, end: nu
     if (Number.isFinite(c)) d.push(c);
   }
   if (d.length < 30) return NaN;
-  const m = median(Float64Array.from(d));
-  return 1.4826 * median(Float64Array.from(d, (c) => Math.abs(c - m)));
+  const m = median(d);
+  return 1.4826 * median(d.map((c) => Math.abs(c - m)));
 }
 
 /**
@@ -56,7 +57,7 @@ export function localTrend(values: Float64Array, window: number): LocalTrend | n
   }
   const n = ys.length;
   if (n < 3) return null;
-  const slopes = new Float64Array((n * (n - 1)) / 2);
+  const slopes = new Array<number>((n * (n - 1)) / 2);
   let s = 0;
   let k = 0;
   for (let i = 0; i < n; i++) {
@@ -67,7 +68,7 @@ export function localTrend(values: Float64Array, window: number): LocalTrend | n
     }
   }
   const slope = median(slopes);
-  const offsets = Float64Array.from(ys, (y, i) => y - slope * xs[i]);
+  const offsets = ys.map((y, i) => y - slope * xs[i]);
   const level = median(offsets) + slope * (Math.min(window, values.length) - 1);
   // Var(S) = [n(n-1)(2n+5) - sum over tie groups t(t-1)(2t+5)] / 18
   const sorted = Float64Array.from(ys).sort();
@@ -124,10 +125,4 @@ export function followLocalTrend(
     upper[k] = m + (model.upper[k] - model.mean[k]);
   }
   return { mean, lower, upper };
-}
-
-function median(a: Float64Array): number {
-  const s = Float64Array.from(a).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
