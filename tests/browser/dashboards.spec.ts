@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { StoredAnomaly } from '../../pkg/contract';
 import { createSyntheticJob, engineApi, REPO_ROOT } from './engine';
 import { expect, snap, test } from './fixtures';
-import { hoverAt, markerCentre, mountPanel } from './panelHelpers';
+import { markerCentre, mountPanel, pinTooltip } from './panelHelpers';
 
 const DIR = path.join(REPO_ROOT, 'provisioning', 'dashboards');
 const DAY = 86_400_000;
@@ -56,8 +56,7 @@ test.describe('bundled dashboards', () => {
       if (i > 0) continue;
       // feedback from the dashboard's panel reaches the engine
       const at = await markerCentre(marker);
-      await hoverAt(page, at);
-      await page.mouse.click(at.x, at.y);
+      await pinTooltip(page, at, 'Confirm');
       await page.getByRole('button', { name: 'Confirm' }).click();
       await expect(page.getByTestId('vigil-tooltip-verdict')).toHaveText(/Confirmed as an anomaly/);
       const stored = await engineApi<{ anomalies: StoredAnomaly[] }>('GET', `/api/jobs/${job.id}/anomalies`);

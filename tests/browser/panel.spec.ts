@@ -3,7 +3,7 @@ import type { DetectResponse } from '../../src/types';
 import { engineApi } from './engine';
 import { expect, env, proxied, resetDataSource, snap, test } from './fixtures';
 import { fmt, utc } from './geometry';
-import { hoverAt, markerCentre, mountPanel, plotScales } from './panelHelpers';
+import { hoverAt, markerCentre, mountPanel, pinTooltip, plotScales } from './panelHelpers';
 
 // NAB art_daily_jumpsup: 2014-04-01 .. 2014-04-15, labelled anomaly at 2014-04-11 09:00
 const FROM = Date.UTC(2014, 3, 1);
@@ -141,8 +141,7 @@ test.describe('overlay panel', () => {
     const marker = page.locator(`[data-testid="vigil-marker"][data-id="${anomalyId}"]`);
     await expect(marker).toHaveAttribute('data-feedback', '');
     const at = await markerCentre(marker);
-    await hoverAt(page, at);
-    await page.mouse.click(at.x, at.y); // pins the tooltip
+    await pinTooltip(page, at, 'Mark as false positive');
     await snap(page, testInfo, 'panel-job-tooltip', '[data-testid="harness-panel-chrome"]');
     await page.getByRole('button', { name: 'Mark as false positive' }).click();
     await expect(page.getByTestId('vigil-tooltip-verdict')).toHaveText(/Marked as false positive/);

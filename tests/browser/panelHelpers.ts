@@ -2,7 +2,7 @@
  * Helpers of the panel specs: mount a panel in the harness, read the plotted scales the Vigil panel's overlay exposes,
  * move the mouse over a point, and count the canvas pixels drawn in a colour.
  */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type { Box } from './geometry';
 
 type Harness = { vigilHarness: { mountPanel(o: unknown): Promise<{ frames: number; errors: string[] }> } };
@@ -39,6 +39,18 @@ export async function markerCentre(marker: Locator): Promise<{ x: number; y: num
 export async function hoverAt(page: Page, at: { x: number; y: number }) {
   await page.mouse.move(at.x - 6, at.y);
   await page.mouse.move(at.x, at.y);
+}
+
+/**
+ * Hover the point and click it to pin its tooltip, again until the tooltip's `button` shows: on a busy machine the
+ * first click can land before the plot has taken the hover, and then pins nothing.
+ */
+export async function pinTooltip(page: Page, at: { x: number; y: number }, button: string) {
+  await expect(async () => {
+    await hoverAt(page, at);
+    await page.mouse.click(at.x, at.y);
+    await expect(page.getByRole('button', { name: button })).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 /**
