@@ -1,10 +1,14 @@
 import type { Clock } from '../core/clock';
+import { formatLabels } from '../core/series';
+import type { AnomalyEvent } from '../contract/results';
 import type { Job } from '../contract/jobs';
 import type { OutlierResult, OutlierSeries } from '../contract/outliers';
 import { peerOutlierResult } from '../outliers/outlierResult';
 import { DEFAULT_OUTLIER_OPTIONS } from '../outliers/peerOutliers';
 import type { SourceRegistry } from '../sources/registry';
 import type { Repo, ResultSeriesRows, StoredPoint } from '../store/repo';
+import { maintenanceTester } from '../core/maintenance';
+import { outlierEvents } from './outlierEvents';
 
 /** Most history an `outliers` job judges its group over: a day (Grafana's MAD detector uses a rolling 24 hours). */
 export const OUTLIER_CONTEXT_MS = 86_400_000;
@@ -16,7 +20,13 @@ export const OUTLIER_CONTEXT_MS = 86_400_000;
  * and whether it lies in an outlying period (`anomalous`). The points after the last run are written, and the
  * `minDuration` points before them again, so a period that grew long enough to count is marked from its start.
  *
+ * Each outlying interval that reaches those points becomes one event (`outlierEvents`), handed to `raise` before the
+ * points are written; an event `raise` holds back (a maintenance window, a false positive's pattern) leaves its points
+ * stored as not outlying, and so do points inside a maintenance window, as a detection job's are.
+ *
  * @param timing the job's interval, training window and ingest delay in ms (`jobTiming`)
+ * @param raise records an event (joining the one it continues) and tells the sinks; resolves true when it held the
+ *   event back. Without it the run raises no event.
  * @returns points written, the newest judged time (the caller persists it) and the group's size as its warm-up
  *   (an outlier job needs no history of its own: every series is judged from its first run)
  * @throws SourceError when the source fails; InputError when fewer than 3 series have values in the window
@@ -24,7 +34,8 @@ export const OUTLIER_CONTEXT_MS = 86_400_000;
 export async function runOutlierJob(
   deps: { repo: Repo; sources: SourceRegistry; clock: Clock },
   job: Job,
-  timing: { intervalMs: number; trainMs: number; delayMs: number }
+  timing: { intervalMs: number; trainMs: number; delayMs: number },
+  raise?: (ev: AnomalyEvent) => Promise<boolean>
 ): Promise<{ points: number; lastProcessed: number; warmup: { series: number; warmingUp: number } }> {
   const { repo, sources, clock } = deps;
   const { intervalMs, trainMs, delayMs } = timing;
@@ -36,13 +47,24 @@ export async function runOutlierJob(
   const series = await sources.get(job.source).fetch(job.source, from, end + intervalMs - 1, intervalMs);
   const res = peerOutlierResult(series, from, end, intervalMs, job.outliers ?? {});
   const rewriteFrom = last - res.minDuration * intervalMs;
+  const labelsOf = (s: OutlierSeries) => ({ ...s.labels, ...(job.labels ?? {}) });
+  // the intervals of the events held back, by series
+  const held = new Map<string, [number, number][]>();
+  for (const ev of raise ? outlierEvents(res, rewriteFrom, job.labels ?? {}) : []) {
+    if (!(await raise!(ev))) continue;
+    const key = formatLabels(ev.labels);
+    held.set(key, [...(held.get(key) ?? []), [ev.start, ev.end]]);
+  }
+  const inMaintenance = maintenanceTester(job.maintenanceWindows, rewriteFrom + intervalMs, end);
   let count = 0;
   for (const s of res.series) {
     const points: StoredPoint[] = [];
+    const heldBack = held.get(formatLabels(labelsOf(s))) ?? [];
     s.points.forEach((p, i) => {
       if (p.t <= rewriteFrom) return;
       const band = res.band[i];
-      const direction = p.outlier && p.value !== null && band.median !== null ? Math.sign(p.value - band.median) : 0;
+      const outlier = p.outlier && !inMaintenance(p.t) && !heldBack.some(([a, b]) => p.t >= a && p.t <= b);
+      const direction = outlier && p.value !== null && band.median !== null ? Math.sign(p.value - band.median) : 0;
       points.push({
         t: p.t,
         value: p.value,
@@ -50,11 +72,11 @@ export async function runOutlierJob(
         lower: band.lower,
         upper: band.upper,
         score: p.score,
-        anomaly: p.outlier,
+        anomaly: outlier,
         direction,
       });
     });
-    await repo.writeResults(job.id, { ...s.labels, ...(job.labels ?? {}) }, points);
+    await repo.writeResults(job.id, labelsOf(s), points);
     count += points.filter((p) => p.t > last).length;
   }
   return { points: count, lastProcessed: end, warmup: { series: res.series.length, warmingUp: 0 } };

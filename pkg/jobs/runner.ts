@@ -158,7 +158,20 @@ export class JobRunner {
   async run(job: Job): Promise<{ points: number; lastProcessed: number; threshold?: number; warmup?: WarmupStatus }> {
     const { repo, sources, engine, clock } = this.deps;
     // an `outliers` job judges its series against each other, not each against its own past
-    if (job.kind === 'outliers') return runOutlierJob(this.deps, job, jobTiming(job));
+    // its outlying intervals become events as anomalies do: held back in a maintenance window or by a false
+    // positive's pattern, otherwise stored (joining the one they continue) and passed to the sinks
+    if (job.kind === 'outliers') {
+      const timing = jobTiming(job);
+      const fps = await repo.falsePositives(job.id);
+      return runOutlierJob(
+        this.deps,
+        job,
+        timing,
+        async (ev) =>
+          activeWindow(job.maintenanceWindows, ev.start) !== undefined ||
+          (await this.record(job, ev, fps, clock.now(), timing.intervalMs))
+      );
+    }
     const { intervalMs, trainMs, delayMs } = jobTiming(job);
     const now = clock.now();
     // score complete buckets only: the bucket holding `now - ingestDelay` is still filling

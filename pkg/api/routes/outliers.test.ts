@@ -121,11 +121,22 @@ describe('outliers jobs', () => {
     expect(flaggedNow.map((x: { metric: Labels }) => x.metric.host)).toEqual(['h7']);
     expect(Number((await q('vigil_anomaly_score{job="cpu peers",host="h7"}'))[0].value[1])).toBeGreaterThan(50);
 
-    // the next run, ten minutes later, adds the new points
+    // its outlying period is one anomaly event of h7, naming the algorithm, listed with the job's anomalies
+    const events = async () =>
+      (await api.get(`/api/jobs/${id}/anomalies?from=${T0 - 3 * 60 * MIN}&to=${T0 + 10 * MIN}`)).json().anomalies;
+    const [event, ...more] = await events();
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ labels: { __name__: 'cpu', host: 'h7' }, start: h7.intervals[0].start });
+    expect(Object.keys(event.detectors)).toEqual(['peer_mad']);
+    expect(event.explanation).toMatch(/^cpu\{host="h7"\} was unlike its 9 peers \(MAD, sensitivity 0.5\)/);
+    expect((await api.get(`/api/jobs/${id}`)).json().anomalies24h).toBe(1);
+
+    // the next run, ten minutes later, adds the new points and no second event
     clock.t += 10 * MIN;
     expect(await api.scheduler.runNow(id)).toBe(true);
     const later = (await api.get(`/api/jobs/${id}/outliers?from=${T0 - 3 * 60 * MIN}&to=${T0 + 10 * MIN}`)).json();
     expect(later.series[0].points.length).toBe(r.series[0].points.length + 10);
+    expect((await events()).map((e: { id: string }) => e.id)).toEqual([event.id]);
   });
 
   it('refuses a backtest of an outliers job, pointing to the ad-hoc question', async () => {
