@@ -21,10 +21,12 @@ import { getPageStyles } from '../components/styles';
 import { KNOWN_DETECTORS } from '../constants';
 import { validateQuery } from '../datasource/migrations';
 import { formatValue, seriesName } from '../datasource/transforms';
-import type { BacktestResponse, Job, JobSpec } from '../../pkg/contract';
+import type { BacktestResponse, Job, JobKind, JobSpec, OutlierResult } from '../../pkg/contract';
 import { canWrite } from '../roles';
 import { specOf } from './DriftPage';
 import { LifecycleFields } from './LifecycleFields';
+import { OutlierFields } from './OutlierFields';
+import { jobPayload, kindOf, outlierProblem, withKind } from './jobKind';
 import { DURATION, lifecycleState, maintenanceProblem } from './lifecycle';
 import type { Route } from './routes';
 
@@ -45,7 +47,11 @@ export function validateJobSpec(spec: JobSpec): string | undefined {
   if (!DURATION.test(spec.interval ?? '1m')) return `Interval "${spec.interval}" is not a duration like 1m or 5m`;
   if (!DURATION.test(spec.trainingWindow ?? '7d'))
     return `Training window "${spec.trainingWindow}" is not a duration like 7d`;
-  if (spec.threshold !== undefined && !(spec.threshold >= 0 && spec.threshold <= 100)) return 'Threshold must be 0-100';
+  if (kindOf(spec) === 'outliers') {
+    const p = outlierProblem(spec.outliers);
+    if (p) return p;
+  } else if (spec.threshold !== undefined && !(spec.threshold >= 0 && spec.threshold <= 100))
+    return 'Threshold must be 0-100';
   if (spec.runbookUrl && !/^https?:\/\/\S+$/.test(spec.runbookUrl))
     return 'The runbook URL must start with http:// or https://';
   if (spec.panelId !== undefined && !(Number.isInteger(spec.panelId) && spec.panelId >= 0))
@@ -65,15 +71,19 @@ const BACKTEST_RANGES: Array<SelectableValue<number>> = [
   { label: 'Last 30 days', value: 30 * 86400000 },
 ];
 
-/** The spec as the engine takes it: no empty detector list (empty means the engine's defaults). */
-export function jobPayload(spec: JobSpec): JobSpec {
-  const { detectors, ...rest } = spec;
-  return detectors && detectors.length ? { ...rest, detectors } : rest;
-}
+const KINDS: Array<{ label: string; value: JobKind; description: string }> = [
+  { label: 'Detection', value: 'anomaly', description: 'Each series against its own past: anomalies, band, forecast' },
+  {
+    label: 'Peer-group outliers',
+    value: 'outliers',
+    description: "The query's series against each other: which one behaves unlike its peers, and when",
+  },
+];
 
 /**
- * Create or edit a job, with a backtest on history before saving. `initial` prefills a new job (the panel's "save
- * this query as a job").
+ * Create or edit a job of either kind, with a backtest on history before saving: a detection job's events over the
+ * range, or for a peer-group outliers job the series the group would flag (`POST /api/outliers`). `initial` prefills a
+ * new job (the panel's "save this query as a job"). Fields a kind does not use are hidden and left out when saving.
  */
 export function JobEditPage({
   client,
@@ -93,6 +103,7 @@ export function JobEditPage({
   const [busy, setBusy] = useState(false);
   const [rangeMs, setRangeMs] = useState(86400000);
   const [backtest, setBacktest] = useState<{ res: BacktestResponse; from: number; to: number }>();
+  const [preview, setPreview] = useState<{ res: OutlierResult; from: number; to: number }>();
   const [job, setJob] = useState<Job>();
 
   useEffect(() => {
@@ -114,6 +125,7 @@ export function JobEditPage({
   const writer = canWrite();
   const problem = validateJobSpec(spec);
   const state = job ? lifecycleState(job) : undefined;
+  const outliers = kindOf(spec) === 'outliers';
 
   const runBacktest = async () => {
     setError(undefined);
@@ -121,8 +133,17 @@ export function JobEditPage({
     const to = Date.now();
     const from = to - rangeMs;
     try {
-      const res = await client.post<BacktestResponse>('/api/backtest', { ...jobPayload(spec), from, to }, 'Backtest');
-      setBacktest({ res, from, to });
+      if (outliers) {
+        // an outliers job has no backtest: the ad-hoc question over the range is what it would have flagged
+        const { source, interval } = spec;
+        const body = { source, interval, from, to, ...jobPayload(spec).outliers };
+        setPreview({ res: await client.post<OutlierResult>('/api/outliers', body, 'Backtest'), from, to });
+        setBacktest(undefined);
+      } else {
+        const res = await client.post<BacktestResponse>('/api/backtest', { ...jobPayload(spec), from, to }, 'Backtest');
+        setBacktest({ res, from, to });
+        setPreview(undefined);
+      }
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -170,21 +191,32 @@ export function JobEditPage({
               onChange={(e: ChangeEvent<HTMLInputElement>) => set({ name: e.currentTarget.value })}
             />
           </Field>
+          <Field label="Kind" description={KINDS.find((k) => k.value === kindOf(spec))?.description}>
+            <RadioButtonGroup<JobKind>
+              options={KINDS.map(({ label, value }) => ({ label, value }))}
+              value={kindOf(spec)}
+              onChange={(k) => (setSpec(withKind(spec, k)), setBacktest(undefined), setPreview(undefined))}
+            />
+          </Field>
           <SourceFields
             layout="stacked"
             idPrefix="vigil-job"
             value={spec.source}
             onChange={(source) => set({ source })}
           />
-          <Field label="Detectors" description="Empty: the engine's default ensemble">
-            <MultiSelect<string>
-              inputId="vigil-job-detectors"
-              width={60}
-              options={KNOWN_DETECTORS}
-              value={spec.detectors ?? []}
-              onChange={(v) => set({ detectors: v.map((o) => o.value!).filter(Boolean) })}
-            />
-          </Field>
+          {outliers ? (
+            <OutlierFields spec={spec} set={set} />
+          ) : (
+            <Field label="Detectors" description="Empty: the engine's default ensemble">
+              <MultiSelect<string>
+                inputId="vigil-job-detectors"
+                width={60}
+                options={KNOWN_DETECTORS}
+                value={spec.detectors ?? []}
+                onChange={(v) => set({ detectors: v.map((o) => o.value!).filter(Boolean) })}
+              />
+            </Field>
+          )}
           <Stack gap={2}>
             <Field label="Interval" description="Run and bucket every">
               <Input
@@ -194,7 +226,7 @@ export function JobEditPage({
                 onChange={(e: ChangeEvent<HTMLInputElement>) => set({ interval: e.currentTarget.value.trim() })}
               />
             </Field>
-            <Field label="Training window">
+            <Field label="Training window" description={outliers ? 'Judged over its last day at most' : undefined}>
               <Input
                 data-testid="vigil-job-training"
                 width={12}
@@ -202,27 +234,31 @@ export function JobEditPage({
                 onChange={(e: ChangeEvent<HTMLInputElement>) => set({ trainingWindow: e.currentTarget.value.trim() })}
               />
             </Field>
-            <Field label="Threshold" description="Minimum anomaly score (0-100); empty: default">
-              <Input
-                data-testid="vigil-job-threshold"
-                width={12}
-                type="number"
-                value={spec.threshold ?? ''}
-                onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                  set({ threshold: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
-                }
-              />
-            </Field>
-            <Field label="Vote">
-              <RadioButtonGroup
-                options={[
-                  { label: 'majority', value: 'majority' },
-                  { label: 'any', value: 'any' },
-                ]}
-                value={spec.mode ?? 'majority'}
-                onChange={(m) => set({ mode: m as JobSpec['mode'] })}
-              />
-            </Field>
+            {!outliers && (
+              <>
+                <Field label="Threshold" description="Minimum anomaly score (0-100); empty: default">
+                  <Input
+                    data-testid="vigil-job-threshold"
+                    width={12}
+                    type="number"
+                    value={spec.threshold ?? ''}
+                    onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                      set({ threshold: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
+                    }
+                  />
+                </Field>
+                <Field label="Vote">
+                  <RadioButtonGroup
+                    options={[
+                      { label: 'majority', value: 'majority' },
+                      { label: 'any', value: 'any' },
+                    ]}
+                    value={spec.mode ?? 'majority'}
+                    onChange={(m) => set({ mode: m as JobSpec['mode'] })}
+                  />
+                </Field>
+              </>
+            )}
           </Stack>
         </FieldSet>
         <FieldSet label="Incidents and notifications">
@@ -336,6 +372,57 @@ export function JobEditPage({
             </table>
           )}
         </div>
+      )}
+      {preview && <OutlierPreview preview={preview} />}
+    </div>
+  );
+}
+
+/** What an outliers job would have flagged over the backtest range: each outlying series, its periods and score. */
+function OutlierPreview({ preview }: { preview: { res: OutlierResult; from: number; to: number } }) {
+  const styles = useStyles2(getPageStyles);
+  const { res } = preview;
+  const flagged = res.series.filter((s) => s.outlier).sort((a, b) => b.score - a.score);
+  const time = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 16);
+  return (
+    <div className={styles.section} data-testid="vigil-outlier-preview">
+      <h4>
+        Backtest: {flagged.length} of {res.series.length} series unlike their peers ({res.algorithm.toUpperCase()},
+        sensitivity {res.sensitivity})
+      </h4>
+      {res.warnings.map((w) => (
+        <p key={w} className={styles.muted}>
+          {w}
+        </p>
+      ))}
+      {flagged.length > 0 && (
+        <table className={styles.table}>
+          <thead>
+            <tr>
+              <th>Series</th>
+              <th>Outlying periods (UTC)</th>
+              <th>Score</th>
+            </tr>
+          </thead>
+          <tbody>
+            {flagged.slice(0, 50).map((s) => (
+              <tr key={seriesName(s.labels)}>
+                <td>{seriesName(s.labels)}</td>
+                <td>
+                  {s.intervals
+                    .slice(0, 5)
+                    .map(
+                      (iv) =>
+                        `${time(iv.start)} to ${time(iv.end).slice(time(iv.end).startsWith(time(iv.start).slice(0, 10)) ? 11 : 0)}`
+                    )
+                    .join(', ')}
+                  {s.intervals.length > 5 ? ` and ${s.intervals.length - 5} more` : ''}
+                </td>
+                <td>{Math.round(s.score)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </div>
   );

@@ -8,6 +8,7 @@ import { getPageStyles } from '../components/styles';
 import { useEngineData } from '../components/useEngine';
 import type { Job, JobImportResponse } from '../../pkg/contract';
 import { canWrite } from '../roles';
+import { describeKind } from './jobKind';
 import { exportFileName, lifecycleState, parseJobsFile } from './lifecycle';
 
 type OnConflict = 'error' | 'skip' | 'replace';
@@ -141,6 +142,7 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
           <thead>
             <tr>
               <th>Name</th>
+              <th>Kind</th>
               <th>Source</th>
               <th>Status</th>
               <th>Last run</th>
@@ -158,6 +160,7 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
                       {j.name}
                     </a>
                   </td>
+                  <td data-testid="vigil-job-kind-cell">{describeKind(j)}</td>
                   <td className={styles.muted}>{describeSource(j)}</td>
                   <td>
                     {!j.enabled ? (
@@ -249,7 +252,7 @@ export function JobsPage({ client, go }: { client: EngineClient; go: (r: Route) 
                 </tr>
                 {templatesOf === j.id && (
                   <tr>
-                    <td colSpan={7}>
+                    <td colSpan={8}>
                       <JobTemplates client={client} jobId={j.id} />
                     </td>
                   </tr>

@@ -24,10 +24,11 @@ test.describe('app pages', () => {
       const row = table.locator(`tr[data-job-id="${j.id}"]`);
       await expect(row).toContainText(j.name);
       await expect(row).toContainText('File: synthetic.csv');
+      await expect(row.getByTestId('vigil-job-kind-cell')).toHaveText('detection');
       // (then a job's lifecycle state, e.g. warming up, when it has one)
-      await expect(row.locator('td').nth(2)).toHaveText(j.enabled ? /^enabled/ : 'disabled');
-      await expect(row.locator('td').nth(4)).toHaveText(String(j.anomalies24h));
-      if (j.drift) await expect(row.locator('td').nth(5)).toHaveText(j.drift.drifting ? /drifting/ : 'ok');
+      await expect(row.locator('td').nth(3)).toHaveText(j.enabled ? /^enabled/ : 'disabled');
+      await expect(row.locator('td').nth(5)).toHaveText(String(j.anomalies24h));
+      if (j.drift) await expect(row.locator('td').nth(6)).toHaveText(j.drift.drifting ? /drifting/ : 'ok');
     }
     await snapThemes(page, testInfo, 'app-jobs', async () => {
       await mountApp(page, '/a/vigil-anomaly-app/jobs');
