@@ -23,6 +23,29 @@ describe('save as job', () => {
     expect(jobSpecFromQuery({ refId: 'A' })).toBeUndefined();
   });
 
+  it('turns an ad-hoc Peer outliers query into an outliers job (sensitivity 6 of 10 -> 0.6), not one reading a job', () => {
+    const peers = {
+      refId: 'B',
+      queryType: 'outliers' as const,
+      source: { type: 'file' as const, path: 'peers.csv', valueField: 'cpu', labelFields: ['host'] },
+      interval: '5m',
+      algorithm: 'mad' as const,
+      sensitivity: 6,
+      minDuration: 4,
+    };
+    expect(jobSpecFromQuery(peers)).toEqual({
+      name: 'peers.csv',
+      kind: 'outliers',
+      source: peers.source,
+      interval: '5m',
+      outliers: { algorithm: 'mad', sensitivity: 0.6, minDuration: 4 },
+    });
+    expect(
+      jobSpecFromQuery({ ...peers, algorithm: undefined, sensitivity: undefined, minDuration: undefined })
+    ).toEqual({ name: 'peers.csv', kind: 'outliers', source: peers.source, interval: '5m', outliers: {} });
+    expect(jobSpecFromQuery({ ...peers, jobId: 'j1' })).toBeUndefined();
+  });
+
   it('round-trips the spec through the new-job URL', () => {
     const spec = jobSpecFromQuery(q)!;
     const url = newJobUrl(spec);

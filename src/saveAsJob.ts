@@ -5,15 +5,19 @@
 import { APP_BASE_URL } from './constants';
 import type { VigilQuery } from './types';
 import { sensitivityThreshold } from '../pkg/contract/rules';
-import type { JobSpec } from '../pkg/contract';
+import type { JobSpec, OutlierOptions } from '../pkg/contract';
 
 /**
- * The job an ad-hoc Detect query would make: its source, detectors, vote and interval, its 1-10 sensitivity as the
- * threshold the engine would use (`sensitivityThreshold(sensitivity / 10)`), and a name from the source. Pure.
- * @returns undefined for a query that is not a Detect query with a source
+ * The job an ad-hoc query would make, named from its source. A Detect query makes a detection job: its source,
+ * detectors, vote and interval, its 1-10 sensitivity as the threshold the engine would use
+ * (`sensitivityThreshold(sensitivity / 10)`). A Peer outliers query that judges a source (not one reading a job) makes
+ * an `outliers` job: its source and interval, its algorithm, minimum duration and 1-10 sensitivity as the engine's
+ * 0-1 (`sensitivity / 10`), as the query asks the engine. Pure.
+ * @returns undefined for any other query, or one without a source
  */
 export function jobSpecFromQuery(q: VigilQuery): Partial<JobSpec> | undefined {
-  if ((q.queryType ?? 'detect') !== 'detect' || !q.source) return undefined;
+  const type = q.queryType ?? 'detect';
+  if (!q.source || !(type === 'detect' || (type === 'outliers' && !q.jobId))) return undefined;
   const s = q.source;
   const what =
     s.type === 'prometheus'
@@ -23,8 +27,17 @@ export function jobSpecFromQuery(q: VigilQuery): Partial<JobSpec> | undefined {
         : s.type === 'elasticsearch'
           ? `${s.index} ${s.metric.type}${s.metric.field ? `(${s.metric.field})` : ''}`
           : `${s.index} log templates`;
+  const name = what.length > 60 ? `${what.slice(0, 59)}…` : what;
+  if (type === 'outliers') {
+    const outliers: OutlierOptions = {
+      ...(q.algorithm ? { algorithm: q.algorithm } : {}),
+      ...(q.sensitivity !== undefined ? { sensitivity: Math.min(10, Math.max(1, q.sensitivity)) / 10 } : {}),
+      ...(q.minDuration !== undefined ? { minDuration: q.minDuration } : {}),
+    };
+    return { name, kind: 'outliers', source: s, outliers, ...(q.interval ? { interval: q.interval } : {}) };
+  }
   return {
-    name: what.length > 60 ? `${what.slice(0, 59)}…` : what,
+    name,
     source: s,
     ...(q.detectors?.length ? { detectors: q.detectors } : {}),
     ...(q.mode ? { mode: q.mode } : {}),

@@ -1,6 +1,6 @@
-import type { OutlierResult } from '../../pkg/contract';
+import type { Incident, Job, JobExport, OutlierResult, StoredAnomaly } from '../../pkg/contract';
 import { engineApi, PEER_HOSTS, PEER_OUTLIER } from './engine';
-import { expect, snap, snapThemes, test } from './fixtures';
+import { expect, pickRadio, snap, snapThemes, test } from './fixtures';
 import { canvasColourCounts, legendItems, mountPanel, plotScales } from './panelHelpers';
 
 const DAY = 86_400_000;
@@ -122,5 +122,128 @@ test.describe('peer-group outliers', () => {
     const periods = expected.series.flatMap((s) => s.intervals);
     await expect(page.getByTestId('vigil-outlier-period')).toHaveCount(periods.length);
     await snap(page, testInfo, 'panel-outliers-mad-dark', '[data-testid="harness-panel-chrome"]');
+  });
+
+  test('an ad-hoc Peer outliers query saved as a job: the editor makes an outliers job (MAD, its sensitivity), listed with its kind, kept by edit, export and import, whose run raises one event naming the outlier', async ({
+    harness: page,
+  }, testInfo) => {
+    type Harness = {
+      vigilHarness: { mountQueryEditor(o: unknown): Promise<void>; mountApp(o: unknown): Promise<void> };
+    };
+    const mountApp = (p: string) =>
+      page.evaluate((path) => (window as never as Harness).vigilHarness.mountApp({ path }), p);
+    const { from, to } = await peers();
+    await page.evaluate((o) => (window as never as Harness).vigilHarness.mountQueryEditor(o), {
+      query: { ...PEERS, algorithm: 'mad', sensitivity: 6 },
+      from,
+      to,
+    });
+    // the query editor offers to save the ad-hoc query as a job, of the outliers kind
+    const save = page.getByTestId('vigil-query-save-as-job');
+    await expect(save).toBeVisible();
+    const href = decodeURIComponent((await save.getAttribute('href'))!);
+    expect(href).toContain('/a/vigil-anomaly-app/jobs/new?spec=');
+    expect(JSON.parse(href.slice(href.indexOf('spec=') + 5))).toEqual({
+      name: 'peers.csv',
+      kind: 'outliers',
+      source: PEERS.source,
+      interval: '5m',
+      outliers: { algorithm: 'mad', sensitivity: 0.6 },
+    });
+
+    // the new-job page opens on that kind, with the query's options, and hides the detection-only fields
+    await mountApp(href.slice(href.indexOf('/a/')));
+    const kind = (name: string) => page.getByRole('radio', { name, exact: true });
+    await expect(kind('Peer-group outliers')).toBeChecked();
+    await expect(kind('MAD')).toBeChecked();
+    const sensitivity = page.getByTestId('vigil-job-outlier-sensitivity');
+    await expect(sensitivity).toHaveValue('0.6');
+    await expect(page.locator('#vigil-job-detectors')).toHaveCount(0);
+    await expect(page.getByTestId('vigil-job-threshold')).toHaveCount(0);
+    await expect(kind('majority')).toHaveCount(0);
+    // a detection job shows them, and not the outlier options; back to outliers, the options are as they were
+    await pickRadio(page, 'Detection');
+    await expect(page.locator('#vigil-job-detectors')).toBeVisible();
+    await expect(page.getByTestId('vigil-job-threshold')).toBeVisible();
+    await expect(sensitivity).toHaveCount(0);
+    await pickRadio(page, 'Peer-group outliers');
+    await expect(sensitivity).toHaveValue('0.6');
+    await expect(kind('MAD')).toBeChecked();
+
+    const problem = page.getByTestId('vigil-job-problem');
+    await sensitivity.fill('1.5');
+    await expect(problem).toHaveText('Sensitivity must be between 0 and 1');
+    await sensitivity.fill('0.6');
+    await expect(problem).toHaveCount(0);
+    await page.getByTestId('vigil-job-name').fill('web peers from the editor');
+    await page.getByTestId('vigil-job-training').fill('1d');
+
+    // its backtest: what the group would have flagged over the last day
+    await page.getByRole('button', { name: 'Backtest' }).click();
+    const preview = page.getByTestId('vigil-outlier-preview');
+    await expect(preview).toContainText('1 of 10 series unlike their peers (MAD, sensitivity 0.6)');
+    await expect(preview.locator('tbody tr')).toHaveCount(1);
+    await expect(preview.locator('tbody tr')).toContainText(name(PEER_OUTLIER));
+    await snap(page, testInfo, 'app-job-outliers');
+
+    await page.getByRole('button', { name: 'Create job' }).click();
+    const table = page.getByTestId('vigil-jobs-table');
+    await expect(table).toContainText('web peers from the editor');
+    const { jobs } = await engineApi<{ jobs: Job[] }>('GET', '/api/jobs');
+    const job = jobs.find((j) => j.name === 'web peers from the editor')!;
+    const row = table.locator(`tr[data-job-id="${job.id}"]`);
+    await expect(row.getByTestId('vigil-job-kind-cell')).toHaveText('peer outliers (MAD)');
+    expect(job).toMatchObject({
+      kind: 'outliers',
+      source: PEERS.source,
+      interval: '5m',
+      trainingWindow: '1d',
+      outliers: { algorithm: 'mad', sensitivity: 0.6 },
+    });
+    for (const k of ['detectors', 'mode', 'threshold'] as const) expect(job[k]).toBeUndefined();
+
+    // editing it opens an outliers job; a new minimum duration is saved and the kind kept
+    await row.getByRole('link', { name: 'web peers from the editor' }).click();
+    await expect(kind('Peer-group outliers')).toBeChecked();
+    await expect(kind('MAD')).toBeChecked();
+    await expect(sensitivity).toHaveValue('0.6');
+    await page.getByTestId('vigil-job-outlier-min-duration').fill('4');
+    await page.getByRole('button', { name: 'Save job' }).click();
+    await expect(table).toBeVisible();
+    const edited = await engineApi<Job>('GET', `/api/jobs/${job.id}`);
+    expect(edited).toMatchObject({
+      kind: 'outliers',
+      outliers: { algorithm: 'mad', sensitivity: 0.6, minDuration: 4 },
+    });
+
+    // export and import keep the kind and its options
+    const exported = await engineApi<JobExport>('GET', `/api/jobs/${job.id}/export`);
+    expect(exported.spec).toMatchObject({
+      kind: 'outliers',
+      outliers: { algorithm: 'mad', sensitivity: 0.6, minDuration: 4 },
+    });
+    await engineApi('POST', '/api/jobs/import?onConflict=replace', exported);
+    const imported = await engineApi<Job>('GET', `/api/jobs/${job.id}`);
+    expect(imported).toMatchObject({ kind: 'outliers', outliers: exported.spec.outliers });
+
+    // the scheduler runs it: one event for the server that left the group, naming it and the algorithm, in an incident
+    const anomalies = async () =>
+      (await engineApi<{ anomalies: StoredAnomaly[] }>('GET', `/api/jobs/${job.id}/anomalies`)).anomalies;
+    await expect.poll(async () => (await anomalies()).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const events = await anomalies();
+    expect(events).toHaveLength(1);
+    expect(events[0].labels.host).toBe(PEER_OUTLIER);
+    expect(Object.keys(events[0].detectors)).toEqual(['peer_mad']);
+    expect(events[0].explanation).toContain(`${name(PEER_OUTLIER)} was unlike its 9 peers (MAD, sensitivity 0.6)`);
+    const incidents = async () =>
+      (
+        await engineApi<{ incidents: Incident[] }>(
+          'GET',
+          `/api/incidents?job=${encodeURIComponent('web peers from the editor')}`
+        )
+      ).incidents;
+    await expect.poll(async () => (await incidents()).length, { timeout: 30_000 }).toBe(1);
+    expect((await incidents())[0].eventIds).toEqual([events[0].id]);
+    await engineApi('DELETE', `/api/jobs/${job.id}`);
   });
 });

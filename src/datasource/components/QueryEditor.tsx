@@ -1,6 +1,15 @@
 import React, { ChangeEvent, useEffect, useMemo, useState } from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { Alert, InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGroup, Select } from '@grafana/ui';
+import {
+  Alert,
+  InlineField,
+  InlineFieldRow,
+  Input,
+  LinkButton,
+  MultiSelect,
+  RadioButtonGroup,
+  Select,
+} from '@grafana/ui';
 
 import { DEFAULT_HORIZON, KNOWN_DETECTORS } from '../../constants';
 import type { QueryType, VigilDataSourceOptions, VigilQuery } from '../../types';
@@ -8,6 +17,8 @@ import type { ForecastMethod, Job, OutlierAlgorithm, SourceQuery } from '../../.
 import { defaultSource, SourceFields } from './SourceFields';
 import type { VigilDataSource } from '../datasource';
 import { migrateQuery, validateQuery } from '../migrations';
+import { canWrite } from '../../roles';
+import { jobSpecFromQuery, newJobUrl } from '../../saveAsJob';
 
 export type VigilQueryEditorProps = QueryEditorProps<VigilDataSource, VigilQuery, VigilDataSourceOptions>;
 
@@ -38,7 +49,8 @@ const SENSITIVITY: Array<SelectableValue<number>> = Array.from({ length: 10 }, (
 /**
  * The query editor: query type, then the source (PromQL, or index/time field/metric/filter/split for
  * Elasticsearch), detectors and sensitivity; a job picker for job results and drift; horizon and method
- * for forecasts. Text fields run the query on blur, pickers at once.
+ * for forecasts. Text fields run the query on blur, pickers at once. An Editor can save an ad-hoc Detect or Peer
+ * outliers query as a job (a detection or an outliers job), through the app's new-job page filled in from the query.
  */
 export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: VigilQueryEditorProps) {
   const query = useMemo(() => migrateQuery(raw), [raw]);
@@ -65,6 +77,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
   };
   const setSource = (source: SourceQuery, run = false) => change({ source }, run);
   const problem = validateQuery(query);
+  const asJob = !problem && canWrite() ? jobSpecFromQuery(query) : undefined;
 
   const jobOptions: Array<SelectableValue<string>> = (jobs ?? [])
     .filter((j) => type !== 'outliers' || j.kind === 'outliers')
@@ -275,6 +288,19 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource }: Vi
       )}
 
       {problem && <Alert severity="info" title={problem} data-testid="vigil-query-problem" />}
+      {asJob && (
+        <LinkButton
+          size="sm"
+          variant="secondary"
+          fill="text"
+          icon="plus"
+          href={newJobUrl(asJob)}
+          data-testid="vigil-query-save-as-job"
+          tooltip="Run this query on a schedule: stored results, feedback, alert rules and incidents"
+        >
+          Save as job
+        </LinkButton>
+      )}
     </div>
   );
 }

@@ -419,7 +419,9 @@ function QueryEditorHost({ initial, from, to }: { initial: VigilQuery; from: num
   );
 }
 
-async function mountQueryEditor(o: { query: VigilQuery; from: number; to: number }) {
+async function mountQueryEditor(o: { query: VigilQuery; from: number; to: number; role?: OrgRole }) {
+  // signed in as Grafana always is (default Admin): the editor offers writes by role
+  await setRole(o.role ?? 'Admin');
   await loadSettings();
   mount(<QueryEditorHost initial={o.query} from={o.from} to={o.to} />);
 }
