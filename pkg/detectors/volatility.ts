@@ -11,7 +11,7 @@ import { createSortedBuffer, type SortedBuffer } from './shared/sortedBuffer';
 import type { Detector, DetectorState, PointScore, StreamContext } from './types';
 
 // bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
-const { insertSorted, removeSorted, sortedMad, sortedQuantile } = sorted;
+const { insertSorted, removeSorted, sortedHighMad } = sorted;
 const { pushRing } = rings;
 const { noveltyScore } = novelty;
 const { addMoment } = moments;
@@ -46,7 +46,8 @@ export interface VolatilityState extends DetectorState {
 
 /**
  * Volatility novelty: the novelty of the recent spread. The spread of the last `window` present values (their median
- * absolute deviation) is taken on a log scale with a floor of `floor` × the series' mean spread so far, so that a
+ * absolute deviation about the high median, `sortedHighMad`: observed values, no averaging, so integer data keep
+ * their quantum) is taken on a log scale with a floor of `floor` × the series' mean spread so far, so that a
  * flat stretch is not infinitely calm (a spread of 0 among integers is ordinary), and its distance to the nearest
  * spread the series has shown before is standardised against the earlier distances (as `novelty`). A series that
  * turns noisy, goes flat or starts oscillating at a new amplitude scores high even when every value stays in its
@@ -88,7 +89,7 @@ export const volatilityDetector: Detector<VolatilityParams, VolatilityState> = {
     if (!Number.isNaN(old)) removeSorted(state.sorted, old);
     insertSorted(state.sorted, x);
     if (state.sorted.size * 2 < p.window) return;
-    const spread = sortedMad(state.sorted, sortedQuantile(state.sorted, 0.5));
+    const spread = sortedHighMad(state.sorted);
     const floor = Math.max(1e-12, state.spreads.count ? p.floor * state.spreads.mean : 0);
     addMoment(state.spreads, spread);
     const y = Math.log(spread + floor);

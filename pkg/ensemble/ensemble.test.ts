@@ -9,7 +9,7 @@ import {
   startEnsemble,
   updateEnsemble,
 } from './ensemble';
-import { describeEvent, feedEvent, ONSET, startEvents } from './events';
+import { describeEvent, escalationStep, feedEvent, ONSET, SATURATED_STRENGTH, startEvents } from './events';
 import type { EnsemblePoint } from './types';
 
 const MIN = 60_000;
@@ -98,7 +98,7 @@ describe('ensemble', () => {
 
 describe('event logic', () => {
   /** Feed strengths (as scores) through the event builder; returns the onset flags and the closed events. */
-  function events(strengths: number[], onset = 5) {
+  function events(strengths: number[], onset = 5, anomalousAt = 50) {
     const state = startEvents({ onset, mergeGap: 1 }, MIN);
     const onsets: boolean[] = [];
     const closed: number[] = [];
@@ -106,7 +106,7 @@ describe('event logic', () => {
       const point: EnsemblePoint = {
         score: s,
         strength: s,
-        anomalous: s >= 50,
+        anomalous: s >= anomalousAt,
         confidence: 1,
         direction: 1,
         expected: 0,
@@ -135,6 +135,21 @@ describe('event logic', () => {
     expect(escalation.onsets.filter(Boolean).length).toBe(2);
     const later = events([0, 90, 0, 0, 0, 0, 0, 0, 60, 0, 0]);
     expect(later.onsets.filter(Boolean).length).toBe(2); // after the window
+  });
+
+  test('beyond score 100 a repeat escalates only when it reaches the next doubling step of strength', () => {
+    const sat = SATURATED_STRENGTH;
+    // both saturated; the second 1.8 times as strong: the same step, suppressed
+    expect(events([0, 1.1 * sat, 0, 0, 1.98 * sat, 0, 0], 5, 1).onsets.filter(Boolean).length).toBe(1);
+    // more than twice as strong as the first step: an escalation
+    expect(events([0, 1.1 * sat, 0, 0, 2.2 * sat, 0, 0], 5, 1).onsets.filter(Boolean).length).toBe(2);
+    // below saturation any rise escalates, as before
+    expect(events([0, 0.5 * sat, 0, 0, 0.6 * sat, 0, 0], 5, 1).onsets.filter(Boolean).length).toBe(2);
+    expect(escalationStep(3)).toBe(3);
+    expect(escalationStep(1.5 * sat)).toBe(sat);
+    expect(escalationStep(4.5 * sat)).toBe(4 * sat);
+    expect(escalationStep(NaN)).toBe(0);
+    expect(escalationStep(Infinity)).toBe(Infinity);
   });
 
   test('an event says which detectors saw it, with severity and an explanation', () => {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { InputError, ParameterError } from '../../core/errors';
 import { inferInterval } from '../../core/regularize';
-import { defaultOnset } from '../../ensemble/events';
+import { defaultOnset, escalationStep } from '../../ensemble/events';
 import type { EnsembleOptions } from '../../ensemble/types';
 import { runSeries, type DetectOptions } from '../../pipeline/detect';
 import { onsetScores } from './onset';
@@ -29,7 +29,10 @@ export interface FileDetection {
   file: string;
   timestamps: Float64Array;
   values: Float64Array;
-  /** the ensemble's strength mapped monotonically into [0, 1) (the 0-100 score saturates; NAB ranks rows) */
+  /**
+   * the ensemble's strength as the event logic ranks it (`escalationStep`: doubling steps beyond score 100) mapped
+   * monotonically into [0, 1) (the 0-100 score saturates; NAB ranks rows, and the onsets are the pipeline's own)
+   */
   score: Float64Array;
   /** each member's own score / 100 */
   contributions: Record<string, Float64Array>;
@@ -75,7 +78,7 @@ export function detectStreaming(
     file,
     timestamps,
     values,
-    score: Float64Array.from(row, (g) => squash(output.strength[g])),
+    score: Float64Array.from(row, (g) => squash(escalationStep(output.strength[g]))),
     contributions,
     onset,
     onsetRows: defaultOnset(intervalMs),

@@ -1,5 +1,12 @@
 import { createRng } from '../../core/random';
-import { createSortedBuffer, insertSorted, removeSorted, sortedMad, sortedQuantile } from './sortedBuffer';
+import {
+  createSortedBuffer,
+  insertSorted,
+  removeSorted,
+  sortedHighMad,
+  sortedMad,
+  sortedQuantile,
+} from './sortedBuffer';
 
 describe('sorted buffer', () => {
   // short windows shift values in a loop, long ones with copyWithin: both must keep the buffer sorted
@@ -22,6 +29,20 @@ describe('sorted buffer', () => {
     const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
     const n = deviations.length;
     expect(sortedMad(s, median)).toBeCloseTo((deviations[(n - 1) >> 1] + deviations[n >> 1]) / 2, 12);
+    const high = sorted[n >> 1];
+    const highDeviations = sorted.map((v) => Math.abs(v - high)).sort((a, b) => a - b);
+    expect(sortedHighMad(s)).toBe(highDeviations[n >> 1]);
+  });
+
+  test('the high MAD takes observed values: the high median and the high median of the deviations', () => {
+    const s = createSortedBuffer(5);
+    expect(sortedHighMad(s)).toBeNaN();
+    for (const v of [8, 1, 4, 2]) insertSorted(s, v);
+    // centre 4 (not 3), deviations 0 2 3 4 -> 3 (the averaged MAD about 3 would be 1.5)
+    expect(sortedHighMad(s)).toBe(3);
+    insertSorted(s, 100);
+    // odd size: the usual MAD (centre 4, deviations 0 2 3 4 96 -> 3)
+    expect(sortedHighMad(s)).toBe(3);
   });
 
   test('removing a value that is not there changes nothing', () => {

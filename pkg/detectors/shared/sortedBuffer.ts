@@ -76,3 +76,29 @@ export function sortedMad(s: SortedBuffer, center: number): number {
   }
   return a;
 }
+
+/**
+ * Median absolute deviation about the high median, without averaging: the centre is the high median
+ * m = x₍⌊n/2⌋₎ (0-based order statistic; the upper of the two middle values when n is even) and the result is the
+ * (⌊n/2⌋ + 1)-th smallest |x - m|, the high median of the deviations. For odd n it is the usual MAD; for even n both
+ * steps take an observed value instead of averaging two (R's `mad(x, high = TRUE)` takes the high median of the
+ * deviations the same way), so the spread of integer-valued data stays on the data's own quantum. NaN when empty.
+ * O(n) by walking outwards from the centre over both sides of the sorted buffer.
+ *
+ * @example buffer [1, 2, 4, 8] -> centre 4, deviations 0, 2, 3, 4 -> 3
+ */
+export function sortedHighMad(s: SortedBuffer): number {
+  const n = s.size;
+  if (n === 0) return NaN;
+  const buf = s.buf;
+  const k = n >> 1;
+  const center = buf[k];
+  let left = k - 1;
+  let right = k;
+  let d = 0;
+  for (let j = 0; j <= k; j++) {
+    if (left >= 0 && (right >= n || center - buf[left] <= buf[right] - center)) d = center - buf[left--];
+    else d = buf[right++] - center;
+  }
+  return d;
+}
