@@ -24,7 +24,9 @@ describe('the legacy API (train, baseline, detect latest)', () => {
     expect(bl.lower).toBeLessThan(bl.upper);
     const normal = (await post('/api/detect/latest', { series: 'cpu-a', value: bl.expected })).json();
     expect(normal).toMatchObject({ anomalous: false, consensus: 'normal' });
-    const spike = (await post('/api/detect/latest', { series: 'cpu-a', value: bl.upper + 60 })).json();
+    // the training window holds a +40 spike 20 minutes earlier, inside the six-hour refractory window: a new event
+    // (anomalous) needs a spike that escalates, at least twice as strong beyond score 100
+    const spike = (await post('/api/detect/latest', { series: 'cpu-a', value: bl.upper + 200 })).json();
     expect(spike).toMatchObject({
       anomalous: true,
       consensus: 'anomaly',
