@@ -56,6 +56,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // the worker threads created here end with the app (a pool given in `deps` belongs to the caller)
   if (!deps.pool) app.addHook('onClose', async () => services.pool.close());
   if (deps.warmPool) app.addHook('onReady', async () => void services.pool.warm());
+  // handlers take the event loop in short turns, so a busy engine still accepts connections (see LoopShare); health
+  // probes answer at once
+  app.addHook('preHandler', async (req) => {
+    if (!req.routeOptions.url?.startsWith('/api/health')) await services.loopShare.turn();
+  });
 
   const options = { services };
   await app.register(healthRoutes, options);

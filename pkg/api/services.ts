@@ -17,6 +17,7 @@ import type { Repo } from '../store/repo';
 import { WorkerPool, type DetectionPool } from '../pool/pool';
 import { HealthChecker } from './health';
 import { DEFAULT_LIMITS, checkRange, type Limits } from './limits';
+import { LoopShare } from './loopShare';
 import { ResultCache } from './resultCache';
 
 export { checkRange } from './limits';
@@ -39,6 +40,8 @@ export interface AppDeps {
    * dashboards do not wait for the code to load (what `vigil serve` does; default off)
    */
   warmPool?: boolean;
+  /** the event-loop turns request handlers wait for (default: `LoopShare` of `LOOP_SHARE_MS` a turn) */
+  loopShare?: LoopShare;
   /** what one request may ask (default `DEFAULT_LIMITS`) */
   limits?: Partial<Limits>;
   scheduler?: JobScheduler;
@@ -111,6 +114,7 @@ export function resolveServices(deps: AppDeps): Services {
     engine: deps.engine ?? defaultEngine,
     pool: deps.pool ?? new WorkerPool({ maxQueue: limits.detectionQueue }),
     limits,
+    loopShare: deps.loopShare ?? new LoopShare(),
     detections: new ResultCache(),
     scheduler: deps.scheduler,
     incidents: deps.incidents ?? new IncidentRepo(deps.repo.store),
