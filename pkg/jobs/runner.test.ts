@@ -134,6 +134,54 @@ describe('JobRunner', () => {
   });
 });
 
+describe('JobRunner and the event loop', () => {
+  it('gives the event loop a turn between series once a slice of scoring is used up', async () => {
+    const repo = new Repo(await SqliteStore.open());
+    const clock = new ManualClock(T0 + 30_000);
+    const hosts = ['a', 'b', 'c', 'd'].map((instance) => ({ __name__: 'cpu', instance }));
+    const source = new MemorySeriesSource('prometheus', 'prometheus', hosts, (_l, t) => 10 + noise(t));
+    // turns of the event loop seen when each series is scored
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    const seen: number[] = [];
+    const engine = {
+      ...defaultEngine,
+      advance: (...a: Parameters<typeof defaultEngine.advance>) => {
+        seen.push(turns);
+        return defaultEngine.advance(...a);
+      },
+    };
+    const run = async (sliceMs: number) => {
+      // a job of its own for each run: both are first runs over the same data
+      const job = await repo.createJob(
+        { name: `cpu ${sliceMs}`, source: { type: 'prometheus', query: 'cpu' }, interval: '1m', trainingWindow: '1h' },
+        clock.now()
+      );
+      seen.length = 0;
+      const runner = new JobRunner({ repo, sources: new SourceRegistry([source]), engine, clock, sliceMs });
+      ticking = true;
+      setImmediate(tick);
+      try {
+        await runner.run(job);
+      } finally {
+        ticking = false;
+      }
+      return seen.slice(1).map((n, i) => n - seen[i]);
+    };
+    // a slice of 0 ms: a turn before every series
+    const sliced = await run(0);
+    expect(sliced).toHaveLength(3);
+    expect(sliced.every((d) => d >= 1)).toBe(true);
+    // a slice longer than the run: the series are scored back to back
+    expect(await run(60_000)).toEqual([0, 0, 0]);
+    await repo.store.close();
+  });
+});
+
 describe('tunedThreshold', () => {
   it('moves 10% per verdict within ±50% of the configured threshold, capped at 100', () => {
     expect(tunedThreshold(40, { false_positive: 0, confirmed: 0 })).toBe(40);
