@@ -2,6 +2,10 @@
 'use strict';
 // The `vigil` command: registers the TypeScript loader and hands over to the engine's CLI.
 require('tsx/cjs/api').register();
+// Node keeps the source map of every loaded module once source maps are on (tsx turns them on): 25 MB in the main
+// thread and as much in each worker thread. Stack traces then name the transpiled lines; VIGIL_SOURCE_MAPS=1 keeps
+// the maps (for debugging).
+if (process.env.VIGIL_SOURCE_MAPS !== '1') process.setSourceMapsEnabled(false);
 // a closed pipe (e.g. `vigil detect ... | head`) ends output quietly
 process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(0);
