@@ -32,6 +32,63 @@ describe('interval history', () => {
 });
 
 describe('novelty detector', () => {
+  describe('held values', () => {
+    // one-minute points: 600 of noise around 10, an incident (3 points at 40-50), then the same incident again
+    const rnd = lcg(11);
+    const noise = () => 10 + Math.round(rnd() * 20) / 10;
+    const incident = [40, 50, 45];
+    const series = (gap: number) => [
+      ...Array.from({ length: 600 }, noise),
+      ...incident,
+      ...Array.from({ length: gap }, noise),
+      ...incident,
+      ...Array.from({ length: 20 }, noise),
+    ];
+
+    test('a repeat of an incident within the hold is as novel as the first time', () => {
+      const xs = series(80);
+      const held = score(noveltyDetector, {}, regularInput(xs));
+      const second = 600 + 3 + 80;
+      expect(held.score[600]).toBeGreaterThan(5);
+      expect(held.score[second]).toBeGreaterThan(5);
+      expect(held.score[second + 1]).toBeGreaterThan(5);
+      // without holding, the second incident matches what the first left in the history
+      const plain = score(noveltyDetector, { holdScore: 0 }, regularInput(xs));
+      expect(plain.score[second]).toBe(0);
+      expect(plain.score[second + 1]).toBe(0);
+    });
+
+    test('after the hold (six hours by default) a repeat is familiar', () => {
+      const xs = series(7 * 60);
+      const out = score(noveltyDetector, {}, regularInput(xs));
+      expect(out.score[600 + 3 + 7 * 60]).toBe(0);
+    });
+
+    test('a new normal joins the history once half of the last hour was held', () => {
+      const xs = [...Array.from({ length: 600 }, noise), ...Array.from({ length: 120 }, () => 40 + rnd())];
+      const out = score(noveltyDetector, {}, regularInput(xs));
+      // the shift scores high at first, then its values are admitted and the new level is ordinary
+      expect(out.score[600]).toBeGreaterThan(5);
+      expect(Math.max(...Array.from(out.score.subarray(700)))).toBeLessThan(3);
+    });
+
+    test('a state saved before values were held keeps working, adding every value at once', () => {
+      const state = noveltyDetector.init({}, { intervalMs: 60_000 }) as unknown as Record<string, unknown>;
+      for (const k of ['held', 'heldAt', 'heldHead', 'heldSize', 'recent', 'recentHeld', 'hold']) delete state[k];
+      const out = { score: NaN, expected: NaN, lower: NaN, upper: NaN };
+      const s = state as unknown as Parameters<typeof noveltyDetector.update>[0];
+      for (let i = 0; i < 100; i++) noveltyDetector.update(s, i * 60_000, noise(), out);
+      noveltyDetector.update(s, 100 * 60_000, 50, out);
+      expect(out.score).toBeGreaterThan(5);
+      noveltyDetector.update(s, 101 * 60_000, 50, out);
+      expect(out.score).toBe(0);
+    });
+
+    test('refuses a share above 1', () => {
+      expect(() => noveltyDetector.init({ admitShare: 2 }, { intervalMs: 60_000 })).toThrow(ParameterError);
+    });
+  });
+
   test('standardises novelties against earlier ones: a new extreme scores high, a seen value 0', () => {
     const rnd = lcg(7);
     const xs = Array.from({ length: 300 }, () => Math.round(rnd() * 100) / 10);

@@ -268,10 +268,9 @@ describe('the provisioned alert rules on the stack’s injected incidents', () =
     expect([...instances.values()].filter((i) => i.rule === 'vigil-results-missing' && i.firings.length)).toEqual([]);
   });
 
-  // Asserted on the first incident of each kind, met by a model trained on normal traffic. The later ones are
-  // reported: the detection model has by then learnt from the earlier incidents (the second spike scores 100 only
-  // after 5 minutes, the second error burst reaches 37), which is the detection pipeline's behaviour, not the rules'.
-  it('fire the critical anomaly rule within five minutes on the first 3-minute spike and the first error burst, and report every incident', () => {
+  // Every incident, the repeats included: the second spike and error burst come 80 minutes after the first, inside
+  // the novelty detector's hold, so they are as novel as the first ones (not matched against what those left).
+  it('fire the critical anomaly rule on every injected incident, within five minutes on each 3-minute spike and error burst', () => {
     const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
     const report: string[] = [];
     const late: { incident: string; start: string; minutes: number | null }[] = [];
@@ -286,14 +285,14 @@ describe('the provisioned alert rules on the stack’s injected incidents', () =
       report.push(
         `${inc.kind.padEnd(12)} ${hhmm(inc.start)}-${hhmm(inc.end)} ${job.padEnd(18)} ${minutes === null ? 'not fired' : `fired after ${minutes} min`}; query A: ${scores.join(' ')}`
       );
-      const first = all.find((i) => i.kind === inc.kind) === inc;
-      if (first && (inc.kind === 'spike' || inc.kind === 'error_burst') && (minutes === null || minutes > 5))
+      const quick = inc.kind === 'spike' || inc.kind === 'error_burst';
+      if (minutes === null || (quick && minutes > 5))
         late.push({ incident: inc.kind, start: hhmm(inc.start), minutes });
     }
     process.stdout.write(
       `\nalert rule replay (critical anomaly, minutes from incident start):\n${report.join('\n')}\n`
     );
-    expect(all.filter((i) => i.kind === 'spike' || i.kind === 'error_burst').length).toBeGreaterThanOrEqual(2);
+    expect(all.filter((i) => i.kind === 'spike' || i.kind === 'error_burst').length).toBeGreaterThanOrEqual(4);
     expect(late).toEqual([]);
   });
 
