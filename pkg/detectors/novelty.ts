@@ -171,24 +171,41 @@ export const noveltyDetector: Detector<NoveltyParams, NoveltyState> = {
     const t = state.n++;
     // a state saved before values were held has no held values and keeps adding every value at once
     const holding = p.holdScore > 0 && state.held !== undefined;
-    const cap = holding ? state.held.length : 0;
-    if (holding) {
-      // held values whose time is up join the history
-      while (state.heldSize > 0 && t - state.heldAt[state.heldHead] >= state.hold) {
-        addToHistory(state.values, state.held[state.heldHead], t);
-        state.heldHead = (state.heldHead + 1) % cap;
-        state.heldSize--;
+    if (!holding || (state.heldSize === 0 && state.recentHeld === 0)) {
+      // nothing held and nothing held in the last hour: the plain score (the common path)
+      const z = noveltyScore(state.values, state.distances, state.relative, p.gateNeighbours, p.minPoints, t, x);
+      out.score = z;
+      if (holding && z >= p.holdScore) keepOrHold(state, x, t, true);
+      else {
+        if (holding) state.lastHeld = 0;
+        addToHistory(state.values, x, t);
       }
+      return;
+    }
+    const cap = state.held.length;
+    // held values whose time is up join the history
+    while (state.heldSize > 0 && t - state.heldAt[state.heldHead] >= state.hold) {
+      addToHistory(state.values, state.held[state.heldHead], t);
+      state.heldHead = (state.heldHead + 1) % cap;
+      state.heldSize--;
     }
     // the distance to the history and to the held values: the score as if every value had joined at once
     const dMain = historyDistance(state.values, x);
     let dHeld = Infinity;
-    for (let i = 0, k = state.heldHead; holding && i < state.heldSize; i++, k = k + 1 === cap ? 0 : k + 1) {
+    for (let i = 0, k = state.heldHead; i < state.heldSize; i++, k = k + 1 === cap ? 0 : k + 1) {
       const e = Math.abs(x - state.held[k]);
       if (e < dHeld) dHeld = e;
     }
-    const d = Math.min(dMain, dHeld);
-    let z = noveltyScore(state.values, state.distances, state.relative, p.gateNeighbours, p.minPoints, t, x, d);
+    let z = noveltyScore(
+      state.values,
+      state.distances,
+      state.relative,
+      p.gateNeighbours,
+      p.minPoints,
+      t,
+      x,
+      Math.min(dMain, dHeld)
+    );
     // the first value of a repeat (near held values only, after a value that was not held) is as novel as against the
     // history alone; the values after it are judged with the held ones, so a series wandering into new ranges does
     // not score every step as a new incident
@@ -197,37 +214,42 @@ export const noveltyDetector: Detector<NoveltyParams, NoveltyState> = {
       if (zr > z) z = zr;
     }
     out.score = z;
-    if (!holding) {
-      addToHistory(state.values, x, t);
-      return;
-    }
-    const hold = z >= p.holdScore;
-    state.lastHeld = hold ? 1 : 0;
-    const slot = t % state.recent.length;
-    state.recentHeld += (hold ? 1 : 0) - state.recent[slot];
-    state.recent[slot] = hold ? 1 : 0;
-    if (state.recentHeld >= p.admitShare * state.recent.length) {
-      // a new normal: everything held joins the history
-      while (state.heldSize > 0) {
-        addToHistory(state.values, state.held[state.heldHead], t);
-        state.heldHead = (state.heldHead + 1) % cap;
-        state.heldSize--;
-      }
-      addToHistory(state.values, x, t);
-      return;
-    }
-    if (!hold) {
-      addToHistory(state.values, x, t);
-      return;
-    }
-    if (state.heldSize === cap) {
+    keepOrHold(state, x, t, z >= p.holdScore);
+  },
+};
+
+/**
+ * After a value is scored: hold it (`hold`) or add it to the history, keeping the last hour's share of held values;
+ * when that share reaches `admitShare`, every held value joins the history (a new normal). O(1) amortised.
+ */
+function keepOrHold(state: NoveltyState, x: number, t: number, hold: boolean): void {
+  const p = state.params;
+  const cap = state.held.length;
+  state.lastHeld = hold ? 1 : 0;
+  const slot = t % state.recent.length;
+  state.recentHeld += (hold ? 1 : 0) - state.recent[slot];
+  state.recent[slot] = hold ? 1 : 0;
+  if (state.recentHeld >= p.admitShare * state.recent.length) {
+    // a new normal: everything held joins the history
+    while (state.heldSize > 0) {
       addToHistory(state.values, state.held[state.heldHead], t);
       state.heldHead = (state.heldHead + 1) % cap;
       state.heldSize--;
     }
-    const k = (state.heldHead + state.heldSize) % cap;
-    state.held[k] = x;
-    state.heldAt[k] = t;
-    state.heldSize++;
-  },
-};
+    addToHistory(state.values, x, t);
+    return;
+  }
+  if (!hold) {
+    addToHistory(state.values, x, t);
+    return;
+  }
+  if (state.heldSize === cap) {
+    addToHistory(state.values, state.held[state.heldHead], t);
+    state.heldHead = (state.heldHead + 1) % cap;
+    state.heldSize--;
+  }
+  const k = (state.heldHead + state.heldSize) % cap;
+  state.held[k] = x;
+  state.heldAt[k] = t;
+  state.heldSize++;
+}
