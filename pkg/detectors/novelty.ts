@@ -184,11 +184,7 @@ export const noveltyDetector: Detector<NoveltyParams, NoveltyState> = {
     }
     const cap = state.held.length;
     // held values whose time is up join the history
-    while (state.heldSize > 0 && t - state.heldAt[state.heldHead] >= state.hold) {
-      addToHistory(state.values, state.held[state.heldHead], t);
-      state.heldHead = (state.heldHead + 1) % cap;
-      state.heldSize--;
-    }
+    while (state.heldSize > 0 && t - state.heldAt[state.heldHead] >= state.hold) admitOldest(state, t);
     // the distance to the history and to the held values: the score as if every value had joined at once
     const dMain = historyDistance(state.values, x);
     let dHeld = Infinity;
@@ -231,11 +227,7 @@ function keepOrHold(state: NoveltyState, x: number, t: number, hold: boolean): v
   state.recent[slot] = hold ? 1 : 0;
   if (state.recentHeld >= p.admitShare * state.recent.length) {
     // a new normal: everything held joins the history
-    while (state.heldSize > 0) {
-      addToHistory(state.values, state.held[state.heldHead], t);
-      state.heldHead = (state.heldHead + 1) % cap;
-      state.heldSize--;
-    }
+    while (state.heldSize > 0) admitOldest(state, t);
     addToHistory(state.values, x, t);
     return;
   }
@@ -243,13 +235,16 @@ function keepOrHold(state: NoveltyState, x: number, t: number, hold: boolean): v
     addToHistory(state.values, x, t);
     return;
   }
-  if (state.heldSize === cap) {
-    addToHistory(state.values, state.held[state.heldHead], t);
-    state.heldHead = (state.heldHead + 1) % cap;
-    state.heldSize--;
-  }
+  if (state.heldSize === cap) admitOldest(state, t);
   const k = (state.heldHead + state.heldSize) % cap;
   state.held[k] = x;
   state.heldAt[k] = t;
   state.heldSize++;
+}
+
+/** The oldest held value joins the history (as of point `t`). */
+function admitOldest(state: NoveltyState, t: number): void {
+  addToHistory(state.values, state.held[state.heldHead], t);
+  state.heldHead = (state.heldHead + 1) % state.held.length;
+  state.heldSize--;
 }
