@@ -175,14 +175,7 @@ export class JobRunner {
     if (job.kind === 'outliers') {
       const timing = jobTiming(job);
       const fps = await repo.falsePositives(job.id);
-      return runOutlierJob(
-        this.deps,
-        job,
-        timing,
-        async (ev) =>
-          activeWindow(job.maintenanceWindows, ev.start) !== undefined ||
-          (await this.record(job, ev, fps, clock.now(), timing.intervalMs))
-      );
+      return runOutlierJob(this.deps, job, timing, (ev) => this.raise(job, ev, fps, clock.now(), timing.intervalMs));
     }
     const { intervalMs, trainMs, delayMs } = jobTiming(job);
     const now = clock.now();
@@ -232,11 +225,7 @@ export class JobRunner {
       const out = engine.advance(stream, labels, timestamps, values);
       const suppressed: [number, number][] = [];
       for (const ev of eventsOf(out).filter((e) => e.end > lastProcessed)) {
-        if (activeWindow(job.maintenanceWindows, ev.start)) {
-          suppressed.push([ev.start, ev.end]);
-          continue;
-        }
-        if (await this.record(job, ev, fps, now, intervalMs)) suppressed.push([ev.start, ev.end]);
+        if (await this.raise(job, ev, fps, now, intervalMs)) suppressed.push([ev.start, ev.end]);
       }
       const points: StoredPoint[] = [];
       for (let i = 0; i < timestamps.length; i++) {
@@ -314,8 +303,7 @@ export class JobRunner {
     }
     if (this.deps.extraEvents) {
       for (const ev of await this.deps.extraEvents(job, lastProcessed + intervalMs, end + intervalMs)) {
-        if (activeWindow(job.maintenanceWindows, ev.start)) continue;
-        await this.record(job, { ...ev, labels: { ...ev.labels, ...(job.labels ?? {}) } }, fps, now, intervalMs);
+        await this.raise(job, { ...ev, labels: { ...ev.labels, ...(job.labels ?? {}) } }, fps, now, intervalMs);
       }
     }
     await repo.saveModel(job.id, streams, stored?.trainedAt ?? now, stored?.from ?? end - trainMs, end);
@@ -323,16 +311,19 @@ export class JobRunner {
   }
 
   /**
-   * Store an event of a job (joining one it continues) and pass it to the sinks, unless it repeats a false positive.
-   * @returns true when a false positive's pattern suppressed it
+   * Raise an event of a job: held back when it opens in one of the job's maintenance windows (not stored, no
+   * incident, no notification); else stored (joining one it continues) and passed to the sinks, unless it repeats a
+   * false positive (then stored as suppressed).
+   * @returns true when it was held back (maintenance window or a false positive's pattern)
    */
-  private async record(
+  private async raise(
     job: Job,
     ev: AnomalyEvent,
     fps: Awaited<ReturnType<Repo['falsePositives']>>,
     now: number,
     intervalMs: number
   ): Promise<boolean> {
+    if (activeWindow(job.maintenanceWindows, ev.start)) return true;
     const fp = fps.find((f) => matchesFalsePositive(ev, { ...f.anomaly, labels: { ...f.anomaly.labels } }));
     const a = await this.deps.repo.recordAnomaly(job.id, ev, now, intervalMs * 2, fp?.feedbackId);
     if (fp) return true;
