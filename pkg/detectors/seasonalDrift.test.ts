@@ -1,7 +1,8 @@
 import { InputError, ParameterError } from '../core/errors';
 import { createRng } from '../core/random';
 import { driftStatus } from './ksDrift';
-import { autocorrelationTime, driftResiduals, driftTest, learnDriftReference } from './seasonalDrift';
+import { autocorrelationTime } from '../features/autocorrelation';
+import { driftResiduals, driftTest, learnDriftReference } from './seasonalDrift';
 
 const STEP = 300_000; // 5 minutes
 const DAY = 288; // points per day

@@ -22,8 +22,6 @@
 import { InputError, ParameterError } from '../core/errors';
 import { autocorrelationTime } from '../features/autocorrelation';
 import { MIN_SEASONAL_ACF, autocorrelation, interpolateGaps } from '../features/seasonality';
-
-export { autocorrelationTime } from '../features/autocorrelation';
 import { kolmogorovSf, ksStatisticSorted } from './ksDrift';
 
 const DAY_MS = 86_400_000;
