@@ -3,6 +3,7 @@
  * move the mouse over a point, and count the canvas pixels drawn in a colour.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { TickLabelBox } from '../../src/panel/layers/FitTickLabels';
 import type { Box } from './geometry';
 
 type Harness = { vigilHarness: { mountPanel(o: unknown): Promise<{ frames: number; errors: string[] }> } };
@@ -107,20 +108,30 @@ export async function legendItems(page: Page, n = 0): Promise<Array<{ name: stri
  */
 export async function tickLabels(page: Page, n = 0): Promise<Array<{ axis: number; text: string; box: Box }>> {
   const overlay = page.getByTestId('vigil-overlay').nth(n);
-  const raw = JSON.parse((await overlay.getAttribute('data-tick-labels')) ?? '[]') as Array<{
-    axis: number;
-    text: string;
-    left: number;
-    right: number;
-    top: number;
-    bottom: number;
-  }>;
+  const raw = JSON.parse((await overlay.getAttribute('data-tick-labels')) ?? '[]') as TickLabelBox[];
   const root = (await page.getByTestId('vigil-panel').nth(n).locator('.uplot').first().boundingBox())!;
   return raw.map((l) => ({
     axis: l.axis,
     text: l.text,
     box: { x: root.x + l.left, y: root.y + l.top, width: l.right - l.left, height: l.bottom - l.top },
   }));
+}
+
+/**
+ * Each element's box and the box of its nearest ancestor that scrolls (the legend's scroll container), which bounds
+ * what is visible of it. Runs in the page (`evaluateAll`): it uses nothing from this module.
+ */
+function boxesInScroller(els: Element[]): Array<{ box: Box; shown: Box }> {
+  return els.map((el) => {
+    let p = el.parentElement;
+    while (p && !/(auto|scroll)/.test(getComputedStyle(p).overflowY)) p = p.parentElement;
+    const r = el.getBoundingClientRect();
+    const s = (p ?? document.body).getBoundingClientRect();
+    return {
+      box: { x: r.x, y: r.y, width: r.width, height: r.height },
+      shown: { x: s.x, y: s.y, width: s.width, height: s.height },
+    };
+  });
 }
 
 /**
@@ -133,37 +144,13 @@ export async function reachLegendItems(
 ): Promise<Array<{ name: string; rest: Box; restShown: Box; box: Box; shown: Box }>> {
   const chrome = page.getByTestId('harness-panel-chrome').nth(n);
   const items = chrome.locator('[data-testid^="data-testid VizLegend series "]');
-  // each item's box and the box of the nearest ancestor that scrolls (the legend's scroll container), which bounds
-  // what is visible of it
-  const rest = await items.evaluateAll((els) =>
-    els.map((el) => {
-      let p = el.parentElement;
-      while (p && !/(auto|scroll)/.test(getComputedStyle(p).overflowY)) p = p.parentElement;
-      const r = el.getBoundingClientRect();
-      const s = (p ?? document.body).getBoundingClientRect();
-      return {
-        box: { x: r.x, y: r.y, width: r.width, height: r.height },
-        shown: { x: s.x, y: s.y, width: s.width, height: s.height },
-      };
-    })
-  );
+  const rest = await items.evaluateAll(boxesInScroller);
   const out: Array<{ name: string; rest: Box; restShown: Box; box: Box; shown: Box }> = [];
   for (let i = 0; i < (await items.count()); i++) {
     const item = items.nth(i);
     await item.scrollIntoViewIfNeeded();
     const name = ((await item.getAttribute('data-testid')) ?? '').replace('data-testid VizLegend series ', '');
-    const [now] = await items.nth(i).evaluateAll((els) =>
-      els.map((el) => {
-        let p = el.parentElement;
-        while (p && !/(auto|scroll)/.test(getComputedStyle(p).overflowY)) p = p.parentElement;
-        const r = el.getBoundingClientRect();
-        const s = (p ?? document.body).getBoundingClientRect();
-        return {
-          box: { x: r.x, y: r.y, width: r.width, height: r.height },
-          shown: { x: s.x, y: s.y, width: s.width, height: s.height },
-        };
-      })
-    );
+    const [now] = await items.nth(i).evaluateAll(boxesInScroller);
     out.push({ name, rest: rest[i].box, restShown: rest[i].shown, box: now.box, shown: now.shown });
   }
   return out;
