@@ -26,6 +26,7 @@ import { canWrite } from '../roles';
 import { specOf } from './DriftPage';
 import { LifecycleFields } from './LifecycleFields';
 import { OutlierFields } from './OutlierFields';
+import { OptionalNumberInput } from './OptionalNumberInput';
 import { jobPayload, kindOf, outlierProblem, withKind } from './jobKind';
 import { DURATION, lifecycleState, maintenanceProblem } from './lifecycle';
 import type { Route } from './routes';
@@ -237,14 +238,11 @@ export function JobEditPage({
             {!outliers && (
               <>
                 <Field label="Threshold" description="Minimum anomaly score (0-100); empty: default">
-                  <Input
+                  <OptionalNumberInput
                     data-testid="vigil-job-threshold"
                     width={12}
-                    type="number"
-                    value={spec.threshold ?? ''}
-                    onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                      set({ threshold: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
-                    }
+                    value={spec.threshold}
+                    onChange={(threshold) => set({ threshold })}
                   />
                 </Field>
                 <Field label="Vote">
@@ -295,14 +293,11 @@ export function JobEditPage({
               />
             </Field>
             <Field label="Panel id" description="and this panel of it">
-              <Input
+              <OptionalNumberInput
                 data-testid="vigil-job-panel"
                 width={12}
-                type="number"
-                value={spec.panelId ?? ''}
-                onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                  set({ panelId: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
-                }
+                value={spec.panelId}
+                onChange={(panelId) => set({ panelId })}
               />
             </Field>
           </Stack>

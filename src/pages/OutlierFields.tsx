@@ -1,7 +1,8 @@
-import React, { ChangeEvent } from 'react';
-import { Field, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import React from 'react';
+import { Field, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import type { JobSpec, OutlierAlgorithm, OutlierOptions } from '../../pkg/contract';
+import { OptionalNumberInput } from './OptionalNumberInput';
 
 const ALGORITHMS: Array<{ label: string; value: OutlierAlgorithm; description: string }> = [
   {
@@ -24,8 +25,6 @@ const ALGORITHMS: Array<{ label: string; value: OutlierAlgorithm; description: s
 export function OutlierFields({ spec, set }: { spec: JobSpec; set: (patch: Partial<JobSpec>) => void }) {
   const o = spec.outliers ?? {};
   const update = (patch: Partial<OutlierOptions>) => set({ outliers: { ...o, ...patch } });
-  const num = (e: ChangeEvent<HTMLInputElement>) =>
-    e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value);
   return (
     <>
       <Field label="Algorithm" description={ALGORITHMS.find((a) => a.value === (o.algorithm ?? 'dbscan'))?.description}>
@@ -37,28 +36,26 @@ export function OutlierFields({ spec, set }: { spec: JobSpec; set: (patch: Parti
       </Field>
       <Stack gap={2}>
         <Field label="Sensitivity" description="0-1, higher flags more; empty: 0.5">
-          <Input
+          <OptionalNumberInput
             data-testid="vigil-job-outlier-sensitivity"
             width={12}
-            type="number"
             min={0}
             max={1}
             step={0.05}
             placeholder="0.5"
-            value={o.sensitivity ?? ''}
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ sensitivity: num(e) })}
+            value={o.sensitivity}
+            onChange={(sensitivity) => update({ sensitivity })}
           />
         </Field>
         <Field label="Minimum duration" description="Points in a row before it counts; empty: 3">
-          <Input
+          <OptionalNumberInput
             data-testid="vigil-job-outlier-min-duration"
             width={12}
-            type="number"
             min={1}
             step={1}
             placeholder="3"
-            value={o.minDuration ?? ''}
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ minDuration: num(e) })}
+            value={o.minDuration}
+            onChange={(minDuration) => update({ minDuration })}
           />
         </Field>
       </Stack>
