@@ -1,4 +1,4 @@
-import React, { useCallback, useMemo } from 'react';
+import React, { useCallback, useMemo, useRef } from 'react';
 import { css } from '@emotion/css';
 import {
   DashboardCursorSync,
@@ -35,6 +35,7 @@ import { ForecastLayer } from './layers/ForecastLayer';
 import { MarkersLayer } from './layers/MarkersLayer';
 import { OutliersLayer } from './layers/OutliersLayer';
 import { PlotOverlay } from './layers/PlotOverlay';
+import { MARKER_SNAP_PX, SnapToMarkers } from './layers/SnapToMarkers';
 import { AnomalyActions, AnomalyActionsContext, SeriesTooltip } from './layers/SeriesTooltip';
 import {
   driftBadge,
@@ -126,6 +127,21 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
     },
     [frames.series, plotted]
   );
+  // an event of a series hidden from the plot (legend click) draws no marker and shows in no tooltip
+  const hiddenEvent = useCallback(
+    (e: MarkerEvent) => Boolean((eventField(e)?.config.custom as GraphFieldConfig | undefined)?.hideFrom?.viz),
+    [eventField]
+  );
+  // the peak times of the markers drawn (placed on a time axis): a hover near one takes its point (SnapToMarkers)
+  const markerPeaks = useRef<number[]>([]);
+  markerPeaks.current = placeMarkers(
+    frames.events,
+    (t) => t,
+    () => undefined,
+    range,
+    options.minSeverity,
+    hiddenEvent
+  ).map((p) => p.left);
 
   // a bottom list legend that would not fit a small panel goes to the right, or shows whole rows and scrolls
   const names = useMemo(() => legendNames(plotted), [plotted]);
@@ -196,6 +212,7 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
             <>
               <KeyboardPlugin config={config} />
               <FitTickLabels config={config} />
+              <SnapToMarkers config={config} peaks={markerPeaks} />
               {cursorSync !== DashboardCursorSync.Off && (
                 <EventBusPlugin config={config} eventBus={eventBus} frame={alignedFrame} />
               )}
@@ -212,11 +229,10 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
                     if (idx == null) return null;
                     const t = alignedFrame.fields[0].values[idx] as number;
                     // an anomaly is "under the cursor" within 8 px of its span
-                    const slack = Math.abs(u.posToVal(8, 'x') - u.posToVal(0, 'x'));
-                    const events = eventsAt(frames.events, t, slack, options.minSeverity).filter((e) => {
-                      const f = eventField(e);
-                      return !(f?.config.custom as GraphFieldConfig | undefined)?.hideFrom?.viz;
-                    });
+                    const slack = Math.abs(u.posToVal(MARKER_SNAP_PX, 'x') - u.posToVal(0, 'x'));
+                    const events = eventsAt(frames.events, t, slack, options.minSeverity).filter(
+                      (e) => !hiddenEvent(e)
+                    );
                     return (
                       <SeriesTooltip
                         time={fmtTime(t)}
@@ -245,9 +261,7 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
                     const y = key && u.scales[key] ? u.valToPos(e.actual, key) : undefined;
                     return y !== undefined && Number.isFinite(y) ? y : undefined;
                   };
-                  const placements = placeMarkers(frames.events, toX, toY, range, options.minSeverity, (e) =>
-                    Boolean((eventField(e)?.config.custom as GraphFieldConfig | undefined)?.hideFrom?.viz)
-                  );
+                  const placements = placeMarkers(frames.events, toX, toY, range, options.minSeverity, hiddenEvent);
                   return (
                     <>
                       {periods.length > 0 && (

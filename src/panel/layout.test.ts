@@ -7,6 +7,7 @@ import {
   bandOpacity,
   driftBadge,
   eventsAt,
+  markerRowNear,
   fitLegend,
   LEGEND_ITEM_EXTRA_PX,
   LEGEND_PAD_PX,
@@ -181,6 +182,36 @@ describe('placeMarkers and eventsAt', () => {
   it('finds the anomalies under the cursor, worst first', () => {
     expect(eventsAt(events, 130000, 15000, 'warning').map((e) => e.id)).toEqual(['c', 'w']);
     expect(eventsAt(events, 130000, 0, 'warning')).toEqual([]);
+  });
+});
+
+describe('markerRowNear', () => {
+  // two days of 5-minute rows; markers peak at rows 100 and 560
+  const STEP = 300_000;
+  const xs = Float64Array.from({ length: 576 }, (_, i) => 1_700_000_000_000 + i * STEP);
+  const peaks = [xs[560], xs[100]];
+
+  test('a pointer within the slack of a peak takes the peak row, even nearer another row', () => {
+    // 1.4 rows before the peak: the nearest row is 559, the marker's is 560
+    expect(markerRowNear(xs, peaks, xs[560] - 1.4 * STEP, 2 * STEP)).toBe(560);
+    expect(markerRowNear(xs, peaks, xs[100] + 0.6 * STEP, 2 * STEP)).toBe(100);
+  });
+
+  test('outside the slack, or with no markers or rows, nothing is snapped', () => {
+    expect(markerRowNear(xs, peaks, xs[560] - 3 * STEP, 2 * STEP)).toBeUndefined();
+    expect(markerRowNear(xs, [], xs[560], 2 * STEP)).toBeUndefined();
+    expect(markerRowNear([], peaks, xs[560], 2 * STEP)).toBeUndefined();
+  });
+
+  test('the nearer of two peaks wins; a peak between rows takes the nearer row', () => {
+    const close = [xs[300], xs[303]];
+    expect(markerRowNear(xs, close, xs[302], 2 * STEP)).toBe(303);
+    expect(markerRowNear(xs, [xs[40] + 0.7 * STEP], xs[41], STEP)).toBe(41);
+  });
+
+  test('a peak with no row within the slack (a gap in the series) is not snapped to a far row', () => {
+    const gappy = [0, STEP, 10 * STEP];
+    expect(markerRowNear(gappy, [5 * STEP], 5 * STEP, STEP)).toBeUndefined();
   });
 });
 

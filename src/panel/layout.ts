@@ -305,6 +305,42 @@ export function eventsAt(events: MarkerEvent[], t: number, slackMs: number, minS
     .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.score - a.score);
 }
 
+/**
+ * The row a hover at time `t` shows when a marker is near: the row of the peak nearest `t` among `peaks`, when it lies
+ * within `slackMs` of `t`. Two days of 5-minute points are under 2 px apart, so a pointer on a marker easily lands on
+ * the neighbouring point, whose value lies far from the marker; Grafana's tooltip then has no series near the pointer
+ * and a click pins nothing. Snapping to the peak shows (and pins) the anomaly's own point.
+ *
+ * @param xs the plot's times (epoch ms, ascending)
+ * @param peaks the peak times (epoch ms) of the markers drawn, in any order
+ * @param t the time under the pointer (epoch ms)
+ * @param slackMs how far from a peak the pointer may be (ms; the panel passes 8 px worth)
+ * @returns the index into `xs` of that peak's row, or undefined when no peak is within `slackMs` of `t` or no row lies
+ *   within `slackMs` of the peak. O(m + log n) for m peaks and n rows.
+ * @example markerRowNear([0, 300e3, 600e3], [600e3], 590e3, 20e3) // 2
+ */
+export function markerRowNear(
+  xs: ArrayLike<number>,
+  peaks: readonly number[],
+  t: number,
+  slackMs: number
+): number | undefined {
+  let best: number | undefined;
+  for (const p of peaks) {
+    if (Math.abs(p - t) <= slackMs && (best === undefined || Math.abs(p - t) < Math.abs(best - t))) best = p;
+  }
+  if (best === undefined || xs.length === 0) return undefined;
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= best) lo = mid;
+    else hi = mid;
+  }
+  const row = Math.abs(xs[hi] - best) < Math.abs(xs[lo] - best) ? hi : lo;
+  return Math.abs(xs[row] - best) <= slackMs ? row : undefined;
+}
+
 /** Format a p-value for people: 2 significant digits, `n/a` when missing. */
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return 'n/a';
