@@ -315,11 +315,17 @@ function getStyles(theme: GrafanaTheme2) {
     // the icon sits against its text, and the two wrap together
     error: css({ display: 'inline-flex', alignItems: 'flex-start', gap: theme.spacing(1), maxWidth: '100%' }),
     errorIcon: css({ color: theme.colors.error.text, flexShrink: 0, marginTop: 2 }),
+    // the outcome of feedback, centred at the top of the plot: clear of the y axis' labels and the drift badge
     status: css({
       position: 'absolute',
-      left: 8,
+      left: '50%',
+      transform: 'translateX(-50%)',
       top: 4,
       zIndex: 2,
+      maxWidth: '60%',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+      whiteSpace: 'nowrap',
       padding: '1px 8px',
       borderRadius: theme.shape.radius.pill,
       fontSize: theme.typography.bodySmall.fontSize,

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { DataQueryRequest } from '@grafana/data';
 
 import { engineForDataSource } from '../api';
@@ -12,9 +12,14 @@ export interface FeedbackState {
   verdicts: Record<string, FeedbackVerdict | null>;
   /** id of the anomaly whose call is in flight */
   busy?: string;
+  /** why the last call failed (shown until the next call) */
   error?: string;
+  /** what the last call did (shown for {@link NOTICE_MS}) */
   done?: string;
 }
+
+/** How long the panel shows what a feedback call did (ms). */
+export const NOTICE_MS = 5000;
 
 export const VERDICT_TEXT: Record<FeedbackVerdict, string> = {
   confirmed: 'Confirmed as an anomaly',
@@ -57,6 +62,14 @@ export function useFeedback(request: DataQueryRequest | undefined) {
     },
     [dsUid]
   );
+
+  // the outcome notice goes by itself; an error stays until the next call
+  useEffect(() => {
+    if (!state.done) return;
+    const done = state.done;
+    const timer = setTimeout(() => setState((s) => (s.done === done ? { ...s, done: undefined } : s)), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [state.done]);
 
   return {
     state,

@@ -176,6 +176,53 @@ test.describe('overlay panel', () => {
     expect(headers.join('\n')).not.toContain(env('VIGIL_ENGINE_TOKEN'));
   });
 
+  test('feedback says what it did for a few seconds, clear of the axes; a refused call says why in the tooltip and changes nothing', async ({
+    harness: page,
+  }, testInfo) => {
+    const jobId = env('VIGIL_JOB_ID');
+    const anomalyId = env('VIGIL_ANOMALY_ID');
+    await engineApi('DELETE', `/api/anomalies/${anomalyId}/feedback`).catch(() => undefined);
+    const now = Date.now();
+    await mountPanel(page, {
+      targets: [{ refId: 'A', queryType: 'job', jobId }],
+      from: now - 12 * 3600000,
+      to: now,
+      width: WIDTH,
+      height: 360,
+    });
+    const marker = page.locator(`[data-testid="vigil-marker"][data-id="${anomalyId}"]`);
+    await pinTooltip(page, await markerCentre(marker), 'Confirm');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    const done = page.getByTestId('vigil-feedback-done');
+    await expect(done).toHaveText('Confirmed as an anomaly');
+    // the notice sits right of the y axis' tick labels and left of the plot's right edge
+    const notice = (await done.boundingBox())!;
+    const overlay = (await page.getByTestId('vigil-overlay').boundingBox())!;
+    expect(notice.x).toBeGreaterThan(overlay.x);
+    expect(notice.x + notice.width).toBeLessThan(overlay.x + overlay.width);
+    await snap(page, testInfo, 'panel-feedback-notice', '[data-testid="harness-panel-chrome"]');
+    await expect(done).toBeHidden({ timeout: 10_000 });
+
+    // the engine cannot be reached through the proxy: the undo is refused, the verdict stays, the tooltip says why
+    await page.route('**/api/anomalies/*/feedback', (route) => route.fulfill({ status: 502, body: '' }));
+    await page.getByRole('button', { name: 'Undo' }).click();
+    const error = page.getByTestId('vigil-feedback-error');
+    await expect(error).toHaveText(/Undoing the feedback: .*502/);
+    await expect(error).toHaveAttribute('role', 'alert');
+    await expect(page.getByTestId('vigil-tooltip-verdict')).toHaveText(/Confirmed as an anomaly/);
+    expect(
+      (
+        await engineApi<{ anomalies: StoredAnomaly[] }>('GET', `/api/jobs/${jobId}/anomalies?includeSuppressed=true`)
+      ).anomalies.find((a) => a.id === anomalyId)?.feedback?.verdict
+    ).toBe('confirmed');
+    await snap(page, testInfo, 'panel-feedback-error', '[data-testid="harness-panel-chrome"]');
+    // once the engine answers again, the same button works and the error goes
+    await page.unroute('**/api/anomalies/*/feedback');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(error).toBeHidden();
+    await expect(page.getByTestId('vigil-feedback-done')).toHaveText('Feedback removed');
+  });
+
   test('forecast runs past "now" to its last point, in its series\' colour, dashed', async ({
     harness: page,
   }, testInfo) => {

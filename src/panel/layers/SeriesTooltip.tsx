@@ -183,7 +183,7 @@ export function AnomalyDetails({
             </span>
           ))}
         {actions.feedback.error && (
-          <div className={styles.error} data-testid="vigil-feedback-error">
+          <div className={styles.error} data-testid="vigil-feedback-error" role="alert">
             {actions.feedback.error}
           </div>
         )}
