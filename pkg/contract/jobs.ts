@@ -88,6 +88,16 @@ export const outlierOptions = {
 export const OutlierOptions = Type.Object(outlierOptions, { additionalProperties: false });
 export type OutlierOptions = Static<typeof OutlierOptions>;
 
+/** The job fields only a detection job (`kind: anomaly`) uses: an outliers job refuses them. */
+export const DETECTION_ONLY_FIELDS = [
+  'detectors',
+  'mode',
+  'threshold',
+  'params',
+  'forecastHorizon',
+  'forecastThresholds',
+] as const;
+
 const jobSpecProperties = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   kind: Type.Optional(

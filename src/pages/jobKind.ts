@@ -4,10 +4,7 @@
  * switches between them and saves, what is wrong with an outliers job's options, and how the jobs page names a kind.
  * The engine checks the same bounds again (`pkg/contract/jobs.ts`, `outlierOptions`).
  */
-import type { JobKind, JobSpec, OutlierOptions } from '../../pkg/contract';
-
-/** The fields only a detection job uses: a saved outliers job leaves them out. */
-const DETECTION_ONLY = ['detectors', 'mode', 'threshold', 'params', 'forecastHorizon', 'forecastThresholds'] as const;
+import { DETECTION_ONLY_FIELDS, type JobKind, type JobSpec, type OutlierOptions } from '../../pkg/contract';
 
 /** The kind of a spec: `anomaly` unless it says `outliers`. */
 export function kindOf(spec: Pick<JobSpec, 'kind'>): JobKind {
@@ -31,7 +28,7 @@ export function withKind(spec: JobSpec, kind: JobKind): JobSpec {
 export function jobPayload(spec: JobSpec): JobSpec {
   if (kindOf(spec) === 'outliers') {
     const out: Record<string, unknown> = { ...spec };
-    for (const k of DETECTION_ONLY) delete out[k];
+    for (const k of DETECTION_ONLY_FIELDS) delete out[k];
     const o = Object.fromEntries(Object.entries(spec.outliers ?? {}).filter(([, v]) => v !== undefined));
     return { ...(out as JobSpec), kind: 'outliers', outliers: o as OutlierOptions };
   }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../contract/api';
-import { Job, JobList, JobSpec } from '../../contract/jobs';
+import { DETECTION_ONLY_FIELDS, Job, JobList, JobSpec } from '../../contract/jobs';
 import { InputError } from '../../core/errors';
 import { validateMaintenanceWindows } from '../../core/maintenance';
 import { resolveEnsembleOptions } from '../../ensemble/ensemble';
@@ -35,9 +35,33 @@ export function validateSpec(s: Services, spec: JobSpec): void {
   s.sources.get(spec.source);
   resolveEnsembleOptions(ensembleOptions(spec));
   validateMaintenanceWindows(spec.maintenanceWindows);
+  kindFieldProblem(spec);
   if (spec.forecastThresholds?.length && !(spec.forecastHorizon && spec.forecastHorizon > 0)) {
     throw new InputError('forecastThresholds need a forecastHorizon (points to forecast after each run), e.g. 60', {
       field: 'forecastThresholds',
+    });
+  }
+}
+
+/**
+ * Refuse fields the job's kind would ignore: detection options (`detectors`, `mode`, `threshold`, `params`, forecasts)
+ * on a peer-group outliers job, or `outliers` options on a detection job. Silently ignoring them would let a user
+ * believe a threshold or detector choice applies when it does not.
+ * @throws InputError naming the first such field and what the kind takes instead
+ */
+export function kindFieldProblem(spec: JobSpec): void {
+  if (spec.kind === 'outliers') {
+    const field = DETECTION_ONLY_FIELDS.find((k) => spec[k] !== undefined);
+    if (field) {
+      throw new InputError(
+        'does not apply to an outliers job (kind: outliers judges the series against each other); ' +
+          'remove it, or set its options in outliers: algorithm, sensitivity, minDuration',
+        { field }
+      );
+    }
+  } else if (spec.outliers !== undefined) {
+    throw new InputError('applies only to a job of kind: outliers; remove it or set kind: outliers', {
+      field: 'outliers',
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { Labels } from '../../core/series';
-import { MIN, startTestApp, T0, type TestApp } from '../../../tests/helpers/api';
+import { auth, MIN, startTestApp, T0, type TestApp } from '../../../tests/helpers/api';
 import { ManualClock, MemorySeriesSource } from '../../../tests/helpers/jobs';
 
 const HOSTS = Array.from({ length: 10 }, (_, i) => `h${i}`);
@@ -149,6 +149,40 @@ describe('outliers jobs', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/POST \/api\/outliers/);
+  });
+
+  it("refuses fields the job's kind would ignore, naming the field, on create, replace and import", async () => {
+    const peers = { name: 'peers', kind: 'outliers', source: { type: 'prometheus', query: 'cpu' } };
+    const threshold = await api.post('/api/jobs', { ...peers, threshold: 80 });
+    expect(threshold.statusCode).toBe(400);
+    expect(threshold.json().error.message).toMatch(/^field "threshold": does not apply to an outliers job/);
+    const detectors = await api.post('/api/jobs', { ...peers, detectors: ['zscore'] });
+    expect(detectors.json().error.message).toMatch(/^field "detectors": does not apply/);
+    const options = await api.post('/api/jobs', { name: 'cpu', source: peers.source, outliers: { algorithm: 'mad' } });
+    expect(options.statusCode).toBe(400);
+    expect(options.json().error.message).toMatch(/^field "outliers": applies only to a job of kind: outliers/);
+
+    const created = await api.post('/api/jobs', peers);
+    expect(created.statusCode).toBe(201);
+    const replaced = await api.app.inject({
+      method: 'PUT',
+      url: `/api/jobs/${created.json().id}`,
+      headers: auth,
+      payload: { ...peers, forecastHorizon: 60 },
+    });
+    expect(replaced.statusCode).toBe(400);
+    expect(replaced.json().error.message).toMatch(/^field "forecastHorizon": does not apply/);
+    const imported = await api.post('/api/jobs/import', {
+      apiVersion: 'vigil/v1',
+      kind: 'Job',
+      spec: { ...peers, name: 'imported peers', mode: 'any' },
+    });
+    expect(imported.statusCode).toBe(400);
+    expect(imported.json().error.message).toMatch(/^spec \(job "imported peers"\): field "mode": does not apply/);
+    const jobs = (await api.get('/api/jobs')).json().jobs as Array<{ name: string; threshold?: number }>;
+    expect(jobs.filter((j) => j.name === 'peers' || j.name === 'imported peers')).toEqual([
+      expect.not.objectContaining({ threshold: expect.anything() }),
+    ]);
   });
 
   it('refuses to read an anomaly job as outliers', async () => {
