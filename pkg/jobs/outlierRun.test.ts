@@ -21,7 +21,7 @@ function cpu(labels: Labels, t: number): number {
   return labels.host === 'h7' && t >= AWAY ? v + 30 : v;
 }
 
-async function setup(spec: Partial<Job> = {}) {
+async function setup(spec: Partial<Job> = {}, sliceMs?: number) {
   const repo = new Repo(await SqliteStore.open());
   const clock = new ManualClock(T0 + 10_000);
   const hosts = Array.from({ length: 10 }, (_, i) => ({ __name__: 'cpu', host: `h${i}` }));
@@ -48,6 +48,7 @@ async function setup(spec: Partial<Job> = {}) {
     engine: defaultEngine,
     clock,
     sinks: [{ write: async (a) => void written.push(a) }, tracker],
+    sliceMs,
   });
   const job = await repo.createJob(
     {
@@ -131,5 +132,30 @@ describe('outliers job events', () => {
     const rows = await s.repo.readResults(s.job.id, AWAY, T0);
     expect(rows.every((r) => r.points.every((p) => !p.anomaly))).toBe(true);
     expect(s.incidents.size).toBe(0);
+  });
+});
+
+describe('outliers job and the event loop', () => {
+  it('gives the event loop a turn between the series it writes once its slice is used', async () => {
+    /** event-loop turns taken while one first run goes */
+    const turnsDuring = async (sliceMs: number) => {
+      const s = await setup({}, sliceMs);
+      let turns = 0;
+      let going = true;
+      const tick = () => {
+        if (!going) return;
+        turns++;
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      try {
+        await s.run();
+      } finally {
+        going = false;
+      }
+      return turns;
+    };
+    // ten series: a slice of 0 ms gives a turn before each of them; one longer than the run gives none there
+    expect((await turnsDuring(0)) - (await turnsDuring(60_000))).toBeGreaterThanOrEqual(9);
   });
 });

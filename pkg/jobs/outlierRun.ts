@@ -9,6 +9,7 @@ import type { SourceRegistry } from '../sources/registry';
 import type { Repo, ResultSeriesRows, StoredPoint } from '../store/repo';
 import { maintenanceTester } from '../core/maintenance';
 import { outlierEvents } from './outlierEvents';
+import { RunSlices } from './turns';
 
 /** Most history an `outliers` job judges its group over: a day (Grafana's MAD detector uses a rolling 24 hours). */
 export const OUTLIER_CONTEXT_MS = 86_400_000;
@@ -32,7 +33,7 @@ export const OUTLIER_CONTEXT_MS = 86_400_000;
  * @throws SourceError when the source fails; InputError when fewer than 3 series have values in the window
  */
 export async function runOutlierJob(
-  deps: { repo: Repo; sources: SourceRegistry; clock: Clock },
+  deps: { repo: Repo; sources: SourceRegistry; clock: Clock; sliceMs?: number },
   job: Job,
   timing: { intervalMs: number; trainMs: number; delayMs: number },
   raise?: (ev: AnomalyEvent) => Promise<boolean>
@@ -57,7 +58,10 @@ export async function runOutlierJob(
   }
   const inMaintenance = maintenanceTester(job.maintenanceWindows, rewriteFrom + intervalMs, end);
   let count = 0;
+  // a group of hundreds of series writes a day of points each: the event loop gets a turn between them
+  const slices = new RunSlices(deps.sliceMs);
   for (const s of res.series) {
+    await slices.turn();
     const points: StoredPoint[] = [];
     const heldBack = held.get(formatLabels(labelsOf(s))) ?? [];
     s.points.forEach((p, i) => {

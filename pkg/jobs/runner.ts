@@ -16,6 +16,7 @@ import type { Job, JobSpec } from '../contract/jobs';
 import type { StoredAnomaly } from '../contract/results';
 import { activeWindow, maintenanceTester } from '../core/maintenance';
 import { runOutlierJob } from './outlierRun';
+import { RunSlices } from './turns';
 
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;
@@ -81,18 +82,12 @@ export interface RunnerDeps {
    */
   extraEvents?: (job: Job, from: number, to: number) => Promise<AnomalyEvent[]>;
   /**
-   * Longest stretch (ms, default `RUN_SLICE_MS`) a run scores series back to back before it gives the event loop a
+   * Longest stretch (ms, default `RUN_SLICE_MS` of `turns.ts`) a run scores series back to back before it gives the event loop a
    * turn: a first run over hundreds of series (days of points each) would otherwise hold it for seconds, and with it
    * health probes, queries and the other jobs.
    */
   sliceMs?: number;
 }
-
-/** Default `RunnerDeps.sliceMs`: a run yields to the event loop between series once it has scored for 20 ms. */
-export const RUN_SLICE_MS = 20;
-
-/** Let the event loop run its pending I/O and timers (one turn) before going on. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Resolve a job spec's interval, training window and ingest delay in ms.
@@ -204,13 +199,9 @@ export class JobRunner {
     let count = 0;
     // maintenance: the job scores, but events that open inside a window are not raised (no incident, no notification)
     const inMaintenance = maintenanceTester(job.maintenanceWindows, lastProcessed + intervalMs, end);
-    const sliceMs = this.deps.sliceMs ?? RUN_SLICE_MS;
-    let slice = performance.now();
+    const slices = new RunSlices(this.deps.sliceMs);
     for (const s of data) {
-      if (performance.now() - slice >= sliceMs) {
-        await nextTurn();
-        slice = performance.now();
-      }
+      await slices.turn();
       const key = formatLabels(s.labels);
       const reg = engine.regularize(s, intervalMs);
       const keep = after(upTo(reg, end), lastProcessed - warmupMs);

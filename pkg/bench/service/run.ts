@@ -16,9 +16,10 @@
  * 3. A source answering 400 MiB (`bigAnswer.ts`): refused, and the engine's memory meanwhile.
  * 4. Dashboard load (`load.ts`): 100 concurrent clients for 30 s, detect and query_range, with health probes.
  * 5. Scheduler (`scheduler.ts`): how many one-minute jobs (`--jobs`, default 1,000) stay on time for `--minutes`.
+ * 6. Outliers run (`outliersRun.ts`): `/api/health` while an outliers job judges `--hosts` series (default 500).
  *
- * Usage: node --import tsx pkg/bench/service/run.ts [--runs 10] [--jobs 1000] [--only detect|memory|answer|load|scheduler]
- *   [--clients 100] [--seconds 30] [--same] [--minutes 3]
+ * Usage: node --import tsx pkg/bench/service/run.ts [--runs 10] [--jobs 1000] [--only detect|memory|answer|load|scheduler|outliers]
+ *   [--clients 100] [--seconds 30] [--same] [--minutes 3] [--hosts 500]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { startServer } from '../../api/server';
 import { PrometheusHttpClient } from '../../sources/prometheus';
 import { benchBigAnswer } from './bigAnswer';
 import { benchLoad } from './load';
+import { benchOutliersRun } from './outliersRun';
 import { benchScheduler } from './scheduler';
 
 const MIN = 60_000;
@@ -45,6 +47,7 @@ function args(): {
   seconds: number;
   same: boolean;
   minutes: number;
+  hosts: number;
 } {
   const a = process.argv.slice(2);
   const get = (name: string) => {
@@ -59,6 +62,7 @@ function args(): {
     seconds: Number(get('seconds') ?? 30),
     same: a.includes('--same'),
     minutes: Number(get('minutes') ?? 3),
+    hosts: Number(get('hosts') ?? 500),
   };
 }
 
@@ -310,6 +314,9 @@ async function main(): Promise<void> {
   if (!a.only || a.only === 'detect') await benchDetect(a.runs);
   if (!a.only || a.only === 'memory') await benchMemory(a.jobs);
   if (!a.only || a.only === 'answer') await benchBigAnswer({ repo: REPO, port: await freePort(), token: TOKEN });
+  if (!a.only || a.only === 'outliers') {
+    await benchOutliersRun({ repo: REPO, port: await freePort(), token: TOKEN, hosts: a.hosts });
+  }
   if (!a.only || a.only === 'scheduler') {
     await benchScheduler({ repo: REPO, port: await freePort(), token: TOKEN, jobs: a.jobs, minutes: a.minutes });
   }
