@@ -1,7 +1,12 @@
+import type { ActionConfig } from '../config/action';
+import type { Clock } from '../core/clock';
 import type { Job } from '../contract/jobs';
 import type { IncidentJob } from '../incidents/types';
 import { jobTiming } from '../jobs/runner';
-import type { JobReportData } from '../report/forJobs';
+import { jobsReport, type JobReportData } from '../report/forJobs';
+import { renderReport } from '../report/render';
+import { rewriteSummary } from '../report/rewrite';
+import { ReportScheduler, type ReportSchedulerDeps } from '../report/schedule';
 import type { IncidentRepo } from '../store/incidents';
 import type { Repo } from '../store/repo';
 
@@ -43,4 +48,38 @@ export function incidentJobs(repo: Repo, now: () => number) {
       ...(j.panelId !== undefined ? { panelId: j.panelId } : {}),
     };
   };
+}
+
+/**
+ * The scheduled reports of `vigil serve` (`action.reports`): each renders the report over its jobs for the period it
+ * covers (the summary rewritten by the summary model when one is configured) in its format (PDF by default) and sends
+ * it. Not started.
+ */
+export function jobReports(
+  action: Pick<ActionConfig, 'reports' | 'summaryModel'>,
+  deps: { repo: Repo; incidents: IncidentRepo; clock: Clock; logger: ReportSchedulerDeps['logger'] }
+): ReportScheduler {
+  const { repo, incidents, clock } = deps;
+  return new ReportScheduler(action.reports, {
+    clock,
+    runs: incidents,
+    logger: deps.logger,
+    render: async (c, from, to) => {
+      const built = await jobsReport(
+        jobReportData(repo, incidents, () => clock.now()),
+        {
+          jobs: c.jobs,
+          from,
+          to,
+          period: '1d',
+          now: clock.now(),
+          ...(c.title ? { title: c.title } : {}),
+        }
+      );
+      const report = action.summaryModel
+        ? { ...built.report, summary: await rewriteSummary(built.report, action.summaryModel) }
+        : built.report;
+      return renderReport(report, c.format ?? 'pdf', { series: built.series });
+    },
+  });
 }

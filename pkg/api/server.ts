@@ -27,14 +27,12 @@ import { actionConfig } from '../config/action';
 import { IncidentTracker } from '../jobs/incidents';
 import { GrafanaAnnotator } from '../notify/grafana';
 import { Notifier } from '../notify/notifier';
-import { jobsReport } from '../report/forJobs';
-import { renderReport } from '../report/render';
-import { rewriteSummary } from '../report/rewrite';
-import { ReportScheduler } from '../report/schedule';
 import { IncidentRepo } from '../store/incidents';
+import { WorkerPool } from '../pool/pool';
 import { buildApp } from './app';
+import { DEFAULT_LIMITS } from './limits';
 import { loggerOptions } from './logging';
-import { incidentJobs, jobReportData } from './reportData';
+import { incidentJobs, jobReports } from './reportData';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -149,7 +147,9 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     const src = sources.get(job.source);
     return src instanceof ElasticsearchLogSource ? logJobs.run(job, src, from, to) : [];
   };
-  const runner = new JobRunner({ repo, sources, engine, clock, sinks, logger: log, extraEvents });
+  // detection and peer-group outliers run on worker threads, for the API's requests and scheduled runs alike
+  const pool = new WorkerPool({ maxQueue: DEFAULT_LIMITS.detectionQueue });
+  const runner = new JobRunner({ repo, sources, engine, clock, sinks, logger: log, extraEvents, pool });
   // replicas sharing a PostgreSQL store share its jobs through a queue there; the embedded store runs them in-process
   const scheduler = schedulerFor(store, config.store, {
     repo,
@@ -181,6 +181,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     annotationsUrl: action.annotations?.url,
     ...(action.summaryModel ? { summaryModel: action.summaryModel } : {}),
     logs: { redactor, rules: () => rules.rules, geoip },
+    pool,
     warmPool: true,
   });
   const url = await app.listen({ port: config.port, host: config.host });
@@ -190,28 +191,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
     tracker.tick().catch((err) => log.warn({ err: (err as Error).message }, 'notification tick failed'));
   }, 5000);
   notifyTick.unref();
-  const reports = new ReportScheduler(action.reports, {
-    clock,
-    runs: incidents,
-    logger: log,
-    render: async (c, from, to) => {
-      const built = await jobsReport(
-        jobReportData(repo, incidents, () => clock.now()),
-        {
-          jobs: c.jobs,
-          from,
-          to,
-          period: '1d',
-          now: clock.now(),
-          ...(c.title ? { title: c.title } : {}),
-        }
-      );
-      const report = action.summaryModel
-        ? { ...built.report, summary: await rewriteSummary(built.report, action.summaryModel) }
-        : built.report;
-      return renderReport(report, c.format ?? 'pdf', { series: built.series });
-    },
-  });
+  const reports = jobReports(action, { repo, incidents, clock, logger: log });
   void reports.start().catch((err) => log.warn({ err: (err as Error).message }, 'report schedule failed'));
   const retentionMs = parseInterval(config.scheduler.retention, 'scheduler.retention');
   // incidents and delivery records are kept for 90 days at least, whatever the results' retention
@@ -243,6 +223,7 @@ export async function startServer(config: VigilConfig, opts: StartOptions = {}):
       await remoteWrite?.close();
       await Promise.allSettled([notifier?.close(), annotator?.close()]);
       await app!.close();
+      await pool.close();
       await store.close();
     },
   };

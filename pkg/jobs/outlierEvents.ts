@@ -35,11 +35,16 @@ export type OutlierEvent = AnomalyEvent & {
  * @param res the group judged over the run's window (`peerOutlierResult`); not mutated
  * @param since epoch ms; intervals whose last point is at or before it are left out (-Infinity: all)
  * @param extraLabels labels added to each series' own (the job's `labels`)
+ * @param peers how many other series the group held (default: those of `res`, when it holds the whole group)
  * @returns the events, by series in the order of `res.series`, then by start
  */
-export function outlierEvents(res: OutlierResult, since: number, extraLabels: Labels = {}): OutlierEvent[] {
+export function outlierEvents(
+  res: OutlierResult,
+  since: number,
+  extraLabels: Labels = {},
+  peers = res.series.length - 1
+): OutlierEvent[] {
   const events: OutlierEvent[] = [];
-  const peers = res.series.length - 1;
   for (const s of res.series) {
     for (const iv of s.intervals) {
       if (iv.end <= since) continue;

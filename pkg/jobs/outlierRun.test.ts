@@ -8,7 +8,10 @@ import { SqliteStore } from '../store/sqlite';
 import { ManualClock, MemorySeriesSource } from '../../tests/helpers/jobs';
 import { defaultEngine } from './engine';
 import { IncidentTracker } from './incidents';
-import { JobRunner } from './runner';
+import { JobRunner, type RunnerDeps } from './runner';
+import { InputError } from '../core/errors';
+import { PoolBusyError } from '../pool/pool';
+import { outlierJudgement, type OutliersTask } from '../pool/tasks';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
@@ -21,7 +24,7 @@ function cpu(labels: Labels, t: number): number {
   return labels.host === 'h7' && t >= AWAY ? v + 30 : v;
 }
 
-async function setup(spec: Partial<Job> = {}, sliceMs?: number) {
+async function setup(spec: Partial<Job> = {}, sliceMs?: number, pool?: RunnerDeps['pool']) {
   const repo = new Repo(await SqliteStore.open());
   const clock = new ManualClock(T0 + 10_000);
   const hosts = Array.from({ length: 10 }, (_, i) => ({ __name__: 'cpu', host: `h${i}` }));
@@ -49,6 +52,7 @@ async function setup(spec: Partial<Job> = {}, sliceMs?: number) {
     clock,
     sinks: [{ write: async (a) => void written.push(a) }, tracker],
     sliceMs,
+    pool,
   });
   const job = await repo.createJob(
     {
@@ -157,5 +161,43 @@ describe('outliers job and the event loop', () => {
     };
     // ten series: a slice of 0 ms gives a turn before each of them; one longer than the run gives none there
     expect((await turnsDuring(0)) - (await turnsDuring(60_000))).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('outliers job on the worker pool', () => {
+  /** the stored results of one run, without the job's id */
+  async function stored(s: Awaited<ReturnType<typeof setup>>) {
+    await s.run();
+    return (await s.repo.readResults(s.job.id, T0 - 180 * MIN, T0)).map(({ labels, points }) => ({ labels, points }));
+  }
+
+  it('judges the group on the pool when there is one, storing and raising what the in-process judgement does', async () => {
+    const tasks: OutliersTask[] = [];
+    const pooled = await setup({}, undefined, {
+      outlierJudgement: async (t) => (tasks.push(t), outlierJudgement(t)),
+    });
+    const inline = await setup();
+    const a = await stored(pooled);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0].series).toHaveLength(10);
+    expect(tasks[0].options).toEqual({ algorithm: 'mad' });
+    expect(a).toHaveLength(10);
+    expect(a).toEqual(await stored(inline));
+    expect(pooled.written.map((e) => e.labels.host)).toEqual(['h7']);
+    expect(pooled.written.map((e) => ({ ...e, id: '', jobId: '' }))).toEqual(
+      inline.written.map((e) => ({ ...e, id: '', jobId: '' }))
+    );
+  });
+
+  it('judges in-process when the pool queue is full, and reports any other failure of the task', async () => {
+    const busy = await setup({}, undefined, {
+      outlierJudgement: async () => Promise.reject(new PoolBusyError('detection is busy', 1)),
+    });
+    expect((await busy.run()).points).toBeGreaterThan(0);
+    expect(busy.written.map((e) => e.labels.host)).toEqual(['h7']);
+    const failing = await setup({}, undefined, {
+      outlierJudgement: async () => Promise.reject(new InputError('only 2 series')),
+    });
+    await expect(failing.run()).rejects.toThrow('only 2 series');
   });
 });

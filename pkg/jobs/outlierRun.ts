@@ -3,7 +3,9 @@ import { formatLabels } from '../core/series';
 import type { AnomalyEvent } from '../contract/results';
 import type { Job } from '../contract/jobs';
 import type { OutlierResult, OutlierSeries } from '../contract/outliers';
-import { peerOutlierResult } from '../outliers/outlierResult';
+import { judgeGroup, outlierResultOf, type GroupJudgement } from '../outliers/outlierResult';
+import { PoolBusyError, type DetectionPool } from '../pool/pool';
+import type { OutliersTask } from '../pool/tasks';
 import { DEFAULT_OUTLIER_OPTIONS } from '../outliers/peerOutliers';
 import type { SourceRegistry } from '../sources/registry';
 import type { Repo, ResultSeriesRows, StoredPoint } from '../store/repo';
@@ -33,7 +35,13 @@ export const OUTLIER_CONTEXT_MS = 86_400_000;
  * @throws SourceError when the source fails; InputError when fewer than 3 series have values in the window
  */
 export async function runOutlierJob(
-  deps: { repo: Repo; sources: SourceRegistry; clock: Clock; sliceMs?: number },
+  deps: {
+    repo: Repo;
+    sources: SourceRegistry;
+    clock: Clock;
+    sliceMs?: number;
+    pool?: Pick<DetectionPool, 'outlierJudgement'>;
+  },
   job: Job,
   timing: { intervalMs: number; trainMs: number; delayMs: number },
   raise?: (ev: AnomalyEvent) => Promise<boolean>
@@ -46,44 +54,75 @@ export async function runOutlierJob(
   const last = state.lastProcessed ?? from - intervalMs;
   if (last >= end) return { points: 0, lastProcessed: last, warmup: { series: 0, warmingUp: 0 } };
   const series = await sources.get(job.source).fetch(job.source, from, end + intervalMs - 1, intervalMs);
-  const res = peerOutlierResult(series, from, end, intervalMs, job.outliers ?? {});
-  const rewriteFrom = last - res.minDuration * intervalMs;
-  const labelsOf = (s: OutlierSeries) => ({ ...s.labels, ...(job.labels ?? {}) });
-  // the intervals of the events held back, by series
+  const j = await judgeGroupOffLoop(deps.pool, { series, from, to: end, intervalMs, options: job.outliers ?? {} });
+  const { times, result } = j;
+  const rewriteFrom = last - result.options.minDuration * intervalMs;
+  const labelsOf = (k: number) => ({ ...series[j.kept[k]].labels, ...(job.labels ?? {}) });
+  // the intervals of the events held back, by series; only series with a run reaching the rewritten points can raise
   const held = new Map<string, [number, number][]>();
-  for (const ev of raise ? outlierEvents(res, rewriteFrom, job.labels ?? {}) : []) {
+  const raising = result.series.flatMap((v, k) => (v.runs.some((r) => times[r.end] > rewriteFrom) ? [k] : []));
+  const res = outlierResultOf(series, j, intervalMs, raising);
+  for (const ev of raise ? outlierEvents(res, rewriteFrom, job.labels ?? {}, j.kept.length - 1) : []) {
     if (!(await raise!(ev))) continue;
     const key = formatLabels(ev.labels);
     held.set(key, [...(held.get(key) ?? []), [ev.start, ev.end]]);
   }
   const inMaintenance = maintenanceTester(job.maintenanceWindows, rewriteFrom + intervalMs, end);
+  const { median, lower, upper } = result.band;
+  const first = times.findIndex((t) => t > rewriteFrom);
   let count = 0;
   // a group of hundreds of series writes a day of points each: the event loop gets a turn between them
   const slices = new RunSlices(deps.sliceMs);
-  for (const s of res.series) {
+  for (let k = 0; k < j.kept.length && first >= 0; k++) {
     await slices.turn();
+    const labels = labelsOf(k);
+    const heldBack = held.get(formatLabels(labels)) ?? [];
+    const values = j.values[k];
+    const { scores, outlying } = result.series[k];
     const points: StoredPoint[] = [];
-    const heldBack = held.get(formatLabels(labelsOf(s))) ?? [];
-    s.points.forEach((p, i) => {
-      if (p.t <= rewriteFrom) return;
-      const band = res.band[i];
-      const outlier = p.outlier && !inMaintenance(p.t) && !heldBack.some(([a, b]) => p.t >= a && p.t <= b);
-      const direction = outlier && p.value !== null && band.median !== null ? Math.sign(p.value - band.median) : 0;
+    for (let i = first; i < times.length; i++) {
+      const t = times[i];
+      const value = num(values[i]);
+      const expected = num(median[i]);
+      const outlier = outlying[i] === 1 && !inMaintenance(t) && !heldBack.some(([a, b]) => t >= a && t <= b);
+      const direction = outlier && value !== null && expected !== null ? Math.sign(value - expected) : 0;
       points.push({
-        t: p.t,
-        value: p.value,
-        expected: band.median,
-        lower: band.lower,
-        upper: band.upper,
-        score: p.score,
+        t,
+        value,
+        expected,
+        lower: num(lower[i]),
+        upper: num(upper[i]),
+        score: num(scores[i]),
         anomaly: outlier,
         direction,
       });
-    });
-    await repo.writeResults(job.id, labelsOf(s), points);
-    count += points.filter((p) => p.t > last).length;
+      if (t > last) count++;
+    }
+    await repo.writeResults(job.id, labels, points);
   }
-  return { points: count, lastProcessed: end, warmup: { series: res.series.length, warmingUp: 0 } };
+  return { points: count, lastProcessed: end, warmup: { series: j.kept.length, warmingUp: 0 } };
+}
+
+const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/**
+ * The group judged (`judgeGroup`) on the pool's worker threads when there is a pool with room in its queue (the
+ * answer crosses as typed arrays), else in-process: a scheduled run is not dropped because dashboards keep the pool
+ * busy.
+ * @throws InputError when fewer than 3 series have values in the window; ParameterError for bad options
+ */
+async function judgeGroupOffLoop(
+  pool: Pick<DetectionPool, 'outlierJudgement'> | undefined,
+  task: OutliersTask
+): Promise<GroupJudgement> {
+  if (pool) {
+    try {
+      return await pool.outlierJudgement(task);
+    } catch (err) {
+      if (!(err instanceof PoolBusyError)) throw err;
+    }
+  }
+  return judgeGroup(task.series, task.from, task.to, task.intervalMs, task.options);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { AnomalyEvent } from '../contract/results';
 import type { EnsembleOptions } from '../ensemble/types';
 import { eventsOf } from '../pipeline/detect';
 import { defaultWarmup, type StreamState } from '../pipeline/stream';
+import type { DetectionPool } from '../pool/pool';
 import type { Repo, StoredPoint } from '../store/repo';
 import type { DetectionEngine } from './engine';
 import { DRIFT_MIN_POINTS, DRIFT_RECENT_POINTS, type DriftReference } from '../detectors/seasonalDrift';
@@ -87,6 +88,11 @@ export interface RunnerDeps {
    * health probes, queries and the other jobs.
    */
   sliceMs?: number;
+  /**
+   * Worker threads that judge an `outliers` job's group (`outlierJudgement`), so a large group does not hold the
+   * event loop; without it, or while its queue is full, the run judges the group in-process.
+   */
+  pool?: Pick<DetectionPool, 'outlierJudgement'>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { OutlierRequest, OutlierResult, OutlierSeries } from '../contract/outliers';
 import { InputError } from '../core/errors';
 import { formatLabels, type Series } from '../core/series';
-import { detectPeerOutliers, type PeerOutlierOptions } from './peerOutliers';
+import { detectPeerOutliers, type PeerOutlierOptions, type PeerOutlierResult } from './peerOutliers';
 
 /**
  * The group on one grid: buckets of `intervalMs` from the one holding `from` to the one holding `to` (epoch ms,
@@ -40,26 +40,40 @@ export function alignGroup(
 const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /**
- * A source query's series judged against each other over [from, to]: the answer of `POST /api/outliers` and what an
- * `outliers` job stores. Series without a single value in the range stay out of the group (a warning names them).
+ * A group judged on one grid, in typed arrays (it crosses between threads by structured clone, without a JSON text):
+ * the grid's times, which series of the query were kept (indices), their aligned values, the verdicts and the band,
+ * and a warning for each series left out.
+ */
+export interface GroupJudgement {
+  times: Float64Array;
+  /** indices into the query's series of those judged (the others had no value in the range) */
+  kept: number[];
+  /** the kept series' values on the grid, NaN where missing, in the order of `kept` */
+  values: Float64Array[];
+  /** the verdicts, in the order of `kept`, and the band per point */
+  result: PeerOutlierResult;
+  warnings: string[];
+}
+
+/**
+ * A source query's series judged against each other over [from, to], in typed arrays (`outlierResultOf` makes the
+ * API's answer of it). Series without a single value in the range stay out of the group (a warning names them).
  *
  * @param series the query's series (epoch ms, any step); never mutated
  * @param from start of the range, epoch ms
  * @param to end of the range, epoch ms
  * @param intervalMs the grid, ms
  * @param options algorithm, sensitivity (0-1), minDuration (points); defaults as `detectPeerOutliers`
- * @returns per series: outlier flag, outlying intervals (epoch ms of their first and last point), highest 0-100 score
- *   and per-point values, scores and flags; the group's band per point
  * @throws InputError when fewer than 3 series have values in the range (naming how many the query returned)
  * @throws ParameterError for a sensitivity, minDuration or algorithm out of range
  */
-export function peerOutlierResult(
+export function judgeGroup(
   series: readonly Series[],
   from: number,
   to: number,
   intervalMs: number,
   options: Partial<Pick<OutlierRequest, 'algorithm' | 'sensitivity' | 'minDuration'>> = {}
-): OutlierResult {
+): GroupJudgement {
   const aligned = alignGroup(series, from, to, intervalMs);
   const warnings: string[] = [];
   const kept: number[] = [];
@@ -73,16 +87,31 @@ export function peerOutlierResult(
         (kept.length < series.length ? ` (${kept.length} with values)` : '')
     );
   }
-  const res = detectPeerOutliers(
-    kept.map((s) => aligned.values[s]),
-    options as Partial<PeerOutlierOptions>
-  );
-  const { times } = aligned;
-  const out: OutlierSeries[] = kept.map((s, k) => {
+  const values = kept.map((s) => aligned.values[s]);
+  const result = detectPeerOutliers(values, options as Partial<PeerOutlierOptions>);
+  return { times: aligned.times, kept, values, result, warnings };
+}
+
+/**
+ * The answer of `POST /api/outliers` (and what an `outliers` job stores) from a group's judgement: per series the
+ * outlier flag, outlying intervals (epoch ms of their first and last point), highest 0-100 score and per-point values,
+ * scores and flags; the group's band per point.
+ *
+ * @param series the query's series, as given to `judgeGroup`
+ * @param only the positions in `j.kept` to answer for (default all of them)
+ */
+export function outlierResultOf(
+  series: readonly Series[],
+  j: GroupJudgement,
+  intervalMs: number,
+  only?: readonly number[]
+): OutlierResult {
+  const { times, result: res } = j;
+  const out: OutlierSeries[] = (only ?? j.kept.map((_, k) => k)).map((k) => {
     const v = res.series[k];
-    const values = aligned.values[s];
+    const values = j.values[k];
     return {
-      labels: { ...series[s].labels },
+      labels: { ...series[j.kept[k]].labels },
       outlier: v.outlier,
       score: v.score,
       intervals: v.runs.map((r) => ({ start: times[r.start], end: times[r.end] })),
@@ -106,6 +135,28 @@ export function peerOutlierResult(
       upper: num(res.band.upper[i]),
     })),
     series: out,
-    warnings,
+    warnings: j.warnings,
   };
+}
+
+/**
+ * A source query's series judged against each other over [from, to]: the answer of `POST /api/outliers`
+ * (`judgeGroup`, then `outlierResultOf`).
+ *
+ * @param series the query's series (epoch ms, any step); never mutated
+ * @param from start of the range, epoch ms
+ * @param to end of the range, epoch ms
+ * @param intervalMs the grid, ms
+ * @param options algorithm, sensitivity (0-1), minDuration (points); defaults as `detectPeerOutliers`
+ * @throws InputError when fewer than 3 series have values in the range (naming how many the query returned)
+ * @throws ParameterError for a sensitivity, minDuration or algorithm out of range
+ */
+export function peerOutlierResult(
+  series: readonly Series[],
+  from: number,
+  to: number,
+  intervalMs: number,
+  options: Partial<Pick<OutlierRequest, 'algorithm' | 'sensitivity' | 'minDuration'>> = {}
+): OutlierResult {
+  return outlierResultOf(series, judgeGroup(series, from, to, intervalMs, options), intervalMs);
 }

@@ -1,6 +1,6 @@
 import { InputError, ParameterError } from '../core/errors';
 import type { Series } from '../core/series';
-import { detectJson, outliersJson } from './tasks';
+import { detectJson, outlierJudgement, outliersJson } from './tasks';
 import { InlinePool, PoolBusyError, TASKS_PER_THREAD, TaskAbandonedError, WorkerPool } from './pool';
 
 const MIN = 60_000;
@@ -57,6 +57,12 @@ describe('WorkerPool', () => {
       .map((x) => x.labels.host);
     expect(flagged).toEqual(['h4']);
     await expect(pool.outliersJson({ ...task, series: group.slice(0, 2) })).rejects.toBeInstanceOf(InputError);
+    // the judgement a scheduled job stores comes back in typed arrays, equal to the in-process one
+    const judged = await pool.outlierJudgement(task);
+    expect(judged).toEqual(outlierJudgement(task));
+    expect(judged.result.series[4].outlying).toBeInstanceOf(Uint8Array);
+    expect(judged.result.series.map((v) => v.outlier)).toEqual([false, false, false, false, true, false]);
+    await expect(pool.outlierJudgement({ ...task, series: group.slice(0, 2) })).rejects.toBeInstanceOf(InputError);
   }, 60_000);
 
   it("gives Vigil's errors back with their class (so the API answers 400, not 500)", async () => {

@@ -5,7 +5,8 @@ import { InputError, ParameterError, SourceError } from '../core/errors';
 import type { Series } from '../core/series';
 import type { ForecastOptions, ForecastResult } from '../forecast/forecast';
 import type { DetectOptions } from '../pipeline/detect';
-import { detectJson, forecastTask, outliersJson, type Envelope, type OutliersTask } from './tasks';
+import { detectJson, forecastTask, outlierJudgement, outliersJson, type Envelope, type OutliersTask } from './tasks';
+import type { GroupJudgement } from '../outliers/outlierResult';
 
 /** The pool is full: every worker busy and the queue at its limit. The API answers 429 with `Retry-After`. */
 export class PoolBusyError extends Error {
@@ -59,6 +60,11 @@ export interface DetectionPool {
    * @throws PoolBusyError when the queue is full; TaskAbandonedError when dropped
    */
   outliersJson(task: OutliersTask, signal?: AbortSignal): Promise<string>;
+  /**
+   * Peer-group outliers judged in typed arrays (`judgeGroup`), for a scheduled `outliers` job; dropped as `detectJson`.
+   * @throws PoolBusyError when the queue is full; TaskAbandonedError when dropped
+   */
+  outlierJudgement(task: OutliersTask, signal?: AbortSignal): Promise<GroupJudgement>;
   /** Forecast a series (see `pkg/forecast`). @throws PoolBusyError when the queue is full */
   forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult>;
   stats(): PoolStats;
@@ -199,6 +205,9 @@ export class WorkerPool implements DetectionPool {
   outliersJson(task: OutliersTask, signal?: AbortSignal): Promise<string> {
     return this.run(task, 'outliersJson', signal);
   }
+  outlierJudgement(task: OutliersTask, signal?: AbortSignal): Promise<GroupJudgement> {
+    return this.run(task, 'outlierJudgement', signal);
+  }
   async warm(): Promise<void> {
     const task = warmupTask();
     await Promise.allSettled(
@@ -235,6 +244,10 @@ export class InlinePool implements DetectionPool {
   async outliersJson(task: OutliersTask, signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) throw new TaskAbandonedError();
     return this.count(() => outliersJson(task));
+  }
+  async outlierJudgement(task: OutliersTask, signal?: AbortSignal): Promise<GroupJudgement> {
+    if (signal?.aborted) throw new TaskAbandonedError();
+    return this.count(() => outlierJudgement(task));
   }
   async forecast(series: Series, options: Partial<ForecastOptions>): Promise<ForecastResult> {
     return this.count(() => forecastTask({ series, options }));

@@ -1,12 +1,13 @@
 /**
- * The work the engine hands to its worker pool (`pool.ts`): detection and forecasts, CPU-bound and pure, so they
+ * The work the engine hands to its worker pool (`pool.ts`): detection, peer-group outliers and forecasts, CPU-bound
+ * and pure, so they
  * run off the event loop. Each task takes and returns plain data (typed arrays and strings cross threads by
  * structured clone). The same functions run in-process for the inline pool.
  */
 import type { Series } from '../core/series';
 import { forecast, type ForecastOptions } from '../forecast/forecast';
 import { detect, type DetectOptions } from '../pipeline/detect';
-import { peerOutlierResult } from '../outliers/outlierResult';
+import { judgeGroup, peerOutlierResult, type GroupJudgement } from '../outliers/outlierResult';
 import type { OutlierRequest } from '../contract/outliers';
 
 /** What `outliersJson` takes: the group's series, the range and grid (epoch ms, ms) and the request's options. */
@@ -29,6 +30,11 @@ export function detectJson(input: { series: Series[]; options: DetectOptions }):
 /** Peer-group outliers (`pkg/outliers`'s `peerOutlierResult`) as the JSON text of the answer. */
 export function outliersJson(input: OutliersTask): string {
   return JSON.stringify(peerOutlierResult(input.series, input.from, input.to, input.intervalMs, input.options));
+}
+
+/** Peer-group outliers judged (`pkg/outliers`'s `judgeGroup`), in typed arrays: what a scheduled outliers job stores. */
+export function outlierJudgement(input: OutliersTask): GroupJudgement {
+  return judgeGroup(input.series, input.from, input.to, input.intervalMs, input.options);
 }
 
 /** A forecast of one series (see `pkg/forecast`), its arrays as they are. */
@@ -68,5 +74,6 @@ function wrap<I, T>(fn: (input: I) => T): (input: I) => Envelope<T> {
 export const workerTasks = {
   detectJson: wrap(detectJson),
   outliersJson: wrap(outliersJson),
+  outlierJudgement: wrap(outlierJudgement),
   forecastTask: wrap(forecastTask),
 };
