@@ -11,7 +11,7 @@ import type { SourceRegistry } from '../sources/registry';
 import type { Repo, ResultSeriesRows, StoredPoint } from '../store/repo';
 import { maintenanceTester } from '../core/maintenance';
 import { outlierEvents } from './outlierEvents';
-import { RunSlices } from './turns';
+import { RunSlices } from '../core/turns';
 
 /** Most history an `outliers` job judges its group over: a day (Grafana's MAD detector uses a rolling 24 hours). */
 export const OUTLIER_CONTEXT_MS = 86_400_000;

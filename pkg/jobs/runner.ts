@@ -17,7 +17,7 @@ import type { Job, JobSpec } from '../contract/jobs';
 import type { StoredAnomaly } from '../contract/results';
 import { activeWindow, maintenanceTester } from '../core/maintenance';
 import { runOutlierJob } from './outlierRun';
-import { RunSlices } from './turns';
+import { RunSlices } from '../core/turns';
 
 /** Defaults of a job spec. */
 export const JOB_DEFAULTS = { interval: '1m', trainingWindow: '7d' } as const;
@@ -83,7 +83,7 @@ export interface RunnerDeps {
    */
   extraEvents?: (job: Job, from: number, to: number) => Promise<AnomalyEvent[]>;
   /**
-   * Longest stretch (ms, default `RUN_SLICE_MS` of `turns.ts`) a run scores series back to back before it gives the event loop a
+   * Longest stretch (ms, default `RUN_SLICE_MS` of `core/turns.ts`) a run scores series back to back before it gives the event loop a
    * turn: a first run over hundreds of series (days of points each) would otherwise hold it for seconds, and with it
    * health probes, queries and the other jobs.
    */

@@ -5,6 +5,7 @@ import type { DriftStatus, Feedback, FeedbackVerdict, StoredAnomaly } from '../c
 import type { Job, JobSpec, LastRun } from '../contract/jobs';
 import type { Store } from './db';
 import { activeWindow } from '../core/maintenance';
+import { RunSlices } from '../core/turns';
 
 /** Scheduler bookkeeping per job (persisted so a restart resumes incrementally). */
 export interface JobState {
@@ -341,7 +342,10 @@ export class Repo {
       jobId ? [jobId] : []
     );
     const out: ResultSeriesRows[] = [];
+    // a job of hundreds of series reads for seconds: the event loop gets a turn between them
+    const slices = new RunSlices();
     for (const s of series) {
+      await slices.turn();
       const rows = await this.store.all<ResultRow>(
         'SELECT * FROM results WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t',
         [s.id, from, to]
@@ -365,7 +369,9 @@ export class Repo {
       'SELECT s.id, s.job_id, s.labels, j.spec FROM series s JOIN jobs j ON j.id = s.job_id ORDER BY s.id'
     );
     const out: { jobId: string; jobName: string; labels: Labels; points: ForecastPoint[] }[] = [];
+    const slices = new RunSlices();
     for (const s of series) {
+      await slices.turn();
       const points = await this.store.all<ForecastPoint>(
         'SELECT t, mean, lower, upper FROM forecasts WHERE series_id = ? AND t >= ? AND t <= ? ORDER BY t',
         [s.id, from, to]

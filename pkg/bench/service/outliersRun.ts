@@ -79,18 +79,35 @@ export async function benchOutliersRun(o: OutliersRunBenchOptions): Promise<void
     }
     if (!run) throw new Error('the outliers job did not run within 5 minutes');
     if (!run.ok) throw new Error(`the outliers run failed: ${run.error}`);
+    // the stored day read back (what a panel over the job asks), with health probed meanwhile
+    const readProbes: number[] = [];
+    let reading = true;
+    const probing = (async () => {
+      while (reading) {
+        const t = performance.now();
+        await fetch(`${engine.url}/api/health`);
+        readProbes.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const r0 = performance.now();
     const found = (await (
       await fetch(`${engine.url}/api/jobs/${id}/outliers?from=${end - 1439 * MIN}&to=${end}`, {
         headers: engine.headers,
       })
     ).json()) as { series: Array<{ labels: Record<string, string>; outlier: boolean }> };
+    const readSeconds = (performance.now() - r0) / 1000;
+    reading = false;
+    await probing;
+    const readSorted = [...readProbes].sort((a, b) => a - b);
     const outliers = found.series.filter((x) => x.outlier).map((x) => x.labels.host);
     const sorted = [...probes].sort((a, b) => a - b);
     console.log(
       `outliers run: ${o.hosts} series x 1,440 points judged in ${(run.durationMs / 1000).toFixed(1)} s; ` +
         `/api/health meanwhile: ${probes.length} probes, median ${quantile(sorted, 0.5).toFixed(0)} ms, ` +
         `p99 ${quantile(sorted, 0.99).toFixed(0)} ms, slowest ${sorted[sorted.length - 1].toFixed(0)} ms; ` +
-        `outliers found: ${outliers.join(', ') || 'none'}`
+        `outliers found: ${outliers.join(', ') || 'none'}; the stored day read back in ${readSeconds.toFixed(1)} s, ` +
+        `health meanwhile slowest ${readSorted[readSorted.length - 1].toFixed(0)} ms`
     );
   } finally {
     await engine.stop();

@@ -5,9 +5,9 @@ export const RUN_SLICE_MS = 20;
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * A run's share of the event loop: `turn()` between two pieces of work (series) gives the loop a turn once the run
- * has worked for `sliceMs` since the last one, so health probes, queries and other jobs are answered in between.
- * Each piece itself is not cut.
+ * A long task's share of the event loop (a job run, a read of many series): `turn()` between two pieces of work
+ * (series) gives the loop a turn once the task has worked for `sliceMs` since the last one, so health probes, queries
+ * and other jobs are answered in between. Each piece itself is not cut.
  */
 export class RunSlices {
   private started = performance.now();
