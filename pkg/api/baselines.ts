@@ -4,7 +4,7 @@
  */
 import { InputError } from '../core/errors';
 import type { SourceQuery } from '../contract/sources';
-import type { Labels } from '../core/series';
+import { finiteOrNull, type Labels } from '../core/series';
 import type { StreamOutput, StreamState } from '../pipeline/stream';
 
 /** Points of the recent band kept with a baseline for display. */
@@ -27,9 +27,9 @@ export function keepBand(info: BaselineInfo, out: StreamOutput): void {
   for (let i = 0; i < out.timestamps.length; i++) {
     info.band.push({
       t: out.timestamps[i],
-      expected: nul(out.expected[i]),
-      lower: nul(out.lower[i]),
-      upper: nul(out.upper[i]),
+      expected: finiteOrNull(out.expected[i]),
+      lower: finiteOrNull(out.lower[i]),
+      upper: finiteOrNull(out.upper[i]),
     });
   }
   if (info.band.length > BAND_POINTS) info.band.splice(0, info.band.length - BAND_POINTS);
@@ -87,9 +87,4 @@ export function pointsOfValue(
   const values = new Float64Array(n).fill(NaN);
   values[n - 1] = value;
   return { timestamps, values };
-}
-
-/** A finite number, or null (NaN and infinities: missing). */
-export function nul(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
 }

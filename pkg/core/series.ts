@@ -52,3 +52,8 @@ export function countPresent(values: Float64Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
   return n;
 }
+
+/** A finite number, or null: how a missing point (NaN, ±Infinity) is written in JSON answers and stored results. */
+export function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock';
-import { formatLabels } from '../core/series';
+import { finiteOrNull, formatLabels } from '../core/series';
 import type { AnomalyEvent } from '../contract/results';
 import type { Job } from '../contract/jobs';
 import type { OutlierResult, OutlierSeries } from '../contract/outliers';
@@ -82,17 +82,17 @@ export async function runOutlierJob(
     const points: StoredPoint[] = [];
     for (let i = first; i < times.length; i++) {
       const t = times[i];
-      const value = num(values[i]);
-      const expected = num(median[i]);
+      const value = finiteOrNull(values[i]);
+      const expected = finiteOrNull(median[i]);
       const outlier = outlying[i] === 1 && !inMaintenance(t) && !heldBack.some(([a, b]) => t >= a && t <= b);
       const direction = outlier && value !== null && expected !== null ? Math.sign(value - expected) : 0;
       points.push({
         t,
         value,
         expected,
-        lower: num(lower[i]),
-        upper: num(upper[i]),
-        score: num(scores[i]),
+        lower: finiteOrNull(lower[i]),
+        upper: finiteOrNull(upper[i]),
+        score: finiteOrNull(scores[i]),
         anomaly: outlier,
         direction,
       });
@@ -102,8 +102,6 @@ export async function runOutlierJob(
   }
   return { points: count, lastProcessed: end, warmup: { series: j.kept.length, warmingUp: 0 } };
 }
-
-const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /**
  * The group judged (`judgeGroup`) on the pool's worker threads when there is a pool with room in its queue (the

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors';
 import { parseInterval } from '../core/interval';
-import { formatLabels, type Labels, type Series } from '../core/series';
+import { finiteOrNull, formatLabels, type Labels, type Series } from '../core/series';
 import { decodeState, encodeState } from '../core/stateCodec';
 import { DEFAULT_ENSEMBLE } from '../ensemble/ensemble';
 import type { AnomalyEvent } from '../contract/results';
@@ -234,11 +234,11 @@ export class JobRunner {
         const direction = anomaly && Number.isFinite(out.expected[i]) ? Math.sign(values[i] - out.expected[i]) : 0;
         points.push({
           t,
-          value: num(values[i]),
-          expected: num(out.expected[i]),
-          lower: num(out.lower[i]),
-          upper: num(out.upper[i]),
-          score: warm ? num(out.score[i]) : null,
+          value: finiteOrNull(values[i]),
+          expected: finiteOrNull(out.expected[i]),
+          lower: finiteOrNull(out.lower[i]),
+          upper: finiteOrNull(out.upper[i]),
+          score: warm ? finiteOrNull(out.score[i]) : null,
           anomaly,
           direction,
         });
@@ -289,7 +289,12 @@ export class JobRunner {
           await repo.writeForecast(
             job.id,
             labels,
-            f.map((p) => ({ t: p.t, mean: num(p.mean), lower: num(p.lower), upper: num(p.upper) }))
+            f.map((p) => ({
+              t: p.t,
+              mean: finiteOrNull(p.mean),
+              lower: finiteOrNull(p.lower),
+              upper: finiteOrNull(p.upper),
+            }))
           );
         }
       }
@@ -341,10 +346,6 @@ export function warmupOf(streams: JobStreams): WarmupStatus {
 /** The job's configured anomaly-score threshold (its own, or the default ensemble's). */
 function resolveThreshold(job: JobSpec): number {
   return job.threshold ?? DEFAULT_ENSEMBLE.threshold;
-}
-
-function num(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
 }
 
 /**

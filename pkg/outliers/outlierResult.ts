@@ -1,6 +1,6 @@
 import type { OutlierRequest, OutlierResult, OutlierSeries } from '../contract/outliers';
 import { InputError } from '../core/errors';
-import { formatLabels, type Series } from '../core/series';
+import { finiteOrNull, formatLabels, type Series } from '../core/series';
 import { detectPeerOutliers, type PeerOutlierOptions, type PeerOutlierResult } from './peerOutliers';
 
 /**
@@ -36,8 +36,6 @@ export function alignGroup(
   });
   return { times, values };
 }
-
-const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /**
  * A group judged on one grid, in typed arrays (it crosses between threads by structured clone, without a JSON text):
@@ -117,8 +115,8 @@ export function outlierResultOf(
       intervals: v.runs.map((r) => ({ start: times[r.start], end: times[r.end] })),
       points: Array.from(times, (t, i) => ({
         t,
-        value: num(values[i]),
-        score: num(v.scores[i]),
+        value: finiteOrNull(values[i]),
+        score: finiteOrNull(v.scores[i]),
         outlier: v.outlying[i] === 1,
       })),
     };
@@ -130,9 +128,9 @@ export function outlierResultOf(
     intervalMs,
     band: Array.from(times, (t, i) => ({
       t,
-      median: num(res.band.median[i]),
-      lower: num(res.band.lower[i]),
-      upper: num(res.band.upper[i]),
+      median: finiteOrNull(res.band.median[i]),
+      lower: finiteOrNull(res.band.lower[i]),
+      upper: finiteOrNull(res.band.upper[i]),
     })),
     series: out,
     warnings: j.warnings,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ForecastRequest, JobForecastQuery } from '../../contract/api';
 import type { ForecastMethod } from '../../contract/rules';
 import { ForecastResponse } from '../../contract/results';
-import type { Series } from '../../core/series';
+import { finiteOrNull, type Series } from '../../core/series';
 import { jobTiming } from '../../jobs/runner';
 import { detectionErrorResponses } from '../errors';
 import { checkPoints } from '../limits';
@@ -32,9 +32,9 @@ async function forecastSeries(
         method: f.method,
         points: Array.from(f.timestamps, (t, i) => ({
           t,
-          mean: num(f.mean[i]),
-          lower: num(f.lower[i]),
-          upper: num(f.upper[i]),
+          mean: finiteOrNull(f.mean[i]),
+          lower: finiteOrNull(f.lower[i]),
+          upper: finiteOrNull(f.upper[i]),
         })),
       };
     }),
@@ -95,7 +95,3 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
     }
   );
 };
-
-function num(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
-}

@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BaselineResponse, LatestRequest, LatestResponse, SeriesParams, TrainRequest } from '../../contract/legacy';
 import { severityOf } from '../../contract/rules';
 import { InputError } from '../../core/errors';
-import { formatLabels, type Labels } from '../../core/series';
+import { finiteOrNull, formatLabels, type Labels } from '../../core/series';
 import { decodeState, encodeState } from '../../core/stateCodec';
 import { defaultWarmup, type StreamState } from '../../pipeline/stream';
 import { errorResponses, HttpError } from '../errors';
 import type { RouteOptions } from '../services';
 import { chooseInterval, requestOptions } from '../util';
-import { describeBaseline, keepBand, nul, pointsOfValue, type BaselineInfo } from '../baselines';
+import { describeBaseline, keepBand, pointsOfValue, type BaselineInfo } from '../baselines';
 
 /**
  * The legacy (sysmon-style) API, kept for users migrating from the service Vigil grew out of: train a model on one series'
@@ -117,19 +117,19 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       const i = timestamps.length - 1;
       const methods = Object.entries(out.contributions).map(([name, scores]) => ({
         name,
-        score: nul(scores[i]),
+        score: finiteOrNull(scores[i]),
         vote: Number.isFinite(scores[i]) && scores[i] >= info.threshold,
       }));
       const judged = methods.filter((m) => m.score !== null).length;
-      const score = nul(out.score[i]);
+      const score = finiteOrNull(out.score[i]);
       const anomalous = out.anomaly[i] === 1;
-      const expected = nul(out.expected[i]);
+      const expected = finiteOrNull(out.expected[i]);
       const direction = expected === null || !Number.isFinite(values[i]) ? 0 : Math.sign(values[i] - expected);
       return {
         series: bl.key,
         labels: bl.labels,
         timestamp: timestamps[i],
-        value: nul(values[i]),
+        value: finiteOrNull(values[i]),
         anomalous,
         consensus: anomalous ? ('anomaly' as const) : ('normal' as const),
         confidence: judged ? methods.filter((m) => m.vote).length / judged : null,
@@ -137,8 +137,8 @@ export const legacyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         severity: score === null ? null : severityOf(score),
         direction: direction > 0 ? ('above' as const) : direction < 0 ? ('below' as const) : ('none' as const),
         expected,
-        lower: nul(out.lower[i]),
-        upper: nul(out.upper[i]),
+        lower: finiteOrNull(out.lower[i]),
+        upper: finiteOrNull(out.upper[i]),
         methods,
       };
     }
