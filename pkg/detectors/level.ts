@@ -10,7 +10,7 @@ import { createSortedBuffer, type SortedBuffer } from './shared/sortedBuffer';
 import type { Detector, DetectorState, PointScore, StreamContext } from './types';
 
 // bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
-const { insertSorted, removeSorted, sortedMad, sortedQuantile } = sorted;
+const { removeSorted, replaceSorted, sortedMad, sortedQuantile } = sorted;
 const { pushRing } = rings;
 const { noveltyScore } = novelty;
 const { addToHistory } = intervals;
@@ -95,13 +95,12 @@ export const levelDetector: Detector<LevelParams, LevelState> = {
     if (!Number.isNaN(old)) {
       state.sum -= old;
       state.present--;
-      removeSorted(state.sorted, old);
     }
     if (!Number.isNaN(x)) {
       state.sum += x;
       state.present++;
-      insertSorted(state.sorted, x);
-    }
+      replaceSorted(state.sorted, old, x);
+    } else if (!Number.isNaN(old)) removeSorted(state.sorted, old);
     const mean = state.recent.filled === p.window && state.present * 2 >= p.window ? state.sum / state.present : NaN;
     if (Number.isNaN(mean)) return;
     const z = noveltyScore(state.history, state.distances, null, 0, p.minPoints, state.levels, mean);

@@ -11,7 +11,7 @@ import { createSortedBuffer, type SortedBuffer } from './shared/sortedBuffer';
 import type { Detector, DetectorState, PointScore, StreamContext } from './types';
 
 // bound once: hot per-point calls (see docs/architecture.md, "Hot paths")
-const { insertSorted, removeSorted, sortedHighMad } = sorted;
+const { replaceSorted, sortedHighMad } = sorted;
 const { pushRing } = rings;
 const { noveltyScore } = novelty;
 const { addMoment } = moments;
@@ -85,9 +85,7 @@ export const volatilityDetector: Detector<VolatilityParams, VolatilityState> = {
   update(state: VolatilityState, _t: number, x: number, out: PointScore): void {
     const p = state.params;
     if (Number.isNaN(x)) return;
-    const old = pushRing(state.recent, x);
-    if (!Number.isNaN(old)) removeSorted(state.sorted, old);
-    insertSorted(state.sorted, x);
+    replaceSorted(state.sorted, pushRing(state.recent, x), x);
     if (state.sorted.size * 2 < p.window) return;
     const spread = sortedHighMad(state.sorted);
     const floor = Math.max(1e-12, state.spreads.count ? p.floor * state.spreads.mean : 0);

@@ -3,6 +3,7 @@ import {
   createSortedBuffer,
   insertSorted,
   removeSorted,
+  replaceSorted,
   sortedHighMad,
   sortedMad,
   sortedQuantile,
@@ -32,6 +33,40 @@ describe('sorted buffer', () => {
     const high = sorted[n >> 1];
     const highDeviations = sorted.map((v) => Math.abs(v - high)).sort((a, b) => a - b);
     expect(sortedHighMad(s)).toBe(highDeviations[n >> 1]);
+  });
+
+  test.each([3, 24, 300])(
+    'replacing the oldest value (%i values) leaves the buffer remove and insert leave',
+    (window) => {
+      const rng = createRng(11);
+      const a = createSortedBuffer(window);
+      const b = createSortedBuffer(window);
+      const recent: number[] = [];
+      for (let i = 0; i < 5000; i++) {
+        const x = Math.round(rng.normal() * 6) / 2 + 0;
+        const old = recent.length === window ? recent.shift()! : NaN;
+        replaceSorted(a, old, x);
+        if (!Number.isNaN(old)) removeSorted(b, old);
+        insertSorted(b, x);
+        recent.push(x);
+        expect(a.size).toBe(b.size);
+        if (i % 13 === 0) expect(Array.from(a.buf.subarray(0, a.size))).toEqual(Array.from(b.buf.subarray(0, b.size)));
+      }
+      expect(Array.from(a.buf.subarray(0, a.size))).toEqual([...recent].sort((x, y) => x - y));
+    }
+  );
+
+  test('replaceSorted: both directions, equal values, and an old value that is not there', () => {
+    const s = createSortedBuffer(5);
+    for (const v of [1, 3, 5, 7]) insertSorted(s, v);
+    replaceSorted(s, 1, 6);
+    expect(Array.from(s.buf.subarray(0, s.size))).toEqual([3, 5, 6, 7]);
+    replaceSorted(s, 7, 2);
+    expect(Array.from(s.buf.subarray(0, s.size))).toEqual([2, 3, 5, 6]);
+    replaceSorted(s, 5, 5);
+    expect(Array.from(s.buf.subarray(0, s.size))).toEqual([2, 3, 5, 6]);
+    replaceSorted(s, 4, 9); // 4 is not there: 9 is inserted
+    expect(Array.from(s.buf.subarray(0, s.size))).toEqual([2, 3, 5, 6, 9]);
   });
 
   test('the high MAD takes observed values: the high median and the high median of the deviations', () => {

@@ -46,6 +46,46 @@ export function removeSorted(s: SortedBuffer, v: number): void {
   }
 }
 
+/**
+ * Replace one copy of `old` by `v` (a trailing window's step: the oldest value leaves, the newest comes): the same
+ * buffer as `removeSorted(s, old)` then `insertSorted(s, v)`, moving only the values between the two positions
+ * instead of the tails after both. `old` NaN, or not present: `v` is inserted (the buffer must then not be full).
+ * O(log n) comparisons plus |moves| element moves.
+ *
+ * @example buffer [1, 3, 5, 7], replaceSorted(s, 1, 6) -> [3, 5, 6, 7]
+ */
+export function replaceSorted(s: SortedBuffer, old: number, v: number): void {
+  const i = old === old ? lowerBound(s, old) : s.size;
+  const buf = s.buf;
+  if (i >= s.size || buf[i] !== old) {
+    insertSorted(s, v);
+    return;
+  }
+  if (v >= old) {
+    // the first value after i that is >= v: v goes just before it once the values between move down
+    let lo = i + 1;
+    let hi = s.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (buf[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = i; j < lo - 1; j++) buf[j] = buf[j + 1];
+    buf[lo - 1] = v;
+  } else {
+    // the first value before i that is >= v: the values from there to i move up
+    let lo = 0;
+    let hi = i;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (buf[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = i; j > lo; j--) buf[j] = buf[j - 1];
+    buf[lo] = v;
+  }
+}
+
 /** Quantile by linear interpolation between order statistics (type 7, as R and numpy default); NaN when empty. */
 export function sortedQuantile(s: SortedBuffer, q: number): number {
   if (s.size === 0) return NaN;

@@ -1,7 +1,7 @@
 import { createRing, pushRing, type Ring } from './ring';
 import { createScaleFloor, observeScale, type ScaleFloor } from './scaleFloor';
 import { createSeasonalBaseline, pushSeasonal, seasonalExpected, type SeasonalBaseline } from './seasonalBaseline';
-import { createSortedBuffer, insertSorted, removeSorted, type SortedBuffer } from './sortedBuffer';
+import { createSortedBuffer, removeSorted, replaceSorted, type SortedBuffer } from './sortedBuffer';
 
 /**
  * The trailing window the rolling detectors judge a point against: the last `window` points (present values
@@ -45,11 +45,10 @@ export function advanceWindow(w: TrailingWindow, x: number, base: number): void 
   if (!Number.isNaN(old)) {
     w.sum -= old;
     w.sumSq -= old * old;
-    removeSorted(w.sorted, old);
   }
   if (!Number.isNaN(r)) {
     w.sum += r;
     w.sumSq += r * r;
-    insertSorted(w.sorted, r);
-  }
+    replaceSorted(w.sorted, old, r);
+  } else if (!Number.isNaN(old)) removeSorted(w.sorted, old);
 }
