@@ -158,6 +158,49 @@ test.describe('query editor', () => {
   });
 });
 
+test.describe('file source fields', () => {
+  test('a file of five hosts: value and label fields make a series per host; editing the path keeps them', async ({
+    harness: page,
+  }, testInfo) => {
+    const now = Date.now();
+    await page.evaluate((o) => (window as never as HarnessWindow).vigilHarness.mountQueryEditor(o), {
+      query: { refId: 'A' },
+      from: now - 4 * 86_400_000,
+      to: now,
+    });
+    await pickRadio(page, 'File');
+    await page.getByTestId('vigil-file').fill('multi.csv');
+    await page.getByTestId('vigil-file-valuefield').fill('requests');
+    const labels = page.getByTestId('vigil-file-labelfields');
+    // typed key by key: the comma being typed stays on screen while the source already has the name before it
+    await labels.pressSequentially('host, ');
+    await expect(labels).toHaveValue('host, ');
+    expect(await currentQuery(page)).toMatchObject({ source: { labelFields: ['host'] } });
+    await labels.blur();
+    const result = page.getByTestId('harness-result');
+    const seriesFrames = async () => {
+      const r = JSON.parse((await result.textContent()) || '{}') as { kinds?: string[]; errors?: string[] };
+      return { series: (r.kinds ?? []).filter((k) => k === 'series').length, errors: r.errors ?? [] };
+    };
+    await expect.poll(seriesFrames, { timeout: 15_000 }).toEqual({ series: 5, errors: [] });
+    await snap(page, testInfo, 'query-editor-file-fields');
+
+    // a new path keeps the value and label fields (before, the path's field rebuilt the source from the path alone)
+    const file = page.getByTestId('vigil-file');
+    await file.fill('./multi.csv');
+    await file.blur();
+    expect(await currentQuery(page)).toMatchObject({
+      source: { type: 'file', path: './multi.csv', valueField: 'requests', labelFields: ['host'] },
+    });
+    await expect.poll(seriesFrames, { timeout: 15_000 }).toEqual({ series: 5, errors: [] });
+    // emptied, the optional fields leave the source
+    await page.getByTestId('vigil-file-valuefield').fill('');
+    await labels.fill('');
+    const q = (await currentQuery(page)) as { source: Record<string, unknown> };
+    expect(q.source).toEqual({ type: 'file', path: './multi.csv' });
+  });
+});
+
 test.describe('template variables', () => {
   test('jobs variable lists the engine’s jobs', async ({ harness: page }) => {
     await page.evaluate(() => (window as never as HarnessWindow).vigilHarness.mountVariableEditor());

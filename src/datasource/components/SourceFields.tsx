@@ -1,8 +1,14 @@
-import React, { ChangeEvent, ReactElement } from 'react';
+import React, { ChangeEvent, ReactElement, useEffect, useState } from 'react';
 import { SelectableValue } from '@grafana/data';
 import { Field, InlineField, InlineFieldRow, Input, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 
-import type { ElasticsearchLogQuery, ElasticsearchQuery, EsMetricType, SourceQuery } from '../../../pkg/contract';
+import type {
+  ElasticsearchLogQuery,
+  ElasticsearchQuery,
+  EsMetricType,
+  FileQuery,
+  SourceQuery,
+} from '../../../pkg/contract';
 import { ES_METRIC_TYPES } from '../../../pkg/contract/rules';
 
 const SOURCE_TYPES: Array<SelectableValue<SourceQuery['type']>> = [
@@ -78,6 +84,94 @@ function Item(props: {
 }
 
 /**
+ * A comma-separated list of field names as the file source takes it: trimmed, empty names dropped; undefined when
+ * none is left (the field is then omitted).
+ * @example parseFieldList('host, region,') // ['host', 'region']
+ */
+export function parseFieldList(text: string): string[] | undefined {
+  const names = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  return names.length ? names : undefined;
+}
+
+const sameList = (a: string[] | undefined, b: string[] | undefined) =>
+  (a ?? []).join('\u0000') === (b ?? []).join('\u0000');
+
+/**
+ * A file source's fields: the path, and which columns hold the values, the labels that tell series apart and the
+ * time. Editing one keeps the others (a job saved from a query over `host`-labelled rows keeps its label fields when
+ * its path is edited). The label list is edited as text and read as names at each keystroke, so a comma being typed
+ * stays on screen.
+ */
+function FileFields(props: {
+  value: FileQuery;
+  onChange: (source: SourceQuery) => void;
+  onBlur?: () => void;
+  layout: Layout;
+  idPrefix: string;
+}) {
+  const { value, onChange, onBlur, layout, idPrefix: p } = props;
+  const [labelsText, setLabelsText] = useState(value.labelFields?.join(', ') ?? '');
+  // a source changed from outside the form (another query, an imported job) shows its own list
+  useEffect(() => {
+    setLabelsText((text) =>
+      sameList(parseFieldList(text), value.labelFields) ? text : (value.labelFields ?? []).join(', ')
+    );
+  }, [value.labelFields]);
+  const optional = (id: string, key: 'timeField' | 'valueField') => ({
+    'data-testid': `${p}-${id}`,
+    value: value[key] ?? '',
+    onChange: (e: ChangeEvent<HTMLInputElement>) => onChange({ ...value, [key]: e.currentTarget.value || undefined }),
+    onBlur,
+  });
+  return (
+    <>
+      <Row layout={layout}>
+        <Item layout={layout} label="File" grow help="CSV or NDJSON under the engine's file source root">
+          <Input
+            placeholder="metrics/requests.csv"
+            data-testid={`${p}-file`}
+            value={value.path}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => onChange({ ...value, path: e.currentTarget.value })}
+            onBlur={onBlur}
+          />
+        </Item>
+      </Row>
+      <Row layout={layout}>
+        <Item layout={layout} label="Value field" help="The values' column; empty: value, or each numeric column">
+          <Input width={16} placeholder="value" {...optional('file-valuefield', 'valueField')} />
+        </Item>
+        <Item
+          layout={layout}
+          label="Label fields"
+          labelWidth={14}
+          help="Columns that tell series apart, e.g. host, region"
+        >
+          <Input
+            width={20}
+            placeholder="host"
+            data-testid={`${p}-file-labelfields`}
+            value={labelsText}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => {
+              const text = e.currentTarget.value;
+              setLabelsText(text);
+              const labelFields = parseFieldList(text);
+              if (!sameList(labelFields, value.labelFields)) onChange({ ...value, labelFields });
+            }}
+            onBlur={onBlur}
+          />
+        </Item>
+        <Item layout={layout} label="Time field" labelWidth={14} help="Empty: timestamp, time, ts, date or @timestamp">
+          <Input width={16} placeholder="timestamp" {...optional('file-timefield', 'timeField')} />
+        </Item>
+      </Row>
+    </>
+  );
+}
+
+/**
  * The form of a source query (Prometheus, Elasticsearch metric, the log messages of an index, or a file), used by
  * the data source's query editor and the app's job editor: the same fields, defaults and test ids, laid out as
  * inline rows or as stacked fields.
@@ -142,14 +236,13 @@ export function SourceFields({ value, onChange, onBlur, types = ALL_TYPES, layou
           </Row>
         </>
       ) : type === 'file' ? (
-        <Row layout={layout}>
-          <Item layout={layout} label="File" grow help="CSV or NDJSON under the engine's file source root">
-            <Input
-              placeholder="metrics/requests.csv"
-              {...text('file', value?.type === 'file' ? value.path : '', (path) => ({ type: 'file', path }))}
-            />
-          </Item>
-        </Row>
+        <FileFields
+          value={value?.type === 'file' ? value : { type: 'file', path: '' }}
+          onChange={onChange}
+          onBlur={onBlur}
+          layout={layout}
+          idPrefix={p}
+        />
       ) : type === 'prometheus' ? (
         <Row layout={layout}>
           <Item layout={layout} label="PromQL" grow help="Each series the query returns is scored separately">
