@@ -18,7 +18,8 @@ export const OUTLIER_CONTEXT_MS = 86_400_000;
 
 /**
  * One run of an `outliers` job: the source's series over the last min(training window, a day) up to the last complete
- * bucket, judged against each other (`peerOutlierResult`, the job's `outliers` options), stored as the job's results:
+ * bucket, judged against each other (`judgeGroup` with the job's `outliers` options, on `deps.pool`'s worker threads
+ * when given), stored as the job's results (series by series, the event loop getting a turn every `deps.sliceMs`):
  * per point the value, the group's median (`expected`) and band (`lower`, `upper`), the 0-100 outlier score (`score`)
  * and whether it lies in an outlying period (`anomalous`). The points after the last run are written, and the
  * `minDuration` points before them again, so a period that grew long enough to count is marked from its start.
