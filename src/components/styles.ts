@@ -22,5 +22,7 @@ export function getPageStyles(theme: GrafanaTheme2) {
     /** a <fieldset> that only groups (to disable its inputs at once) */
     plain: css({ border: 'none', margin: 0, padding: 0, minWidth: 0 }),
     section: css({ marginBottom: theme.spacing(3) }),
+    /** a bulleted list whose bullets sit inside its own column (Grafana's reset leaves them hanging to the left) */
+    list: css({ margin: 0, paddingLeft: theme.spacing(2.5), listStyle: 'disc' }),
   };
 }

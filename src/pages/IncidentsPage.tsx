@@ -174,7 +174,7 @@ function IncidentDetails({ client, incident: i }: { client: EngineClient; incide
       <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap' }}>
         <div>
           <h5>Series</h5>
-          <ul data-testid="vigil-incident-series">
+          <ul className={styles.list} data-testid="vigil-incident-series">
             {i.series.map((s) => (
               <li key={s.name}>
                 {s.name}: {pct(s.share)} (peak score {Math.round(s.peakScore)})
@@ -184,7 +184,7 @@ function IncidentDetails({ client, incident: i }: { client: EngineClient; incide
         </div>
         <div>
           <h5>Detectors</h5>
-          <ul>
+          <ul className={styles.list}>
             {i.detectors.map((d) => (
               <li key={d.name}>
                 {d.name}: {pct(d.share)}
@@ -194,7 +194,7 @@ function IncidentDetails({ client, incident: i }: { client: EngineClient; incide
         </div>
         <div>
           <h5>Example points</h5>
-          <ul>
+          <ul className={styles.list}>
             {i.examples.map((e) => (
               <li key={`${e.series}-${e.t}`}>
                 {dateTimeFormat(e.t, { format: 'MM-DD HH:mm' })} {e.series}: {formatNumber(e.actual)} vs{' '}
