@@ -1,18 +1,11 @@
+import { countTurns } from '../../tests/helpers/turns';
 import { RunSlices } from './turns';
 
-/** how many event-loop turns (setImmediate callbacks) ran while `pieces` pieces of work went through `slices` */
+/** how many event-loop turns ran while `pieces` pieces of work went through `slices` */
 async function turnsDuring(slices: RunSlices, pieces: number): Promise<number> {
-  let turns = 0;
-  let going = true;
-  const tick = () => {
-    if (!going) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
+  const turns = countTurns();
   for (let i = 0; i < pieces; i++) await slices.turn();
-  going = false;
-  return turns;
+  return turns.stop();
 }
 
 describe('RunSlices', () => {
@@ -27,20 +20,12 @@ describe('RunSlices', () => {
       const end = performance.now() + ms;
       while (performance.now() < end);
     };
-    let turns = 0;
-    let going = true;
-    const tick = () => {
-      if (!going) return;
-      turns++;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countTurns();
     busy(250);
     await slices.turn(); // the slice is used: one turn
-    const after = turns;
+    const after = turns.count;
     await slices.turn(); // a new slice has just begun: no turn
-    going = false;
     expect(after).toBeGreaterThanOrEqual(1);
-    expect(turns).toBe(after);
+    expect(turns.stop()).toBe(after);
   });
 });

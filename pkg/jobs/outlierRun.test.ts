@@ -6,6 +6,7 @@ import { SourceRegistry } from '../sources/registry';
 import { Repo } from '../store/repo';
 import { SqliteStore } from '../store/sqlite';
 import { ManualClock, MemorySeriesSource } from '../../tests/helpers/jobs';
+import { countTurns } from '../../tests/helpers/turns';
 import { defaultEngine } from './engine';
 import { IncidentTracker } from './incidents';
 import { JobRunner, type RunnerDeps } from './runner';
@@ -144,20 +145,13 @@ describe('outliers job and the event loop', () => {
     /** event-loop turns taken while one first run goes */
     const turnsDuring = async (sliceMs: number) => {
       const s = await setup({}, sliceMs);
-      let turns = 0;
-      let going = true;
-      const tick = () => {
-        if (!going) return;
-        turns++;
-        setImmediate(tick);
-      };
-      setImmediate(tick);
+      const turns = countTurns();
       try {
         await s.run();
       } finally {
-        going = false;
+        turns.stop();
       }
-      return turns;
+      return turns.count;
     };
     // ten series: a slice of 0 ms gives a turn before each of them; one longer than the run gives none there
     expect((await turnsDuring(0)) - (await turnsDuring(60_000))).toBeGreaterThanOrEqual(9);

@@ -4,6 +4,7 @@ import { defaultEngine } from './engine';
 import { JobRunner, matchesFalsePositive, tunedThreshold } from './runner';
 import { SourceRegistry } from '../sources/registry';
 import { ManualClock, MemorySeriesSource } from '../../tests/helpers/jobs';
+import { countTurns, type TurnCounter } from '../../tests/helpers/turns';
 import type { AnomalyEvent } from '../contract/results';
 
 const MIN = 60_000;
@@ -141,17 +142,12 @@ describe('JobRunner and the event loop', () => {
     const hosts = ['a', 'b', 'c', 'd'].map((instance) => ({ __name__: 'cpu', instance }));
     const source = new MemorySeriesSource('prometheus', 'prometheus', hosts, (_l, t) => 10 + noise(t));
     // turns of the event loop seen when each series is scored
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
+    let turns: TurnCounter | undefined;
     const seen: number[] = [];
     const engine = {
       ...defaultEngine,
       advance: (...a: Parameters<typeof defaultEngine.advance>) => {
-        seen.push(turns);
+        seen.push(turns!.count);
         return defaultEngine.advance(...a);
       },
     };
@@ -163,12 +159,11 @@ describe('JobRunner and the event loop', () => {
       );
       seen.length = 0;
       const runner = new JobRunner({ repo, sources: new SourceRegistry([source]), engine, clock, sliceMs });
-      ticking = true;
-      setImmediate(tick);
+      turns = countTurns();
       try {
         await runner.run(job);
       } finally {
-        ticking = false;
+        turns.stop();
       }
       return seen.slice(1).map((n, i) => n - seen[i]);
     };
