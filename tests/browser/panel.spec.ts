@@ -1,3 +1,4 @@
+import type { Locator, Page } from '@playwright/test';
 import type { DriftList as DriftResponse, StoredAnomaly } from '../../pkg/contract';
 import type { DetectResponse } from '../../src/types';
 import { engineApi } from './engine';
@@ -21,6 +22,33 @@ function detectDirect(): Promise<DetectResponse> {
     mode: 'majority',
     sensitivity: 0.6,
   });
+}
+
+/** The verdict the engine stored on the synthetic job's anomaly (undefined: none). */
+async function storedVerdict(): Promise<string | undefined> {
+  const { anomalies } = await engineApi<{ anomalies: StoredAnomaly[] }>(
+    'GET',
+    `/api/jobs/${env('VIGIL_JOB_ID')}/anomalies?includeSuppressed=true`
+  );
+  return anomalies.find((a) => a.id === env('VIGIL_ANOMALY_ID'))?.feedback?.verdict;
+}
+
+/**
+ * The synthetic job's results over the last `spanMs` in a panel, its anomaly first cleared of any verdict (whatever
+ * ran before: a repeat of a test, roles.spec's feedback); returns the anomaly's marker.
+ */
+async function mountJobAnomaly(page: Page, spanMs: number): Promise<Locator> {
+  const anomalyId = env('VIGIL_ANOMALY_ID');
+  await engineApi('DELETE', `/api/anomalies/${anomalyId}/feedback`).catch(() => undefined);
+  const now = Date.now();
+  await mountPanel(page, {
+    targets: [{ refId: 'A', queryType: 'job', jobId: env('VIGIL_JOB_ID') }],
+    from: now - spanMs,
+    to: now,
+    width: WIDTH,
+    height: 360,
+  });
+  return page.locator(`[data-testid="vigil-marker"][data-id="${anomalyId}"]`);
 }
 
 test.describe('overlay panel', () => {
@@ -126,21 +154,10 @@ test.describe('overlay panel', () => {
   test('confirm, mark as false positive and undo reach the engine; the token stays on the server', async ({
     harness: page,
   }, testInfo) => {
-    const jobId = env('VIGIL_JOB_ID');
     const anomalyId = env('VIGIL_ANOMALY_ID');
-    // start from an anomaly without a verdict whatever ran before (a repeat of this test, roles.spec's feedback)
-    await engineApi('DELETE', `/api/anomalies/${anomalyId}/feedback`).catch(() => undefined);
     const headers: string[] = [];
     page.on('request', (r) => headers.push(JSON.stringify(r.headers())));
-    const now = Date.now();
-    await mountPanel(page, {
-      targets: [{ refId: 'A', queryType: 'job', jobId }],
-      from: now - 2 * 86400000,
-      to: now,
-      width: WIDTH,
-      height: 360,
-    });
-    const marker = page.locator(`[data-testid="vigil-marker"][data-id="${anomalyId}"]`);
+    const marker = await mountJobAnomaly(page, 2 * 86400000);
     await expect(marker).toHaveAttribute('data-feedback', '');
     // two days of 5-minute points lie under 2 px apart: a pointer 3 px beside the marker is over a neighbouring point
     // far below the spike, and still shows and pins the anomaly's own point
@@ -151,20 +168,16 @@ test.describe('overlay panel', () => {
     await page.getByRole('button', { name: 'Mark as false positive' }).click();
     await expect(page.getByTestId('vigil-tooltip-verdict')).toHaveText(/Marked as false positive/);
     await expect(marker).toHaveAttribute('data-feedback', 'false_positive');
-    const stored = async () =>
-      (
-        await engineApi<{ anomalies: StoredAnomaly[] }>('GET', `/api/jobs/${jobId}/anomalies?includeSuppressed=true`)
-      ).anomalies.find((a) => a.id === anomalyId)?.feedback?.verdict;
-    expect(await stored()).toBe('false_positive');
+    expect(await storedVerdict()).toBe('false_positive');
     await snap(page, testInfo, 'panel-feedback', '[data-testid="harness-panel-chrome"]');
 
     // undo: the verdict is removed from the engine, the marker is open again and can be confirmed
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect(marker).toHaveAttribute('data-feedback', '');
-    expect(await stored()).toBeUndefined();
+    expect(await storedVerdict()).toBeUndefined();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await expect(page.getByTestId('vigil-tooltip-verdict')).toHaveText(/Confirmed as an anomaly/);
-    expect(await stored()).toBe('confirmed');
+    expect(await storedVerdict()).toBe('confirmed');
 
     const log = await proxied();
     expect(log).toEqual(
@@ -179,18 +192,7 @@ test.describe('overlay panel', () => {
   test('feedback says what it did for a few seconds, clear of the axes; a refused call says why in the tooltip and changes nothing', async ({
     harness: page,
   }, testInfo) => {
-    const jobId = env('VIGIL_JOB_ID');
-    const anomalyId = env('VIGIL_ANOMALY_ID');
-    await engineApi('DELETE', `/api/anomalies/${anomalyId}/feedback`).catch(() => undefined);
-    const now = Date.now();
-    await mountPanel(page, {
-      targets: [{ refId: 'A', queryType: 'job', jobId }],
-      from: now - 12 * 3600000,
-      to: now,
-      width: WIDTH,
-      height: 360,
-    });
-    const marker = page.locator(`[data-testid="vigil-marker"][data-id="${anomalyId}"]`);
+    const marker = await mountJobAnomaly(page, 12 * 3600000);
     await pinTooltip(page, await markerCentre(marker), 'Confirm');
     await page.getByRole('button', { name: 'Confirm' }).click();
     const done = page.getByTestId('vigil-feedback-done');
@@ -210,11 +212,7 @@ test.describe('overlay panel', () => {
     await expect(error).toHaveText(/Undoing the feedback: .*502/);
     await expect(error).toHaveAttribute('role', 'alert');
     await expect(page.getByTestId('vigil-tooltip-verdict')).toHaveText(/Confirmed as an anomaly/);
-    expect(
-      (
-        await engineApi<{ anomalies: StoredAnomaly[] }>('GET', `/api/jobs/${jobId}/anomalies?includeSuppressed=true`)
-      ).anomalies.find((a) => a.id === anomalyId)?.feedback?.verdict
-    ).toBe('confirmed');
+    expect(await storedVerdict()).toBe('confirmed');
     await snap(page, testInfo, 'panel-feedback-error', '[data-testid="harness-panel-chrome"]');
     // once the engine answers again, the same button works and the error goes
     await page.unroute('**/api/anomalies/*/feedback');
