@@ -38,12 +38,14 @@ import { PlotOverlay } from './layers/PlotOverlay';
 import { MARKER_SNAP_PX, SnapToMarkers } from './layers/SnapToMarkers';
 import { AnomalyActions, AnomalyActionsContext, SeriesTooltip } from './layers/SeriesTooltip';
 import {
+  drawnEvents,
   driftBadge,
   eventsAt,
   eventSeriesIndex,
   fitLegend,
   hasPlotData,
   legendNames,
+  markerTime,
   outlierPeriods,
   placeMarkers,
   plotFrames,
@@ -132,16 +134,11 @@ export function VigilPanel(props: PanelProps<VigilPanelOptions>) {
     (e: MarkerEvent) => Boolean((eventField(e)?.config.custom as GraphFieldConfig | undefined)?.hideFrom?.viz),
     [eventField]
   );
-  // the peak times of the markers drawn (placed on a time axis): a hover near one takes its point (SnapToMarkers)
+  // the times of the markers drawn: a hover near one takes its point (SnapToMarkers)
   const markerPeaks = useRef<number[]>([]);
-  markerPeaks.current = placeMarkers(
-    frames.events,
-    (t) => t,
-    () => undefined,
-    range,
-    options.minSeverity,
-    hiddenEvent
-  ).map((p) => p.left);
+  markerPeaks.current = drawnEvents(frames.events, range, options.minSeverity, hiddenEvent).map((e) =>
+    markerTime(e, range)
+  );
 
   // a bottom list legend that would not fit a small panel goes to the right, or shows whole rows and scrolls
   const names = useMemo(() => legendNames(plotted), [plotted]);

@@ -267,8 +267,31 @@ export interface MarkerPlacement {
 }
 
 /**
- * Where each anomaly marker goes: at the event's peak and actual value, its span shaded from start to end. Events
- * outside the x range, below `minSeverity`, or of a hidden series are left out; the worst come last (drawn on top).
+ * The events that get a marker: those overlapping the x range, at or above `minSeverity`, not of a hidden series; the
+ * worst come last (drawn on top).
+ *
+ * @param xRange the plotted [from, to] (epoch ms)
+ */
+export function drawnEvents(
+  events: MarkerEvent[],
+  xRange: { from: number; to: number },
+  minSeverity: Severity,
+  isHidden: (e: MarkerEvent) => boolean = () => false
+): MarkerEvent[] {
+  return events
+    .filter((e) => passesSeverity(e.severity, minSeverity) && e.end >= xRange.from && e.start <= xRange.to)
+    .filter((e) => !isHidden(e))
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.start - b.start);
+}
+
+/** Where an event's marker stands in time: its peak, kept inside the plotted range (epoch ms). */
+export function markerTime(event: MarkerEvent, xRange: { from: number; to: number }): number {
+  return Math.min(Math.max(event.peak, xRange.from), xRange.to);
+}
+
+/**
+ * Where each anomaly marker goes (for the events `drawnEvents` keeps, in its order): at the event's peak
+ * (`markerTime`) and actual value, its span shaded from start to end.
  *
  * @param toX epoch ms -> px from the plot's left
  * @param toY the event -> px from the plot's top at its actual value (undefined: the top of the plot)
@@ -282,17 +305,12 @@ export function placeMarkers(
   minSeverity: Severity,
   isHidden: (e: MarkerEvent) => boolean = () => false
 ): MarkerPlacement[] {
-  return events
-    .filter((e) => passesSeverity(e.severity, minSeverity) && e.end >= xRange.from && e.start <= xRange.to)
-    .filter((e) => !isHidden(e))
-    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.start - b.start)
-    .map((event) => {
-      const x0 = toX(Math.max(event.start, xRange.from));
-      const x1 = Math.max(toX(Math.min(event.end, xRange.to)), x0 + 2);
-      const y = Number.isFinite(event.actual) ? toY(event) : undefined;
-      const peak = Math.min(Math.max(event.peak, xRange.from), xRange.to);
-      return { event, left: toX(peak), top: y ?? 0, x0, x1 };
-    });
+  return drawnEvents(events, xRange, minSeverity, isHidden).map((event) => {
+    const x0 = toX(Math.max(event.start, xRange.from));
+    const x1 = Math.max(toX(Math.min(event.end, xRange.to)), x0 + 2);
+    const y = Number.isFinite(event.actual) ? toY(event) : undefined;
+    return { event, left: toX(markerTime(event, xRange)), top: y ?? 0, x0, x1 };
+  });
 }
 
 /**
