@@ -47,7 +47,8 @@ export class LoopShare {
         this.sliceStart = undefined;
       });
     }
-    // each admitted request's synchronous work runs (as microtasks) before the next deferred callback looks at the clock
+    // each admitted request's synchronous work runs (as microtasks) before the next deferred callback looks at the
+    // clock
     if (t === this.sliceStart || t - this.sliceStart < this.budgetMs) go();
     else this.defer(() => this.admit(go));
   }

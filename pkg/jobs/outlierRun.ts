@@ -59,14 +59,17 @@ export async function runOutlierJob(
   const { times, result } = j;
   const rewriteFrom = last - result.options.minDuration * intervalMs;
   const labelsOf = (k: number) => ({ ...series[j.kept[k]].labels, ...(job.labels ?? {}) });
-  // the intervals of the events held back, by series; only series with a run reaching the rewritten points can raise
+  // the intervals of the events held back, by series; only series with a run reaching the rewritten points can raise,
+  // so only theirs are made into answer objects for `outlierEvents`
   const held = new Map<string, [number, number][]>();
-  const raising = result.series.flatMap((v, k) => (v.runs.some((r) => times[r.end] > rewriteFrom) ? [k] : []));
-  const res = outlierResultOf(series, j, intervalMs, raising);
-  for (const ev of raise ? outlierEvents(res, rewriteFrom, job.labels ?? {}, j.kept.length - 1) : []) {
-    if (!(await raise!(ev))) continue;
-    const key = formatLabels(ev.labels);
-    held.set(key, [...(held.get(key) ?? []), [ev.start, ev.end]]);
+  if (raise) {
+    const raising = result.series.flatMap((v, k) => (v.runs.some((r) => times[r.end] > rewriteFrom) ? [k] : []));
+    const res = outlierResultOf(series, j, intervalMs, raising);
+    for (const ev of outlierEvents(res, rewriteFrom, job.labels ?? {}, j.kept.length - 1)) {
+      if (!(await raise(ev))) continue;
+      const key = formatLabels(ev.labels);
+      held.set(key, [...(held.get(key) ?? []), [ev.start, ev.end]]);
+    }
   }
   const inMaintenance = maintenanceTester(job.maintenanceWindows, rewriteFrom + intervalMs, end);
   const { median, lower, upper } = result.band;

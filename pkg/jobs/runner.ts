@@ -83,9 +83,9 @@ export interface RunnerDeps {
    */
   extraEvents?: (job: Job, from: number, to: number) => Promise<AnomalyEvent[]>;
   /**
-   * Longest stretch (ms, default `RUN_SLICE_MS` of `core/turns.ts`) a run scores series back to back before it gives the event loop a
-   * turn: a first run over hundreds of series (days of points each) would otherwise hold it for seconds, and with it
-   * health probes, queries and the other jobs.
+   * Longest stretch (ms, default `RUN_SLICE_MS` of `core/turns.ts`) a run scores series back to back before it gives
+   * the event loop a turn: a first run over hundreds of series (days of points each) would otherwise hold it for
+   * seconds, and with it health probes, queries and the other jobs.
    */
   sliceMs?: number;
   /**

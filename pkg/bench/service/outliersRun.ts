@@ -39,7 +39,10 @@ function groupCsv(hosts: number, end: number): string {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-/** Run the benchmark and print its row. @throws Error when the engine does not start or the run does not end in 5 min */
+/**
+ * Run the benchmark and print its row.
+ * @throws Error when the engine does not start or the run does not end in 5 min
+ */
 export async function benchOutliersRun(o: OutliersRunBenchOptions): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-outliers-'));
   const files = path.join(dir, 'files');
