@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseNameList } from '../contract/rules';
 import { detect, type DetectReport } from '../pipeline/detect';
 import { parseInterval } from '../core/interval';
 import { DETECTORS } from '../detectors/registry';
@@ -40,18 +41,16 @@ interface DetectFlags extends DetectionFlags {
   out?: string;
 }
 
-const list = (v: string) =>
-  v
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-
 /** Add the input and detection options (`--interval`, `--status-field`, `--detectors`, ...) to a command. */
 export function addDetectionOptions(command: Command): Command {
   return command
     .option('--time-field <name>', 'time field (default: timestamp, @timestamp, time, ts or date)')
-    .option('--value-field <names>', 'value field(s), comma-separated (default: value, or every numeric field)', list)
-    .option('--label-fields <names>', 'fields that split rows into separate series (metrics files)', list)
+    .option(
+      '--value-field <names>',
+      'value field(s), comma-separated (default: value, or every numeric field)',
+      parseNameList
+    )
+    .option('--label-fields <names>', 'fields that split rows into separate series (metrics files)', parseNameList)
     .option('--interval <duration>', 'grid interval, e.g. 5m, 1h (default: inferred; 1h for access logs)')
     .option('--status-field <name>', 'access logs: HTTP status field (default: status or response)')
     .option('--client-field <name>', 'access logs: client field (default: clientip, ip, ...)')
@@ -62,10 +61,10 @@ export function addDetectionOptions(command: Command): Command {
     .option(
       '--metrics <names>',
       `access logs: metrics to detect on (${ACCESS_LOG_METRICS.join(', ')}; default: requests, errors, unique_clients, requests_per_session, bytes)`,
-      list
+      parseNameList
     )
     .addOption(new Option('--kind <kind>', 'what the file holds').choices(['auto', 'logs', 'metrics']).default('auto'))
-    .option('--detectors <names>', `detectors to run (${Object.keys(DETECTORS).join(', ')})`, list)
+    .option('--detectors <names>', `detectors to run (${Object.keys(DETECTORS).join(', ')})`, parseNameList)
     .addOption(new Option('--mode <mode>', 'vote rule: majority of detectors, or any one').choices(['majority', 'any']))
     .option('--threshold <score>', 'minimum anomaly score (0-100) of an anomalous point', parseScore)
     .option('--since <time>', 'index URL: read documents from this time (ISO 8601 or epoch ms; required)')

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseNameList } from '../contract/rules';
 import { parseInterval } from '../core/interval';
 import { formatLabels } from '../core/series';
 import { forecast, type ForecastMethod, type ForecastResult } from '../forecast/forecast';
@@ -17,12 +18,6 @@ interface ForecastFlags {
   out?: string;
   quiet?: boolean;
 }
-
-const list = (v: string) =>
-  v
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -92,8 +87,12 @@ export function forecastCommand(): Command {
     .description('forecast the metric series of a CSV or NDJSON file past their end, with a prediction band')
     .argument('<file>', 'CSV (e.g. NAB timestamp,value) or NDJSON file, optionally .gz')
     .option('--time-field <name>', 'time field (default: timestamp, @timestamp, time, ts or date)')
-    .option('--value-field <names>', 'value field(s), comma-separated (default: value, or every numeric field)', list)
-    .option('--label-fields <names>', 'fields that split rows into separate series', list)
+    .option(
+      '--value-field <names>',
+      'value field(s), comma-separated (default: value, or every numeric field)',
+      parseNameList
+    )
+    .option('--label-fields <names>', 'fields that split rows into separate series', parseNameList)
     .option('--interval <duration>', 'grid interval, e.g. 5m, 1h (default: inferred)')
     .addOption(
       new Option('--method <method>', 'forecasting method').choices(['prophet', 'ets', 'mstl']).default('prophet')

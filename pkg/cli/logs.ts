@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseNameList } from '../contract/rules';
 import { formatInterval, parseInterval } from '../core/interval';
 import { analyzeLogs, applyRules, type FieldedLogRecord } from '../logs/analyze';
 import { loadGeoIp } from '../logs/geoip';
@@ -34,12 +35,6 @@ interface LogsFlags extends ReadFlags, OutputFlags {
   templates?: boolean;
 }
 
-const list = (v: string) =>
-  v
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-
 function parseYear(v: string): number {
   const y = Number(v);
   if (!Number.isInteger(y) || y < 1970 || y > 9999) throw new InvalidArgumentError('a year such as 2024');
@@ -65,7 +60,7 @@ function outputOptions(cmd: Command): Command {
     .option(
       '--rules <sources>',
       `rule files or folders, comma-separated ("${DEFAULT_RULES}": the default pack)`,
-      list,
+      parseNameList,
       [DEFAULT_RULES]
     )
     .option('--no-rules', 'run no rules')

@@ -91,3 +91,15 @@ export function esMetricProblem(metric: {
 export function sensitivityThreshold(sensitivity: number): number {
   return 75 - 50 * Math.min(1, Math.max(0, sensitivity));
 }
+
+/**
+ * A comma-separated list of names as users write it (`--label-fields host,region` on the command line, the editors'
+ * Label fields): each name trimmed, empty ones dropped.
+ * @example parseNameList('host, region,') // ['host', 'region']
+ */
+export function parseNameList(text: string): string[] {
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}

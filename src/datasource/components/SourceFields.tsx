@@ -9,7 +9,7 @@ import type {
   FileQuery,
   SourceQuery,
 } from '../../../pkg/contract';
-import { ES_METRIC_TYPES } from '../../../pkg/contract/rules';
+import { ES_METRIC_TYPES, parseNameList } from '../../../pkg/contract/rules';
 
 const SOURCE_TYPES: Array<SelectableValue<SourceQuery['type']>> = [
   { label: 'Prometheus', value: 'prometheus' },
@@ -83,16 +83,9 @@ function Item(props: {
   );
 }
 
-/**
- * A comma-separated list of field names as the file source takes it: trimmed, empty names dropped; undefined when
- * none is left (the field is then omitted).
- * @example parseFieldList('host, region,') // ['host', 'region']
- */
-export function parseFieldList(text: string): string[] | undefined {
-  const names = text
-    .split(',')
-    .map((f) => f.trim())
-    .filter((f) => f !== '');
+/** The label fields a text names (`parseNameList`), or undefined when it names none (the field is then omitted). */
+function parseFieldList(text: string): string[] | undefined {
+  const names = parseNameList(text);
   return names.length ? names : undefined;
 }
 
