@@ -12,10 +12,8 @@ export function createSortedBuffer(capacity: number): SortedBuffer {
   return { buf: new Float64Array(Math.max(1, capacity)), size: 0 };
 }
 
-/** First index whose value is >= v. */
-export function lowerBound(s: SortedBuffer, v: number): number {
-  let lo = 0;
-  let hi = s.size;
+/** First index in [lo, hi) (default the whole buffer) whose value is >= v; hi when there is none. */
+export function lowerBound(s: SortedBuffer, v: number, lo = 0, hi = s.size): number {
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (s.buf[mid] < v) lo = mid + 1;
@@ -63,26 +61,14 @@ export function replaceSorted(s: SortedBuffer, old: number, v: number): void {
   }
   if (v >= old) {
     // the first value after i that is >= v: v goes just before it once the values between move down
-    let lo = i + 1;
-    let hi = s.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (buf[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let j = i; j < lo - 1; j++) buf[j] = buf[j + 1];
-    buf[lo - 1] = v;
+    const k = lowerBound(s, v, i + 1);
+    for (let j = i; j < k - 1; j++) buf[j] = buf[j + 1];
+    buf[k - 1] = v;
   } else {
     // the first value before i that is >= v: the values from there to i move up
-    let lo = 0;
-    let hi = i;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (buf[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let j = i; j > lo; j--) buf[j] = buf[j - 1];
-    buf[lo] = v;
+    const k = lowerBound(s, v, 0, i);
+    for (let j = i; j > k; j--) buf[j] = buf[j - 1];
+    buf[k] = v;
   }
 }
 
